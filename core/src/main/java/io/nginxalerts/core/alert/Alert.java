@@ -1,0 +1,46 @@
+package io.nginxalerts.core.alert;
+
+import io.nginxalerts.core.event.AccessEvent;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One alert: a rule matched for one key. This is the object behind the alert JSON contract (see
+ * {@link AlertCodec}).
+ *
+ * <p>Guarantees: {@code id} is deterministic from rule, key and the first matching event, so the
+ * same match replayed after a failure has the same id (consumers deduplicate by it); times are
+ * epoch milliseconds, {@code firstSeen <= lastSeen}; {@code evidence} holds at most {@link
+ * #MAX_EVIDENCE} of the matching events, oldest first.
+ *
+ * @param key the rule's {@code group_by} fields and their values
+ * @param count how many events the match holds
+ * @param detectedAt wall-clock time when the job emitted the alert (not part of the id)
+ */
+public record Alert(
+        String id,
+        String rule,
+        String severity,
+        Map<String, String> key,
+        int count,
+        long firstSeen,
+        long lastSeen,
+        long detectedAt,
+        String summary,
+        String description,
+        List<AccessEvent> evidence,
+        int schema) {
+
+    /** The version of the alert JSON contract written in {@code schema}. */
+    public static final int SCHEMA_VERSION = 1;
+
+    public static final int MAX_EVIDENCE = 5;
+
+    public Alert {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(rule, "rule");
+        key = key == null ? Map.of() : key;
+        evidence = evidence == null ? List.of() : evidence;
+    }
+}

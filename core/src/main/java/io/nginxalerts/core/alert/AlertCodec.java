@@ -1,0 +1,249 @@
+package io.nginxalerts.core.alert;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nginxalerts.core.event.AccessEvent;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The alert JSON contract, shared by the job (which writes it to Redis) and every consumer (the
+ * worker, your own scripts).
+ *
+ * <pre>{@code
+ * {"schema":1,"id":"…","rule":"client-errors-burst","severity":"warning",
+ *  "key":{"clientip":"203.0.113.7"},"count":20,
+ *  "first_seen":"2026-11-26T10:00:01Z","last_seen":"2026-11-26T10:00:40Z",
+ *  "detected_at":"2026-11-26T10:00:41.213Z","summary":"…","description":"…",
+ *  "evidence":[{"@timestamp":"…","clientip":"…","method":"GET","url":"/x","status":404,…}]}
+ * }</pre>
+ *
+ * <p>Guarantees: the output is always one line of valid JSON, whatever the events held
+ * (attacker-controlled URLs and user agents are escaped, control characters and line breaks
+ * included); times are ISO-8601 UTC; {@link #decode} accepts exactly what {@link #encode} writes
+ * and refuses anything without the required fields with an {@link IllegalArgumentException} that
+ * says which.
+ */
+public final class AlertCodec {
+    private static final JsonFactory FACTORY =
+            JsonFactory.builder()
+                    .streamReadConstraints(
+                            StreamReadConstraints.builder()
+                                    .maxNestingDepth(64)
+                                    .maxStringLength(1 << 20)
+                                    .build())
+                    .build();
+    private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
+
+    private AlertCodec() {}
+
+    public static String encode(Alert alert) {
+        StringWriter out = new StringWriter(512);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("schema", alert.schema());
+            g.writeStringField("id", alert.id());
+            g.writeStringField("rule", alert.rule());
+            g.writeStringField("severity", alert.severity());
+            g.writeObjectFieldStart("key");
+            for (Map.Entry<String, String> e : alert.key().entrySet()) {
+                g.writeStringField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            g.writeNumberField("count", alert.count());
+            g.writeStringField("first_seen", iso(alert.firstSeen()));
+            g.writeStringField("last_seen", iso(alert.lastSeen()));
+            g.writeStringField("detected_at", iso(alert.detectedAt()));
+            g.writeStringField("summary", alert.summary());
+            g.writeStringField("description", alert.description());
+            g.writeArrayFieldStart("evidence");
+            for (AccessEvent event : alert.evidence()) {
+                writeEvent(g, event);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing JSON to a string cannot fail", e);
+        }
+        return out.toString();
+    }
+
+    /**
+     * Reads one alert.
+     *
+     * @throws IllegalArgumentException if the text is not JSON or lacks a required field; the
+     *     message names what is wrong
+     */
+    public static Alert decode(String json) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not valid JSON: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("not a JSON object");
+        }
+        int schema = requiredInt(root, "schema");
+        if (schema != Alert.SCHEMA_VERSION) {
+            throw new IllegalArgumentException("unsupported schema " + schema);
+        }
+        String id = requiredText(root, "id");
+        if (id.isBlank()) {
+            throw new IllegalArgumentException("empty id");
+        }
+        JsonNode keyNode = root.get("key");
+        if (keyNode == null || !keyNode.isObject()) {
+            throw new IllegalArgumentException("missing object field key");
+        }
+        Map<String, String> key = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = keyNode.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            key.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText());
+        }
+        List<AccessEvent> evidence = new ArrayList<>();
+        JsonNode ev = root.get("evidence");
+        if (ev != null && ev.isArray()) {
+            for (JsonNode e : ev) {
+                if (e.isObject()) {
+                    evidence.add(readEvent((ObjectNode) e));
+                }
+            }
+        }
+        return new Alert(
+                id,
+                requiredText(root, "rule"),
+                requiredText(root, "severity"),
+                key,
+                requiredInt(root, "count"),
+                requiredTime(root, "first_seen"),
+                requiredTime(root, "last_seen"),
+                requiredTime(root, "detected_at"),
+                requiredText(root, "summary"),
+                root.path("description").asText(""),
+                evidence,
+                schema);
+    }
+
+    static String iso(long millis) {
+        return Instant.ofEpochMilli(millis).toString();
+    }
+
+    private static void writeEvent(JsonGenerator g, AccessEvent e) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("@timestamp", iso(e.timestamp()));
+        g.writeStringField("clientip", e.clientip());
+        writeIfPresent(g, "host", e.host());
+        writeIfPresent(g, "method", e.method());
+        writeIfPresent(g, "url", e.url());
+        writeIfPresent(g, "protocol", e.protocol());
+        if (e.status() != 0) {
+            g.writeNumberField("status", e.status());
+        }
+        g.writeNumberField("size", e.size());
+        g.writeNumberField("responsetime", e.responsetime());
+        writeIfPresent(g, "upstreamtime", e.upstreamtime());
+        writeIfPresent(g, "upstreamhost", e.upstreamhost());
+        writeIfPresent(g, "http_host", e.http_host());
+        writeIfPresent(g, "xff", e.xff());
+        writeIfPresent(g, "refer", e.refer());
+        writeIfPresent(g, "agent", e.agent());
+        writeIfPresent(g, "request_id", e.request_id());
+        for (Map.Entry<String, String> x : e.extra().entrySet()) {
+            writeIfPresent(g, x.getKey(), x.getValue());
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeIfPresent(JsonGenerator g, String field, String value)
+            throws IOException {
+        if (value != null) {
+            g.writeStringField(field, value);
+        }
+    }
+
+    private static AccessEvent readEvent(ObjectNode n) {
+        Map<String, String> extra = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!AccessEvent.FIELDS.contains(e.getKey()) && e.getValue().isValueNode()) {
+                extra.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        String url = text(n, "url");
+        String path = url;
+        String query = null;
+        if (url != null && url.indexOf('?') >= 0) {
+            path = url.substring(0, url.indexOf('?'));
+            query = url.substring(url.indexOf('?') + 1);
+        }
+        long ts;
+        try {
+            ts = Instant.parse(n.path("@timestamp").asText()).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            ts = 0;
+        }
+        return new AccessEvent(
+                ts,
+                n.path("clientip").asText(""),
+                text(n, "host"),
+                text(n, "method"),
+                url,
+                path,
+                query,
+                text(n, "protocol"),
+                n.path("status").asInt(0),
+                n.path("size").asLong(0),
+                n.path("responsetime").asDouble(0),
+                text(n, "upstreamtime"),
+                text(n, "upstreamhost"),
+                text(n, "http_host"),
+                text(n, "xff"),
+                text(n, "refer"),
+                text(n, "agent"),
+                text(n, "request_id"),
+                extra);
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static String requiredText(JsonNode root, String field) {
+        JsonNode v = root.get(field);
+        if (v == null || !v.isTextual()) {
+            throw new IllegalArgumentException("missing text field " + field);
+        }
+        return v.asText();
+    }
+
+    private static int requiredInt(JsonNode root, String field) {
+        JsonNode v = root.get(field);
+        if (v == null || !v.canConvertToInt() || !v.isIntegralNumber()) {
+            throw new IllegalArgumentException("missing integer field " + field);
+        }
+        return v.asInt();
+    }
+
+    private static long requiredTime(JsonNode root, String field) {
+        String text = requiredText(root, field);
+        try {
+            return Instant.parse(text).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("field " + field + " is not an ISO-8601 time");
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.nginxalerts.core.alert;
+
+import io.nginxalerts.core.event.AccessEvent;
+import io.nginxalerts.core.rules.Rule;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Builds {@link Alert}s from a rule and the events of one match. Pure functions, no state. */
+public final class Alerts {
+    private Alerts() {}
+
+    /**
+     * The alert for one match of {@code rule}.
+     *
+     * @param matched the events of the match in event-time order (at least one)
+     * @param detectedAt wall-clock millis when the match was detected
+     */
+    public static Alert fromMatch(Rule rule, List<AccessEvent> matched, long detectedAt) {
+        if (matched.isEmpty()) {
+            throw new IllegalArgumentException("a match has at least one event");
+        }
+        AccessEvent first = matched.get(0);
+        long firstSeen = Long.MAX_VALUE;
+        long lastSeen = Long.MIN_VALUE;
+        for (AccessEvent e : matched) {
+            firstSeen = Math.min(firstSeen, e.timestamp());
+            lastSeen = Math.max(lastSeen, e.timestamp());
+        }
+        Map<String, String> key = rule.keyFields(first);
+        List<AccessEvent> evidence =
+                List.copyOf(matched.subList(0, Math.min(Alert.MAX_EVIDENCE, matched.size())));
+        return new Alert(
+                id(rule.id(), key, first),
+                rule.id(),
+                rule.severity().code(),
+                key,
+                matched.size(),
+                firstSeen,
+                lastSeen,
+                detectedAt,
+                summary(rule, key, matched.size(), firstSeen, lastSeen),
+                rule.description(),
+                evidence,
+                Alert.SCHEMA_VERSION);
+    }
+
+    /**
+     * A deterministic id: the same rule, key and first event always give the same id, so an alert
+     * written again by a replay after a failure can be recognised as a duplicate.
+     */
+    public static String id(String ruleId, Map<String, String> key, AccessEvent first) {
+        StringBuilder canonical = new StringBuilder(256);
+        canonical.append(ruleId).append('\n');
+        new TreeMap<>(key)
+                .forEach((k, v) -> canonical.append(k).append('=').append(v).append('\n'));
+        canonical
+                .append(first.timestamp())
+                .append('\n')
+                .append(first.clientip())
+                .append('\n')
+                .append(first.method())
+                .append('\n')
+                .append(first.url())
+                .append('\n')
+                .append(first.status())
+                .append('\n')
+                .append(first.size())
+                .append('\n')
+                .append(first.request_id())
+                .append('\n')
+                .append(first.agent());
+        try {
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256")
+                            .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+    }
+
+    static String summary(
+            Rule rule, Map<String, String> key, int count, long firstSeen, long lastSeen) {
+        StringBuilder keyText = new StringBuilder();
+        key.forEach(
+                (k, v) -> {
+                    if (keyText.length() > 0) {
+                        keyText.append(", ");
+                    }
+                    keyText.append(k).append(' ').append(v);
+                });
+        Duration span = Duration.ofMillis(lastSeen - firstSeen);
+        return String.format(
+                "%s: %d matching requests for %s in %ds (%s to %s; rule window %s)",
+                rule.id(),
+                count,
+                keyText,
+                span.toSeconds(),
+                Instant.ofEpochMilli(firstSeen),
+                Instant.ofEpochMilli(lastSeen),
+                humanDuration(rule.within()));
+    }
+
+    /** {@code 90s}, {@code 10m}, {@code 2h}: the way durations are written in rule files. */
+    public static String humanDuration(Duration d) {
+        long s = d.toSeconds();
+        if (s % 3600 == 0 && s > 0) {
+            return s / 3600 + "h";
+        }
+        if (s % 60 == 0 && s > 0) {
+            return s / 60 + "m";
+        }
+        return d.toMillis() % 1000 == 0 ? s + "s" : d.toMillis() + "ms";
+    }
+}

@@ -1,0 +1,101 @@
+package io.nginxalerts.core.rules;
+
+import io.nginxalerts.core.event.AccessEvent;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A validated alerting rule, loaded from one {@code rules/<id>.yaml} file.
+ *
+ * <p>Guarantees: {@code id} is non-empty and unique within a rule set; {@code groupBy} and {@code
+ * steps} are non-empty and immutable; {@code within} and {@code suppress} are positive. Every rule,
+ * threshold or sequence, is a list of steps that must occur in order within {@code within} of event
+ * time.
+ *
+ * @param source where the rule came from ({@code rules/x.yaml}), for messages
+ */
+public record Rule(
+        String id,
+        String description,
+        Severity severity,
+        List<String> groupBy,
+        List<Step> steps,
+        Duration within,
+        Duration suppress,
+        String source)
+        implements Serializable {
+
+    /** Separates group-by values in a {@link #keyOf} string; never appears in log fields. */
+    public static final char KEY_SEPARATOR = '\u001f';
+
+    public Rule {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(severity, "severity");
+        groupBy = List.copyOf(groupBy);
+        steps = List.copyOf(steps);
+        Objects.requireNonNull(within, "within");
+        Objects.requireNonNull(suppress, "suppress");
+        if (groupBy.isEmpty() || steps.isEmpty()) {
+            throw new IllegalArgumentException("rule " + id + " needs group_by and steps");
+        }
+        description = description == null ? "" : description;
+    }
+
+    public boolean isSequence() {
+        return steps.size() > 1;
+    }
+
+    /** True if the event can take part in this rule: it matches at least one step. */
+    public boolean isRelevant(AccessEvent event) {
+        for (Step step : steps) {
+            if (step.condition().test(event)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The grouping key of an event for this rule, or {@code null} if the event lacks one of the
+     * {@code group_by} fields (such an event takes no part in the rule).
+     */
+    public String keyOf(AccessEvent event) {
+        if (groupBy.size() == 1) {
+            return event.get(groupBy.get(0));
+        }
+        StringBuilder key = new StringBuilder();
+        for (int i = 0; i < groupBy.size(); i++) {
+            String value = event.get(groupBy.get(i));
+            if (value == null) {
+                return null;
+            }
+            if (i > 0) {
+                key.append(KEY_SEPARATOR);
+            }
+            key.append(value);
+        }
+        return key.toString();
+    }
+
+    /** The {@code group_by} fields of an event as an ordered map, as written in alerts. */
+    public Map<String, String> keyFields(AccessEvent event) {
+        Map<String, String> key = new LinkedHashMap<>();
+        for (String field : groupBy) {
+            key.put(field, event.get(field));
+        }
+        return key;
+    }
+
+    /** Total number of events a match of this rule holds at the minimum. */
+    public int minimumEvents() {
+        int n = 0;
+        for (Step step : steps) {
+            n += step.atLeast();
+        }
+        return n;
+    }
+}
