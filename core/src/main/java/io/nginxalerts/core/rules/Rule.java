@@ -12,9 +12,9 @@ import java.util.Objects;
  * A validated alerting rule, loaded from one {@code rules/<id>.yaml} file.
  *
  * <p>Guarantees: {@code id} is non-empty and unique within a rule set; {@code groupBy} and {@code
- * steps} are non-empty and immutable; {@code within} and {@code suppress} are positive. Every rule,
- * threshold or sequence, is a list of steps that must occur in order within {@code within} of event
- * time.
+ * steps} are non-empty and immutable; {@code within} is positive and {@code suppress} is not
+ * negative ({@link Duration#ZERO} means no suppression). Every rule, threshold or sequence, is a
+ * list of steps that must occur in order within {@code within} of event time.
  *
  * @param source where the rule came from ({@code rules/x.yaml}), for messages
  */

@@ -1,0 +1,297 @@
+package io.nginxalerts.core.rules;
+
+import com.google.re2j.Pattern;
+import io.nginxalerts.core.event.AccessEvent;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The compiled forms of rule conditions. Each is immutable, serializable and allocation-light; the
+ * field accessor is resolved at load time. A missing field fails every test here, so that under
+ * {@link Not} it passes. {@code toString()} gives a readable form of the condition for logs.
+ */
+final class Conditions {
+    private Conditions() {}
+
+    static Condition allOf(List<Condition> parts) {
+        return parts.size() == 1 ? parts.get(0) : new AllOf(List.copyOf(parts));
+    }
+
+    static Condition anyOf(List<Condition> parts) {
+        return parts.size() == 1 ? parts.get(0) : new AnyOf(List.copyOf(parts));
+    }
+
+    /** Every part holds. */
+    record AllOf(List<Condition> parts) implements Condition {
+        @Override
+        public boolean test(AccessEvent event) {
+            for (int i = 0; i < parts.size(); i++) {
+                if (!parts.get(i).test(event)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return parts.stream()
+                    .map(Object::toString)
+                    .collect(Collectors.joining(" and ", "(", ")"));
+        }
+    }
+
+    /** At least one part holds. */
+    record AnyOf(List<Condition> parts) implements Condition {
+        @Override
+        public boolean test(AccessEvent event) {
+            for (int i = 0; i < parts.size(); i++) {
+                if (parts.get(i).test(event)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public String toString() {
+            return parts.stream()
+                    .map(Object::toString)
+                    .collect(Collectors.joining(" or ", "(", ")"));
+        }
+    }
+
+    record Not(Condition inner) implements Condition {
+        @Override
+        public boolean test(AccessEvent event) {
+            return !inner.test(event);
+        }
+
+        @Override
+        public String toString() {
+            return "not " + inner;
+        }
+    }
+
+    /** The field's text equals {@code value}. */
+    record TextEquals(EventField field, String value) implements Condition {
+        @Override
+        public boolean test(AccessEvent event) {
+            return value.equals(field.text(event));
+        }
+
+        @Override
+        public String toString() {
+            return field.fieldName() + " = " + quote(value);
+        }
+    }
+
+    /** The field's text is one of {@code values}. */
+    record TextIn(EventField field, Set<String> values) implements Condition {
+        @Override
+        public boolean test(AccessEvent event) {
+            String text = field.text(event);
+            return text != null && values.contains(text);
+        }
+
+        @Override
+        public String toString() {
+            return field.fieldName()
+                    + " in "
+                    + values.stream()
+                            .sorted()
+                            .map(Conditions::quote)
+                            .collect(Collectors.joining(", ", "[", "]"));
+        }
+    }
+
+    /**
+     * The status code is in a set of codes and classes. A 1024-bit set makes this one array read,
+     * with no text conversion of the status.
+     */
+    static final class StatusIn implements Condition {
+        private static final long serialVersionUID = 1L;
+
+        private final long[] bits = new long[16];
+        private final String text;
+
+        /**
+         * @param values codes 100..999 or classes {@code 1xx}..{@code 5xx}, already validated
+         */
+        StatusIn(List<String> values) {
+            for (String value : values) {
+                if (isStatusClass(value)) {
+                    int base = (value.charAt(0) - '0') * 100;
+                    for (int code = base; code < base + 100; code++) {
+                        set(code);
+                    }
+                } else {
+                    set(Integer.parseInt(value));
+                }
+            }
+            this.text =
+                    values.size() == 1
+                            ? "status = " + values.get(0).toLowerCase(Locale.ROOT)
+                            : "status in " + values.toString().toLowerCase(Locale.ROOT);
+        }
+
+        private void set(int code) {
+            bits[code >>> 6] |= 1L << code;
+        }
+
+        @Override
+        public boolean test(AccessEvent event) {
+            int status = event.status();
+            return status > 0 && status < 1024 && (bits[status >>> 6] & (1L << status)) != 0;
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+
+        static boolean isStatusClass(String value) {
+            return value.length() == 3
+                    && value.charAt(0) >= '1'
+                    && value.charAt(0) <= '5'
+                    && (value.charAt(1) == 'x' || value.charAt(1) == 'X')
+                    && (value.charAt(2) == 'x' || value.charAt(2) == 'X');
+        }
+
+        static boolean isStatusCode(String value) {
+            return value.length() == 3
+                    && value.charAt(0) >= '1'
+                    && value.charAt(0) <= '9'
+                    && value.charAt(1) >= '0'
+                    && value.charAt(1) <= '9'
+                    && value.charAt(2) >= '0'
+                    && value.charAt(2) <= '9';
+        }
+    }
+
+    enum TextOp {
+        PREFIX,
+        SUFFIX,
+        CONTAINS;
+
+        boolean test(String text, String value) {
+            switch (this) {
+                case PREFIX:
+                    return text.startsWith(value);
+                case SUFFIX:
+                    return text.endsWith(value);
+                default:
+                    return text.contains(value);
+            }
+        }
+    }
+
+    /** The field's text starts with, ends with or contains one of {@code values}. */
+    record TextMatch(EventField field, TextOp op, List<String> values) implements Condition {
+        @Override
+        public boolean test(AccessEvent event) {
+            String text = field.text(event);
+            if (text == null) {
+                return false;
+            }
+            for (int i = 0; i < values.size(); i++) {
+                if (op.test(text, values.get(i))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public String toString() {
+            String name = op.name().toLowerCase(Locale.ROOT);
+            return values.size() == 1
+                    ? field.fieldName() + " " + name + " " + quote(values.get(0))
+                    : field.fieldName()
+                            + " "
+                            + name
+                            + " any of "
+                            + values.stream()
+                                    .map(Conditions::quote)
+                                    .collect(Collectors.joining(", ", "[", "]"));
+        }
+    }
+
+    /** RE2/J (linear time, whatever the pattern) finds {@code pattern} somewhere in the text. */
+    record RegexFind(EventField field, Pattern pattern) implements Condition {
+        @Override
+        public boolean test(AccessEvent event) {
+            String text = field.text(event);
+            return text != null && pattern.matcher(text).find();
+        }
+
+        @Override
+        public String toString() {
+            return field.fieldName() + " ~ /" + pattern.pattern() + "/";
+        }
+    }
+
+    enum CompareOp {
+        GT(">"),
+        GTE(">="),
+        LT("<"),
+        LTE("<=");
+
+        final String symbol;
+
+        CompareOp(String symbol) {
+            this.symbol = symbol;
+        }
+    }
+
+    /** The field, as a number, compares to {@code bound}; never true for a non-number (NaN). */
+    record Compare(EventField field, CompareOp op, double bound) implements Condition {
+        @Override
+        public boolean test(AccessEvent event) {
+            double value = field.number(event);
+            switch (op) {
+                case GT:
+                    return value > bound;
+                case GTE:
+                    return value >= bound;
+                case LT:
+                    return value < bound;
+                default:
+                    return value <= bound;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return field.fieldName() + " " + op.symbol + " " + bound;
+        }
+    }
+
+    /** The field is an IP address inside one of {@code nets}. */
+    record InNetworks(EventField field, List<IpNet> nets) implements Condition {
+        @Override
+        public boolean test(AccessEvent event) {
+            byte[] address = IpNet.parseAddress(field.text(event));
+            if (address == null) {
+                return false;
+            }
+            for (int i = 0; i < nets.size(); i++) {
+                if (nets.get(i).contains(address)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public String toString() {
+            return field.fieldName() + " in " + nets;
+        }
+    }
+
+    static String quote(String value) {
+        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+}

@@ -1,0 +1,84 @@
+package io.nginxalerts.core.rules;
+
+import io.nginxalerts.core.event.AccessEvent;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Which field names rules may use. Kept out of {@link EventField} so that initialising the enum
+ * never depends on initialising this table (the interface has a default method, so the JVM
+ * initialises it together with the enum).
+ */
+final class Fields {
+    private Fields() {}
+
+    /**
+     * First segments of the dotted names that rules may use. These are the nested objects that
+     * Logstash and the nginx JSON format add ({@code geoip}, {@code user_agent}, an object {@code
+     * host}, ECS {@code event}/{@code log}/{@code source}/{@code client}); the event flattens them
+     * into {@code extra}. Anything else is most likely a typo, so it is refused.
+     */
+    static final List<String> DOTTED_ROOTS =
+            List.of("geoip", "user_agent", "host", "event", "log", "source", "client");
+
+    /**
+     * Top-level names usable in conditions and {@code group_by}, sorted (for messages): {@link
+     * AccessEvent#FIELDS} except the ISO timestamp field, which is not useful to match or group on
+     * (the event time is what {@code within} and {@code suppress} measure).
+     */
+    static final Map<String, EventField.Top> TOP_LEVEL = topLevel();
+
+    private static Map<String, EventField.Top> topLevel() {
+        Map<String, EventField.Top> byName = new TreeMap<>();
+        for (EventField.Top field : EventField.Top.values()) {
+            byName.put(field.fieldName(), field);
+        }
+        return Collections.unmodifiableMap(byName);
+    }
+
+    /** The field with this name, or {@code null} if rules may not use it. */
+    static EventField resolve(String name) {
+        EventField.Top top = TOP_LEVEL.get(name);
+        if (top != null) {
+            return top;
+        }
+        return isDotted(name) ? new EventField.Extra(name) : null;
+    }
+
+    /** The message part that says which names are allowed. */
+    static String allowedNames() {
+        return String.join(", ", TOP_LEVEL.keySet())
+                + ", or a dotted path under "
+                + String.join(", ", DOTTED_ROOTS)
+                + " (e.g. geoip.country_code2)";
+    }
+
+    private static boolean isDotted(String name) {
+        String[] segments = name.split("\\.", -1);
+        if (segments.length < 2 || !DOTTED_ROOTS.contains(segments[0])) {
+            return false;
+        }
+        for (int i = 1; i < segments.length; i++) {
+            String segment = segments[i];
+            if (segment.isEmpty() || segment.length() > 100) {
+                return false;
+            }
+            for (int j = 0; j < segment.length(); j++) {
+                char c = segment.charAt(j);
+                boolean ok =
+                        (c >= 'a' && c <= 'z')
+                                || (c >= 'A' && c <= 'Z')
+                                || (c >= '0' && c <= '9')
+                                || c == '_'
+                                || c == '-'
+                                || c == '@';
+                if (!ok) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}

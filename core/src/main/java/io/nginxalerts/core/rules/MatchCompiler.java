@@ -1,0 +1,305 @@
+package io.nginxalerts.core.rules;
+
+import io.nginxalerts.core.rules.Conditions.CompareOp;
+import io.nginxalerts.core.rules.Conditions.TextOp;
+import io.nginxalerts.core.rules.YamlNode.Entry;
+import io.nginxalerts.core.rules.YamlNode.Kind;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Compiles a {@code match} mapping into a {@link Condition}, reporting every problem it finds.
+ *
+ * <p>Grammar: a match is a non-empty mapping whose entries are ANDed; an entry is {@code any:
+ * [match, ...]}, {@code all: [match, ...]}, {@code not: match}, or {@code field: test}. A field
+ * test is a value (equality on the text form; for {@code status} also a class such as {@code 4xx}),
+ * a list of values (any of them), or a mapping of operators (all of them): {@code prefix}, {@code
+ * suffix}, {@code contains} (a text or a list of texts, any of them), {@code regex}, {@code gt},
+ * {@code gte}, {@code lt}, {@code lte}, {@code cidr} (a network or a list) and {@code not} (a field
+ * test).
+ */
+final class MatchCompiler {
+    static final List<String> OPERATORS =
+            List.of(
+                    "prefix",
+                    "suffix",
+                    "contains",
+                    "regex",
+                    "gt",
+                    "gte",
+                    "lt",
+                    "lte",
+                    "cidr",
+                    "not");
+
+    private final Problems problems;
+
+    MatchCompiler(Problems problems) {
+        this.problems = problems;
+    }
+
+    /**
+     * The condition for a {@code match} value, or {@code null} if it has problems (all of them
+     * reported).
+     *
+     * @param line the line of the key that holds the match, for problems with the whole of it
+     * @param what how messages name it, e.g. {@code 'match'}
+     */
+    Condition match(YamlNode node, int line, String what) {
+        if (node.kind != Kind.MAP) {
+            problems.add(
+                    line,
+                    what + " must be a mapping of fields to conditions, found " + node.describe());
+            return null;
+        }
+        if (node.entries.isEmpty()) {
+            problems.add(line, what + " must not be empty");
+            return null;
+        }
+        List<Condition> parts = new ArrayList<>();
+        boolean ok = true;
+        for (Entry entry : node.entries.values()) {
+            Condition part = entry(entry);
+            ok &= part != null;
+            parts.add(part);
+        }
+        return ok ? Conditions.allOf(parts) : null;
+    }
+
+    private Condition entry(Entry entry) {
+        String key = entry.key();
+        YamlNode value = entry.value();
+        switch (key) {
+            case "any":
+            case "all":
+                {
+                    if (value.kind != Kind.LIST || value.items.isEmpty()) {
+                        problems.add(
+                                entry.line(),
+                                "'"
+                                        + key
+                                        + "' must be a non-empty list of match mappings, found "
+                                        + value.describe());
+                        return null;
+                    }
+                    List<Condition> parts = new ArrayList<>();
+                    boolean ok = true;
+                    for (YamlNode item : value.items) {
+                        Condition part = match(item, item.line, "each item of '" + key + "'");
+                        ok &= part != null;
+                        parts.add(part);
+                    }
+                    if (!ok) {
+                        return null;
+                    }
+                    return key.equals("any") ? Conditions.anyOf(parts) : Conditions.allOf(parts);
+                }
+            case "not":
+                {
+                    Condition inner = match(value, entry.line(), "'not'");
+                    return inner == null ? null : new Conditions.Not(inner);
+                }
+            default:
+                {
+                    EventField field = Fields.resolve(key);
+                    if (field == null) {
+                        problems.add(
+                                entry.line(),
+                                "unknown field '" + key + "'; allowed: " + Fields.allowedNames());
+                        return null;
+                    }
+                    return fieldTest(field, value, entry.line());
+                }
+        }
+    }
+
+    private Condition fieldTest(EventField field, YamlNode value, int line) {
+        String name = field.fieldName();
+        switch (value.kind) {
+            case NULL:
+                problems.add(line, "field '" + name + "' needs a value");
+                return null;
+            case SCALAR:
+                return equalTo(field, List.of(value));
+            case LIST:
+                {
+                    if (value.items.isEmpty()) {
+                        problems.add(line, "the list for '" + name + "' must not be empty");
+                        return null;
+                    }
+                    for (YamlNode item : value.items) {
+                        if (item.kind != Kind.SCALAR) {
+                            problems.add(
+                                    item.line,
+                                    "the list for '"
+                                            + name
+                                            + "' may only hold values, found "
+                                            + item.describe());
+                            return null;
+                        }
+                    }
+                    return equalTo(field, value.items);
+                }
+            default:
+                return operators(field, value, line);
+        }
+    }
+
+    private Condition equalTo(EventField field, List<YamlNode> values) {
+        List<String> texts = new ArrayList<>();
+        boolean ok = true;
+        for (YamlNode value : values) {
+            String text = value.text;
+            if (field == EventField.Top.STATUS) {
+                if (!Conditions.StatusIn.isStatusCode(text)
+                        && !Conditions.StatusIn.isStatusClass(text)) {
+                    problems.add(
+                            value.line,
+                            "status '" + text + "' must be a code like 404 or a class like 4xx");
+                    ok = false;
+                }
+                text = text.toLowerCase(Locale.ROOT);
+            }
+            texts.add(text);
+        }
+        if (!ok) {
+            return null;
+        }
+        if (field == EventField.Top.STATUS) {
+            return new Conditions.StatusIn(texts);
+        }
+        if (texts.size() == 1) {
+            return new Conditions.TextEquals(field, texts.get(0));
+        }
+        return new Conditions.TextIn(field, java.util.Set.copyOf(new LinkedHashSet<>(texts)));
+    }
+
+    private Condition operators(EventField field, YamlNode map, int line) {
+        String name = field.fieldName();
+        if (map.entries.isEmpty()) {
+            problems.add(line, "the conditions for '" + name + "' must not be empty");
+            return null;
+        }
+        List<Condition> parts = new ArrayList<>();
+        boolean ok = true;
+        for (Entry entry : map.entries.values()) {
+            Condition part = operator(field, entry);
+            ok &= part != null;
+            parts.add(part);
+        }
+        return ok ? Conditions.allOf(parts) : null;
+    }
+
+    private Condition operator(EventField field, Entry entry) {
+        YamlNode value = entry.value();
+        String op = entry.key();
+        switch (op) {
+            case "prefix":
+                return textMatch(field, TextOp.PREFIX, entry);
+            case "suffix":
+                return textMatch(field, TextOp.SUFFIX, entry);
+            case "contains":
+                return textMatch(field, TextOp.CONTAINS, entry);
+            case "regex":
+                {
+                    if (value.kind != Kind.SCALAR) {
+                        problems.add(
+                                entry.line(),
+                                "'regex' must be a text value, found " + value.describe());
+                        return null;
+                    }
+                    try {
+                        return new Conditions.RegexFind(field, Regexes.compile(value.text));
+                    } catch (IllegalArgumentException e) {
+                        problems.add(value.line, e.getMessage());
+                        return null;
+                    }
+                }
+            case "gt":
+                return compare(field, CompareOp.GT, entry);
+            case "gte":
+                return compare(field, CompareOp.GTE, entry);
+            case "lt":
+                return compare(field, CompareOp.LT, entry);
+            case "lte":
+                return compare(field, CompareOp.LTE, entry);
+            case "cidr":
+                return cidr(field, entry);
+            case "not":
+                {
+                    Condition inner = fieldTest(field, value, entry.line());
+                    return inner == null ? null : new Conditions.Not(inner);
+                }
+            default:
+                problems.add(
+                        entry.line(),
+                        "unknown operator '"
+                                + op
+                                + "' for field '"
+                                + field.fieldName()
+                                + "'; allowed: "
+                                + String.join(", ", OPERATORS));
+                return null;
+        }
+    }
+
+    private Condition textMatch(EventField field, TextOp op, Entry entry) {
+        List<String> values = texts(entry, "a text value or a list of them");
+        return values == null ? null : new Conditions.TextMatch(field, op, values);
+    }
+
+    private Condition cidr(EventField field, Entry entry) {
+        List<String> values = texts(entry, "a network or a list of networks");
+        if (values == null) {
+            return null;
+        }
+        List<IpNet> nets = new ArrayList<>();
+        boolean ok = true;
+        for (String value : values) {
+            try {
+                nets.add(IpNet.parse(value));
+            } catch (IllegalArgumentException e) {
+                problems.add(entry.line(), "bad CIDR '" + value + "': " + e.getMessage());
+                ok = false;
+            }
+        }
+        return ok ? new Conditions.InNetworks(field, List.copyOf(nets)) : null;
+    }
+
+    /** A scalar or a non-empty list of scalars as texts; {@code null} after reporting. */
+    private List<String> texts(Entry entry, String expected) {
+        YamlNode value = entry.value();
+        if (value.kind == Kind.SCALAR) {
+            return List.of(value.text);
+        }
+        boolean ok = value.kind == Kind.LIST && !value.items.isEmpty();
+        for (YamlNode item : value.items) {
+            ok &= item.kind == Kind.SCALAR;
+        }
+        if (!ok) {
+            problems.add(
+                    entry.line(),
+                    "'" + entry.key() + "' must be " + expected + ", found " + value.describe());
+            return null;
+        }
+        List<String> texts = new ArrayList<>();
+        for (YamlNode item : value.items) {
+            texts.add(item.text);
+        }
+        return List.copyOf(texts);
+    }
+
+    private Condition compare(EventField field, CompareOp op, Entry entry) {
+        YamlNode value = entry.value();
+        double bound = value.kind == Kind.SCALAR ? Numbers.parse(value.text) : Double.NaN;
+        if (Double.isNaN(bound) || Double.isInfinite(bound)) {
+            problems.add(
+                    entry.line(),
+                    "'" + entry.key() + "' must be a number, found " + value.describe());
+            return null;
+        }
+        return new Conditions.Compare(field, op, bound);
+    }
+}

@@ -1,0 +1,317 @@
+package io.nginxalerts.core.rules;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * Loads and validates rule files ({@code rules/<id>.yaml}, one rule per file) into {@link Rule}s
+ * whose conditions are compiled, serializable {@link Condition}s.
+ *
+ * <p>Guarantees: the loader throws nothing but {@link RuleException}, whatever the input; a rule
+ * set is returned only if every file is valid, otherwise the exception lists every problem of every
+ * file as {@code file:line: message} (line 1-based, of the offending key or value); loading never
+ * touches the network (CIDR literals are parsed here, never resolved) and user regexes are compiled
+ * with RE2/J, so matching is linear in the text.
+ *
+ * <p>The rule format: {@code id} (required, {@code [a-z0-9][a-z0-9-]{0,63}}, equal to the file name
+ * without {@code .yaml}/{@code .yml}), {@code description}, {@code severity} (required: {@code
+ * info}, {@code warning} or {@code critical}), {@code group_by} (field names, default {@code
+ * [clientip]}), either {@code match} with {@code threshold} (default 1) or a {@code sequence} of at
+ * least two steps ({@code match}, {@code at_least} default 1), {@code within} (required, at most
+ * {@code 1d}) and {@code suppress} (default {@code within}, {@code 0s} for none, at most {@code
+ * 7d}). Durations are a whole number and one of {@code ms s m h d}; counts are 1 to 10000. Field
+ * names are those of {@link io.nginxalerts.core.event.AccessEvent#FIELDS} except the ISO timestamp,
+ * or dotted paths whose first segment is one of {@code geoip}, {@code user_agent}, {@code host},
+ * {@code event}, {@code log}, {@code source}, {@code client}.
+ *
+ * <p>Conditions ({@code match}): a mapping whose entries all must hold. An entry is {@code any:
+ * [match, ...]}, {@code all: [match, ...]}, {@code not: match}, or {@code field: test}; a test is a
+ * value (equality with the field's text; {@code status} also takes {@code 1xx}..{@code 5xx}), a
+ * list of values (any), or a mapping of operators that all must hold: {@code prefix}, {@code
+ * suffix}, {@code contains} (a text or a list, any), {@code regex} (RE2 syntax, found anywhere),
+ * {@code gt}, {@code gte}, {@code lt}, {@code lte} (the field as a number; {@code upstreamtime}
+ * sums its entries), {@code cidr} (IPv4/IPv6 networks) and {@code not} (a test). A missing or
+ * unsuitable field fails every test, so it passes under {@code not}.
+ */
+public final class RuleLoader {
+    /** Larger rule files are refused unread; real rules are a few hundred bytes. */
+    static final long MAX_FILE_BYTES = 1 << 20;
+
+    private RuleLoader() {}
+
+    /**
+     * Loads every {@code *.yaml} and {@code *.yml} file directly in {@code dir} (other files, such
+     * as a README, are ignored), sorted by id. Messages name files as {@code dir.resolve(name)}.
+     *
+     * @throws RuleException listing every problem, if any file is invalid, two files share an id,
+     *     the directory cannot be read or it holds no rule file
+     */
+    public static List<Rule> loadDirectory(Path dir) throws RuleException {
+        if (dir == null) {
+            throw new RuleException(List.of("<null>: no rule directory given"));
+        }
+        List<String> problems = new ArrayList<>();
+        List<RuleParser.Parsed> parsed = new ArrayList<>();
+        List<String> sources = new ArrayList<>();
+        try {
+            readDirectory(
+                    dir,
+                    dir.toString(),
+                    name -> dir.resolve(name).toString(),
+                    problems,
+                    parsed,
+                    sources);
+        } catch (RuntimeException e) {
+            problems.add(dir + ": cannot read rules: " + e);
+        }
+        return finish(dir.toString(), problems, parsed, sources);
+    }
+
+    /**
+     * Parses one rule file. A {@code sourceName} ending in {@code .yaml} or {@code .yml} must be
+     * named after the rule's id; any other name (e.g. {@code "<inline>"}) is not checked.
+     *
+     * @param sourceName how messages and {@link Rule#source()} name the file, e.g. {@code
+     *     rules/x.yaml}
+     * @throws RuleException listing every problem of the file
+     */
+    public static Rule parse(String sourceName, String yamlText) throws RuleException {
+        String source = sourceName == null ? "<unnamed>" : sourceName;
+        Problems problems = new Problems(source);
+        if (yamlText == null) {
+            problems.add(1, "no text");
+            throw new RuleException(problems.messages());
+        }
+        if (yamlText.length() > MAX_FILE_BYTES) {
+            problems.add(1, "the file is larger than " + MAX_FILE_BYTES + " bytes");
+            throw new RuleException(problems.messages());
+        }
+        RuleParser.Parsed parsed = RuleParser.parse(yamlText, problems);
+        if (parsed.rule() == null) {
+            if (problems.count() == 0) {
+                problems.add(1, "not a valid rule");
+            }
+            throw new RuleException(problems.messages());
+        }
+        return parsed.rule();
+    }
+
+    /**
+     * Loads the rule files in a class-path directory, e.g. {@code "rules"}, from a plain directory
+     * or from inside a jar (opened with its own zip file system, so concurrent loads do not share
+     * one). If several class-path entries hold the directory, their files are loaded together (a
+     * duplicate id is then an error). Messages name files {@code resourceDir/name}. A directory
+     * inside a jar is found only if the jar has an entry for it, which Maven's jar and shade
+     * plugins write.
+     *
+     * @throws RuleException as {@link #loadDirectory}, or if no class-path entry holds the
+     *     directory
+     */
+    public static List<Rule> loadClasspath(String resourceDir, ClassLoader loader)
+            throws RuleException {
+        String dir = resourceDir == null ? "" : trimSlashes(resourceDir);
+        List<String> problems = new ArrayList<>();
+        List<RuleParser.Parsed> parsed = new ArrayList<>();
+        List<String> sources = new ArrayList<>();
+        try {
+            ClassLoader classLoader =
+                    loader != null ? loader : Thread.currentThread().getContextClassLoader();
+            Set<URL> urls = new LinkedHashSet<>(Collections.list(classLoader.getResources(dir)));
+            if (urls.isEmpty()) {
+                throw new RuleException(List.of(dir + ": no such directory on the class path"));
+            }
+            for (URL url : urls) {
+                readClasspathEntry(url, dir, problems, parsed, sources);
+            }
+        } catch (IOException | RuntimeException e) {
+            problems.add(dir + ": cannot read rules from the class path: " + e);
+        }
+        return finish(dir, problems, parsed, sources);
+    }
+
+    private static void readClasspathEntry(
+            URL url,
+            String dir,
+            List<String> problems,
+            List<RuleParser.Parsed> parsed,
+            List<String> sources)
+            throws IOException {
+        URI uri;
+        try {
+            uri = url.toURI();
+        } catch (java.net.URISyntaxException e) {
+            problems.add(dir + ": cannot read " + url + ": " + e.getMessage());
+            return;
+        }
+        switch (uri.getScheme()) {
+            case "file":
+                readDirectory(
+                        Path.of(uri), dir, name -> dir + "/" + name, problems, parsed, sources);
+                return;
+            case "jar":
+                {
+                    // jar:file:/path/app.jar!/rules -> the jar's own path; the entry is `dir`.
+                    String spec = uri.getRawSchemeSpecificPart();
+                    int bang = spec.indexOf("!/");
+                    URI jar = URI.create(bang < 0 ? spec : spec.substring(0, bang));
+                    if (!"file".equals(jar.getScheme())) {
+                        problems.add(dir + ": cannot read rules from " + url);
+                        return;
+                    }
+                    try (FileSystem zip = FileSystems.newFileSystem(Path.of(jar))) {
+                        readDirectory(
+                                zip.getPath(dir),
+                                dir,
+                                name -> dir + "/" + name,
+                                problems,
+                                parsed,
+                                sources);
+                    }
+                    return;
+                }
+            default:
+                problems.add(dir + ": cannot read rules from " + url);
+        }
+    }
+
+    /**
+     * Reads and parses the rule files of one directory, in file-name order.
+     *
+     * @param label how messages name the directory
+     * @param sourceName how messages name a file of it, from its file name
+     */
+    private static void readDirectory(
+            Path dir,
+            String label,
+            UnaryOperator<String> sourceName,
+            List<String> problems,
+            List<RuleParser.Parsed> parsed,
+            List<String> sources) {
+        if (!Files.isDirectory(dir)) {
+            problems.add(label + ": not a directory");
+            return;
+        }
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(dir)) {
+            files =
+                    listing.filter(RuleLoader::isRuleFile)
+                            .sorted(Comparator.comparing(p -> p.getFileName().toString()))
+                            .toList();
+        } catch (IOException | RuntimeException e) {
+            problems.add(label + ": cannot list: " + e);
+            return;
+        }
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            String source = sourceName.apply(name);
+            Problems fileProblems = new Problems(source, problems);
+            String text = read(file, fileProblems);
+            if (text != null) {
+                parsed.add(RuleParser.parse(text, fileProblems));
+                sources.add(source);
+            }
+        }
+    }
+
+    private static boolean isRuleFile(Path file) {
+        String name = file.getFileName().toString();
+        return (name.endsWith(".yaml") || name.endsWith(".yml")) && Files.isRegularFile(file);
+    }
+
+    /** The file as strict UTF-8, or null after reporting why not. */
+    private static String read(Path file, Problems problems) {
+        try {
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                problems.add(1, "the file is larger than " + MAX_FILE_BYTES + " bytes");
+                return null;
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            problems.add(1, "the file is not valid UTF-8");
+            return null;
+        } catch (IOException | RuntimeException e) {
+            problems.add(1, "cannot read: " + e);
+            return null;
+        }
+    }
+
+    /** Adds duplicate-id problems, then returns the rules sorted by id or throws everything. */
+    private static List<Rule> finish(
+            String label,
+            List<String> problems,
+            List<RuleParser.Parsed> parsed,
+            List<String> sources)
+            throws RuleException {
+        Map<String, String> firstSource = new LinkedHashMap<>();
+        for (int i = 0; i < parsed.size(); i++) {
+            String id = parsed.get(i).id();
+            if (id == null) {
+                continue;
+            }
+            String other = firstSource.putIfAbsent(id, sources.get(i));
+            if (other != null) {
+                problems.add(
+                        sources.get(i)
+                                + ":"
+                                + Math.max(1, parsed.get(i).idLine())
+                                + ": duplicate id '"
+                                + id
+                                + "', also defined in "
+                                + other);
+            }
+        }
+        if (problems.isEmpty() && parsed.isEmpty()) {
+            problems.add(label + ": no rule files (*.yaml, *.yml)");
+        }
+        if (!problems.isEmpty()) {
+            throw new RuleException(problems);
+        }
+        List<Rule> rules = new ArrayList<>();
+        for (int i = 0; i < parsed.size(); i++) {
+            Rule rule = parsed.get(i).rule();
+            if (rule == null) {
+                // Cannot happen (a failed parse always reports why), but never return a null rule.
+                throw new RuleException(List.of(sources.get(i) + ":1: not a valid rule"));
+            }
+            rules.add(rule);
+        }
+        rules.sort(Comparator.comparing(Rule::id));
+        return List.copyOf(rules);
+    }
+
+    private static String trimSlashes(String path) {
+        int from = 0;
+        int to = path.length();
+        while (from < to && path.charAt(from) == '/') {
+            from++;
+        }
+        while (to > from && path.charAt(to - 1) == '/') {
+            to--;
+        }
+        return path.substring(from, to);
+    }
+}
