@@ -15,7 +15,7 @@ public enum RejectReason {
     INVALID_JSON("invalid_json"),
     /** Neither nginx JSON nor a {@code combined} line. */
     UNRECOGNIZED_FORMAT("unrecognized_format"),
-    /** A required field ({@code clientip}) is missing or has the wrong type. */
+    /** A required field ({@code clientip} or {@code status}) is missing. */
     MISSING_FIELD("missing_field"),
     /** A field has a value of the wrong type or out of range (e.g. status 9999). */
     INVALID_FIELD("invalid_field"),

@@ -1,0 +1,232 @@
+package io.nginxalerts.core.parse;
+
+/**
+ * Reads an nginx {@code combined} line into an {@link EventDraft}:
+ *
+ * <pre>
+ * $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"
+ * </pre>
+ *
+ * <p>A single left-to-right scan with no regex, so the cost is linear in the line whatever it
+ * holds. The shape is checked first (anything else is {@link RejectReason#UNRECOGNIZED_FORMAT});
+ * only a line with the right shape can have invalid fields. Quoted strings may contain nginx's
+ * {@code \xHH} escapes and {@code \"}; a third quoted string after the user agent is taken as
+ * {@code xff} ({@code $http_x_forwarded_for}, as in many extended formats), anything after it is
+ * ignored.
+ */
+final class CombinedLineParser {
+
+    private static final int MAX_METHOD_CHARS = 32;
+
+    private final String s;
+    private int pos;
+
+    private CombinedLineParser(String line) {
+        this.s = line;
+    }
+
+    /** Fills {@code d} from {@code line} (already stripped of surrounding white space). */
+    static void parse(String line, EventDraft d) {
+        new CombinedLineParser(line).scan(d);
+    }
+
+    private void scan(EventDraft d) {
+        int addrEnd = s.indexOf(' ');
+        if (addrEnd <= 0) {
+            unrecognized(d);
+            return;
+        }
+        String addr = s.substring(0, addrEnd);
+        // Between the address and the time: "$remote_ident $remote_user" (ident is always "-").
+        int timeStart = s.indexOf(" [", addrEnd + 1);
+        int timeEnd = timeStart < 0 ? -1 : s.indexOf(']', timeStart);
+        if (timeStart < 0 || timeEnd < 0 || addr.indexOf('"') >= 0 || addr.indexOf('[') >= 0) {
+            unrecognized(d);
+            return;
+        }
+        String users = s.substring(addrEnd + 1, timeStart);
+        int userSep = users.indexOf(' ');
+        if (userSep < 0) {
+            unrecognized(d);
+            return;
+        }
+        String time = s.substring(timeStart + 2, timeEnd);
+        pos = timeEnd + 1;
+
+        if (!space()) {
+            unrecognized(d);
+            return;
+        }
+        int requestStart = pos + 1;
+        int requestEnd = quoted();
+        if (requestEnd < 0 || !space()) {
+            unrecognized(d);
+            return;
+        }
+        String status = token();
+        if (status == null || !space()) {
+            unrecognized(d);
+            return;
+        }
+        String bytes = token();
+        if (bytes == null || !space()) {
+            unrecognized(d);
+            return;
+        }
+        int referStart = pos + 1;
+        int referEnd = quoted();
+        if (referEnd < 0 || !space()) {
+            unrecognized(d);
+            return;
+        }
+        int agentStart = pos + 1;
+        int agentEnd = quoted();
+        if (agentEnd < 0) {
+            unrecognized(d);
+            return;
+        }
+        int xffStart = -1;
+        int xffEnd = -1;
+        if (space() && pos < s.length() && s.charAt(pos) == '"') {
+            xffStart = pos + 1;
+            xffEnd = quoted();
+        }
+        if (!digitsOnly(status) || !("-".equals(bytes) || digitsOnly(bytes))) {
+            // A word where a number belongs: this is some other format, not a bad value.
+            unrecognized(d);
+            return;
+        }
+        long statusCode = status.length() > 3 ? -1 : Fields.parseNonNegativeLong(status);
+        long size = "-".equals(bytes) ? 0 : Fields.parseNonNegativeLong(bytes);
+
+        d.clientip = Fields.absentToNull(addr);
+        String user = Fields.absentToNull(users.substring(userSep + 1));
+        if (user != null) {
+            d.putExtra("remote_user", Fields.unescapeNginx(user, 0, user.length()));
+        }
+        long millis = Timestamps.parseCommonLog(time);
+        if (millis == Timestamps.INVALID) {
+            d.fail(
+                    RejectReason.INVALID_TIMESTAMP,
+                    "unparseable $time_local " + Fields.excerpt(time));
+        } else {
+            d.timestamp = millis;
+            d.hasTimestamp = true;
+        }
+        if (statusCode < 100 || statusCode > 599) {
+            d.fail(
+                    RejectReason.INVALID_FIELD,
+                    "status " + Fields.excerpt(status) + " is not an HTTP status (100-599)");
+        } else {
+            d.status = (int) statusCode;
+        }
+        if (size < 0) {
+            d.fail(
+                    RejectReason.INVALID_FIELD,
+                    "size " + Fields.excerpt(bytes) + " is out of range");
+        } else {
+            d.size = size;
+        }
+        request(Fields.unescapeNginx(s, requestStart, requestEnd), d);
+        d.refer = Fields.absentToNull(Fields.unescapeNginx(s, referStart, referEnd));
+        d.agent = Fields.absentToNull(Fields.unescapeNginx(s, agentStart, agentEnd));
+        if (xffEnd >= 0) {
+            d.xff = Fields.absentToNull(Fields.unescapeNginx(s, xffStart, xffEnd));
+        }
+    }
+
+    /**
+     * Splits {@code "METHOD URI PROTOCOL"}. Anything else (nginx logs {@code "-"} for a connection
+     * without a request and the raw bytes of TLS handshakes sent to a plain port, with status 400)
+     * is still an event: no method or protocol, and the raw text as {@code url}, which is what
+     * scanner rules want to see.
+     */
+    private static void request(String request, EventDraft d) {
+        String text = Fields.absentToNull(request);
+        if (text == null) {
+            return;
+        }
+        int first = text.indexOf(' ');
+        int last = text.lastIndexOf(' ');
+        if (first > 0 && isMethod(text, first)) {
+            if (last > first + 1 && text.startsWith("HTTP/", last + 1)) {
+                d.method = text.substring(0, first);
+                d.url = text.substring(first + 1, last);
+                d.protocol = text.substring(last + 1);
+                return;
+            }
+            if (last == first && first + 1 < text.length()) {
+                // HTTP/0.9 style "GET /": no protocol.
+                d.method = text.substring(0, first);
+                d.url = text.substring(first + 1);
+                return;
+            }
+        }
+        d.url = text;
+    }
+
+    private static boolean isMethod(String text, int end) {
+        if (end > MAX_METHOD_CHARS) {
+            return false;
+        }
+        for (int i = 0; i < end; i++) {
+            char c = text.charAt(i);
+            if (!(c >= 'A' && c <= 'Z') && c != '-' && c != '_') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Consumes one or more spaces; false if there is none. */
+    private boolean space() {
+        int from = pos;
+        while (pos < s.length() && s.charAt(pos) == ' ') {
+            pos++;
+        }
+        return pos > from;
+    }
+
+    /** A run of non-space characters, or null if there is none. */
+    private String token() {
+        int from = pos;
+        while (pos < s.length() && s.charAt(pos) != ' ') {
+            pos++;
+        }
+        return pos > from ? s.substring(from, pos) : null;
+    }
+
+    /**
+     * Consumes a quoted string starting at {@code pos}; returns the index of its closing quote (the
+     * content is between {@code pos + 1} at entry and that index), or -1. A backslash escapes the
+     * next character, so {@code \"} does not close the string.
+     */
+    private int quoted() {
+        if (pos >= s.length() || s.charAt(pos) != '"') {
+            return -1;
+        }
+        int i = pos + 1;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (c == '"') {
+                pos = i + 1;
+                return i;
+            }
+            i += c == '\\' ? 2 : 1;
+        }
+        return -1;
+    }
+
+    private static boolean digitsOnly(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!Fields.isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return !s.isEmpty();
+    }
+
+    private static void unrecognized(EventDraft d) {
+        d.fail(RejectReason.UNRECOGNIZED_FORMAT, "neither JSON nor an nginx combined line");
+    }
+}
