@@ -137,6 +137,17 @@ public final class AlertCodec {
                 schema);
     }
 
+    /** One event as a JSON object with the nginx log_format field names (as in evidence). */
+    public static String encodeEvent(AccessEvent event) {
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            writeEvent(g, event);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing JSON to a string cannot fail", e);
+        }
+        return out.toString();
+    }
+
     static String iso(long millis) {
         return Instant.ofEpochMilli(millis).toString();
     }

@@ -1,0 +1,116 @@
+package io.nginxalerts.job;
+
+import io.nginxalerts.core.parse.DeadLetter;
+import io.nginxalerts.core.rules.Rule;
+import io.nginxalerts.core.rules.RuleException;
+import io.nginxalerts.job.cli.Args;
+import io.nginxalerts.job.sink.DeadLetterSerializer;
+import io.nginxalerts.job.sink.RedisListSink;
+import io.nginxalerts.job.source.KafkaLogDeserializer;
+import io.nginxalerts.job.source.ParsedRecord;
+import io.nginxalerts.job.source.RecordParser;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The streaming job for {@code flink run}: Kafka topic {@code nginx} → rules → Redis list.
+ *
+ * <pre>
+ * flink run job/target/nginx-alerts-job.jar --kafka.bootstrap-servers kafka:9092 \
+ *     --redis.url redis://redis:6379 [--rules /path/to/rules]
+ * </pre>
+ *
+ * Options: {@link JobOptions}. Checkpointing, state backend and restarts come from the cluster's
+ * {@code config.yaml}.
+ */
+public final class AlertJob {
+    private static final Logger LOG = LoggerFactory.getLogger(AlertJob.class);
+
+    private AlertJob() {}
+
+    public static void main(String[] args) throws Exception {
+        JobSettings settings;
+        List<Rule> rules;
+        try {
+            settings = JobSettings.from(Args.parse(args).flat(Set.of()), true);
+            rules = settings.loadRules();
+        } catch (IllegalArgumentException e) {
+            System.err.println("nginx-alerts: " + e.getMessage());
+            System.exit(2);
+            return;
+        } catch (RuleException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        LOG.info("Starting nginx-alerts with {} rules: {}", rules.size(), settings.describe());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        build(env, settings, rules);
+        env.execute("nginx-alerts");
+    }
+
+    /** Adds the Kafka → rules → Redis topology to {@code env}. */
+    public static Pipeline.Streams build(
+            StreamExecutionEnvironment env, JobSettings settings, List<Rule> rules) {
+        Pipeline.Input kafka =
+                new Pipeline.Input(
+                        "kafka-source",
+                        "Kafka topic " + settings.kafkaTopic(),
+                        kafkaSource(settings));
+        return Pipeline.run(
+                env,
+                List.of(kafka),
+                rules,
+                settings.time(),
+                new RedisListSink(
+                        settings.redis(), settings.redisList(), settings.redisRetryTimeout()),
+                deadLetterSink(settings));
+    }
+
+    static KafkaSource<ParsedRecord> kafkaSource(JobSettings settings) {
+        OffsetsInitializer start =
+                switch (settings.kafkaStartingOffsets()) {
+                    case "earliest" -> OffsetsInitializer.earliest();
+                    case "latest" -> OffsetsInitializer.latest();
+                    default -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+                };
+        Properties properties = new Properties();
+        properties.putAll(settings.kafkaProperties());
+        properties.setProperty(
+                "partition.discovery.interval.ms",
+                Long.toString(settings.kafkaPartitionDiscovery().toMillis()));
+        // Offsets are committed on checkpoints; the job restores from its checkpoint anyway.
+        properties.setProperty("commit.offsets.on.checkpoint", "true");
+        return KafkaSource.<ParsedRecord>builder()
+                .setBootstrapServers(settings.kafkaBootstrapServers())
+                .setTopics(settings.kafkaTopic())
+                .setGroupId(settings.kafkaGroupId())
+                .setStartingOffsets(start)
+                .setProperties(properties)
+                .setDeserializer(
+                        new KafkaLogDeserializer(
+                                new RecordParser(
+                                        settings.maxLineBytes(), settings.maxFutureSkew())))
+                .build();
+    }
+
+    static KafkaSink<DeadLetter> deadLetterSink(JobSettings settings) {
+        Properties properties = new Properties();
+        properties.putAll(settings.kafkaProperties());
+        return KafkaSink.<DeadLetter>builder()
+                .setBootstrapServers(settings.kafkaBootstrapServers())
+                .setKafkaProducerConfig(properties)
+                .setRecordSerializer(new DeadLetterSerializer(settings.dlqTopic()))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+}

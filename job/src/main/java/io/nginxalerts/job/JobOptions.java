@@ -1,0 +1,154 @@
+package io.nginxalerts.job;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/**
+ * Every setting of the job, as typed Flink {@link ConfigOption}s with defaults and descriptions.
+ * Pass them as {@code --key value} program arguments; {@link JobSettings#fromArgs} validates them
+ * all at once and names the bad key.
+ */
+public final class JobOptions {
+    private JobOptions() {}
+
+    public static final ConfigOption<String> KAFKA_BOOTSTRAP_SERVERS =
+            ConfigOptions.key("kafka.bootstrap-servers")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Kafka bootstrap servers, e.g. kafka:9092. Required.");
+
+    public static final ConfigOption<String> KAFKA_TOPIC =
+            ConfigOptions.key("kafka.topic")
+                    .stringType()
+                    .defaultValue("nginx")
+                    .withDescription("Topic with one nginx access-log event per record.");
+
+    public static final ConfigOption<String> KAFKA_GROUP_ID =
+            ConfigOptions.key("kafka.group-id")
+                    .stringType()
+                    .defaultValue("nginx-alerts")
+                    .withDescription(
+                            "Consumer group; offsets are committed on checkpoints (for"
+                                    + " monitoring lag; the job restores from its checkpoint).");
+
+    public static final ConfigOption<String> KAFKA_STARTING_OFFSETS =
+            ConfigOptions.key("kafka.starting-offsets")
+                    .stringType()
+                    .defaultValue("committed")
+                    .withDescription(
+                            "Where a fresh start (no checkpoint) reads from: 'committed' (the"
+                                    + " group's committed offsets, else earliest), 'earliest' or"
+                                    + " 'latest'.");
+
+    public static final ConfigOption<String> KAFKA_PROPERTIES =
+            ConfigOptions.key("kafka.properties")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Path of a Kafka client properties file applied to the source and the"
+                                    + " dead-letter producer (security.protocol, sasl.*, ssl.*).");
+
+    public static final ConfigOption<Duration> KAFKA_PARTITION_DISCOVERY =
+            ConfigOptions.key("kafka.partition-discovery")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(1))
+                    .withDescription("How often new partitions of the topic are discovered.");
+
+    public static final ConfigOption<String> DLQ_TOPIC =
+            ConfigOptions.key("dlq.topic")
+                    .stringType()
+                    .defaultValue("nginx-dlq")
+                    .withDescription(
+                            "Topic for records the job cannot use (JSON with reason, raw,"
+                                    + " topic, partition, offset).");
+
+    public static final ConfigOption<String> REDIS_URL =
+            ConfigOptions.key("redis.url")
+                    .stringType()
+                    .defaultValue("redis://localhost:6379")
+                    .withDescription(
+                            "Redis server: redis://[user:password@]host:port[/db], or rediss://"
+                                    + " for TLS.");
+
+    public static final ConfigOption<String> REDIS_LIST =
+            ConfigOptions.key("redis.list")
+                    .stringType()
+                    .defaultValue("nginx:alerts")
+                    .withDescription("The Redis list that alerts are LPUSHed onto.");
+
+    public static final ConfigOption<Duration> REDIS_RETRY_TIMEOUT =
+            ConfigOptions.key("redis.retry-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "How long a write retries a lost Redis connection before the job"
+                                    + " fails and restarts from its last checkpoint.");
+
+    public static final ConfigOption<String> RULES =
+            ConfigOptions.key("rules")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Directory of rule files (*.yaml). Default: the rules bundled in the"
+                                    + " jar at build time.");
+
+    public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS =
+            ConfigOptions.key("events.max-out-of-orderness")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription(
+                            "How late (in event time) an event may arrive behind the newest one"
+                                    + " and still be counted. Alerts wait this long.");
+
+    public static final ConfigOption<Duration> PARTITION_IDLENESS =
+            ConfigOptions.key("events.partition-idleness")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription(
+                            "After this long without events a Kafka partition no longer holds"
+                                    + " event time back. 0 disables.");
+
+    public static final ConfigOption<Duration> IDLE_FLUSH_AFTER =
+            ConfigOptions.key("events.idle-flush-after")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(15))
+                    .withDescription(
+                            "After this long without any event, event time moves forward by the"
+                                    + " wall-clock time that passes, so the last burst still"
+                                    + " alerts. 0 disables.");
+
+    public static final ConfigOption<Duration> MAX_FUTURE_SKEW =
+            ConfigOptions.key("events.max-future-skew")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(5))
+                    .withDescription(
+                            "Events stamped further than this ahead of the wall clock are dead"
+                                    + " letters (they would otherwise move event time ahead).");
+
+    public static final ConfigOption<Integer> MAX_LINE_BYTES =
+            ConfigOptions.key("events.max-line-bytes")
+                    .intType()
+                    .defaultValue(65536)
+                    .withDescription("Records longer than this are dead letters.");
+
+    public static final List<ConfigOption<?>> ALL =
+            List.of(
+                    KAFKA_BOOTSTRAP_SERVERS,
+                    KAFKA_TOPIC,
+                    KAFKA_GROUP_ID,
+                    KAFKA_STARTING_OFFSETS,
+                    KAFKA_PROPERTIES,
+                    KAFKA_PARTITION_DISCOVERY,
+                    DLQ_TOPIC,
+                    REDIS_URL,
+                    REDIS_LIST,
+                    REDIS_RETRY_TIMEOUT,
+                    RULES,
+                    MAX_OUT_OF_ORDERNESS,
+                    PARTITION_IDLENESS,
+                    IDLE_FLUSH_AFTER,
+                    MAX_FUTURE_SKEW,
+                    MAX_LINE_BYTES);
+}

@@ -1,0 +1,197 @@
+package io.nginxalerts.job;
+
+import io.nginxalerts.core.rules.Rule;
+import io.nginxalerts.core.rules.RuleException;
+import io.nginxalerts.core.rules.RuleLoader;
+import io.nginxalerts.job.sink.RedisEndpoint;
+import io.nginxalerts.job.time.EventTimeSettings;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * All job settings, read from {@code --key value} arguments and validated once. Construction fails
+ * with an {@link IllegalArgumentException} whose message names the bad key; nothing is checked
+ * later at run time.
+ */
+public record JobSettings(
+        String kafkaBootstrapServers,
+        String kafkaTopic,
+        String kafkaGroupId,
+        String kafkaStartingOffsets,
+        Properties kafkaProperties,
+        Duration kafkaPartitionDiscovery,
+        String dlqTopic,
+        RedisEndpoint redis,
+        String redisList,
+        Duration redisRetryTimeout,
+        Path rulesDir,
+        EventTimeSettings time,
+        Duration maxFutureSkew,
+        int maxLineBytes) {
+
+    private static final Set<String> STARTING_OFFSETS = Set.of("committed", "earliest", "latest");
+
+    /**
+     * Validates the given options.
+     *
+     * @param requireKafka whether {@code kafka.bootstrap-servers} must be set (the streaming job)
+     *     or may be absent (backtest)
+     */
+    public static JobSettings from(Map<String, String> options, boolean requireKafka) {
+        Set<String> known = new TreeSet<>();
+        for (ConfigOption<?> option : JobOptions.ALL) {
+            known.add(option.key());
+        }
+        for (String key : options.keySet()) {
+            if (!known.contains(key)) {
+                throw new IllegalArgumentException(
+                        "unknown option --"
+                                + key
+                                + " (known: --"
+                                + String.join(", --", known)
+                                + ")");
+            }
+        }
+        Configuration config = Configuration.fromMap(options);
+        String bootstrap = get(config, JobOptions.KAFKA_BOOTSTRAP_SERVERS);
+        if (requireKafka && (bootstrap == null || bootstrap.isBlank())) {
+            throw new IllegalArgumentException(
+                    "--" + JobOptions.KAFKA_BOOTSTRAP_SERVERS.key() + " is required");
+        }
+        String offsets = get(config, JobOptions.KAFKA_STARTING_OFFSETS);
+        if (!STARTING_OFFSETS.contains(offsets)) {
+            throw new IllegalArgumentException(
+                    "--"
+                            + JobOptions.KAFKA_STARTING_OFFSETS.key()
+                            + " must be one of "
+                            + STARTING_OFFSETS
+                            + ", was "
+                            + offsets);
+        }
+        RedisEndpoint redis;
+        try {
+            redis = RedisEndpoint.parse(get(config, JobOptions.REDIS_URL));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "--" + JobOptions.REDIS_URL.key() + ": " + e.getMessage(), e);
+        }
+        String rules = get(config, JobOptions.RULES);
+        Path rulesDir = rules == null ? null : Path.of(rules);
+        if (rulesDir != null && !Files.isDirectory(rulesDir)) {
+            throw new IllegalArgumentException(
+                    "--" + JobOptions.RULES.key() + ": not a directory: " + rules);
+        }
+        int maxLineBytes = get(config, JobOptions.MAX_LINE_BYTES);
+        if (maxLineBytes < 256) {
+            throw new IllegalArgumentException(
+                    "--" + JobOptions.MAX_LINE_BYTES.key() + " must be at least 256");
+        }
+        return new JobSettings(
+                bootstrap,
+                nonBlank(config, JobOptions.KAFKA_TOPIC),
+                nonBlank(config, JobOptions.KAFKA_GROUP_ID),
+                offsets,
+                kafkaProperties(get(config, JobOptions.KAFKA_PROPERTIES)),
+                positive(config, JobOptions.KAFKA_PARTITION_DISCOVERY),
+                nonBlank(config, JobOptions.DLQ_TOPIC),
+                redis,
+                nonBlank(config, JobOptions.REDIS_LIST),
+                positive(config, JobOptions.REDIS_RETRY_TIMEOUT),
+                rulesDir,
+                new EventTimeSettings(
+                        notNegative(config, JobOptions.MAX_OUT_OF_ORDERNESS),
+                        notNegative(config, JobOptions.PARTITION_IDLENESS),
+                        notNegative(config, JobOptions.IDLE_FLUSH_AFTER)),
+                notNegative(config, JobOptions.MAX_FUTURE_SKEW),
+                maxLineBytes);
+    }
+
+    /** The rules from {@code --rules}, or the set bundled in the jar. */
+    public List<Rule> loadRules() throws RuleException {
+        return rulesDir != null
+                ? RuleLoader.loadDirectory(rulesDir)
+                : RuleLoader.loadClasspath("rules", JobSettings.class.getClassLoader());
+    }
+
+    private static <T> T get(Configuration config, ConfigOption<T> option) {
+        try {
+            return config.get(option);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + option.key() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String nonBlank(Configuration config, ConfigOption<String> option) {
+        String value = get(config, option);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("--" + option.key() + " must not be empty");
+        }
+        return value;
+    }
+
+    private static Duration notNegative(Configuration config, ConfigOption<Duration> option) {
+        Duration value = get(config, option);
+        if (value.isNegative()) {
+            throw new IllegalArgumentException("--" + option.key() + " must not be negative");
+        }
+        return value;
+    }
+
+    private static Duration positive(Configuration config, ConfigOption<Duration> option) {
+        Duration value = notNegative(config, option);
+        if (value.isZero()) {
+            throw new IllegalArgumentException("--" + option.key() + " must be positive");
+        }
+        return value;
+    }
+
+    private static Properties kafkaProperties(String path) {
+        Properties properties = new Properties();
+        if (path == null) {
+            return properties;
+        }
+        try (Reader reader = Files.newBufferedReader(Path.of(path))) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "--" + JobOptions.KAFKA_PROPERTIES.key() + ": cannot read " + path + ": " + e,
+                    e);
+        }
+        return properties;
+    }
+
+    /** Settings safe to log: no passwords. */
+    public String describe() {
+        return "kafka="
+                + kafkaBootstrapServers
+                + " topic="
+                + kafkaTopic
+                + " group="
+                + kafkaGroupId
+                + " dlq="
+                + dlqTopic
+                + " redis="
+                + redis
+                + " list="
+                + redisList
+                + " rules="
+                + (rulesDir == null ? "(bundled)" : rulesDir)
+                + " time="
+                + time;
+    }
+
+    @Override
+    public String toString() {
+        return "JobSettings{" + describe() + "}";
+    }
+}

@@ -1,0 +1,162 @@
+package io.nginxalerts.job;
+
+import io.nginxalerts.core.alert.Alert;
+import io.nginxalerts.core.event.AccessEvent;
+import io.nginxalerts.core.parse.DeadLetter;
+import io.nginxalerts.core.rules.Rule;
+import io.nginxalerts.job.rules.AlertKeySelector;
+import io.nginxalerts.job.rules.AlertSuppressor;
+import io.nginxalerts.job.rules.MatchToAlert;
+import io.nginxalerts.job.rules.RuleFilter;
+import io.nginxalerts.job.rules.RuleKeySelector;
+import io.nginxalerts.job.rules.RulePatterns;
+import io.nginxalerts.job.source.ParsedRecord;
+import io.nginxalerts.job.time.EventTimeSettings;
+import io.nginxalerts.job.time.EventTimeWatermarks;
+import io.nginxalerts.job.time.IdleSourceFlush;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.cep.CEP;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The one place where the topology is assembled: sources of log records → event time → route (dead
+ * letters, late events) → per rule: filter → keyBy → CEP → suppression → union of alerts. Sources
+ * and sinks are arguments, so the Kafka/Redis job, {@code backtest} and the tests all run this same
+ * topology.
+ *
+ * <p>Every operator has a stable uid (so savepoints map state back after upgrades and rule changes:
+ * a kept rule keeps its state, a new rule starts empty, a removed rule's state can be dropped with
+ * {@code --allowNonRestoredState}) and a readable name for the web UI.
+ */
+public final class Pipeline {
+    public static final String IDLE_FLUSH_UID = "idle-source-flush";
+    public static final String ROUTE_UID = "route-records";
+    public static final String ALERT_SINK_UID = "alert-sink";
+    public static final String DEAD_LETTER_SINK_UID = "dead-letter-sink";
+
+    private Pipeline() {}
+
+    /** A source of log records with its stable uid and display name. */
+    public record Input(String uid, String name, Source<ParsedRecord, ?, ?> source) {}
+
+    /** The streams a built pipeline produces; attach sinks to them. */
+    public record Streams(
+            DataStream<Alert> alerts,
+            DataStream<DeadLetter> deadLetters,
+            DataStream<AccessEvent> late) {}
+
+    /** Builds the topology and attaches the two sinks. */
+    public static Streams run(
+            StreamExecutionEnvironment env,
+            List<Input> inputs,
+            List<Rule> rules,
+            EventTimeSettings time,
+            Sink<Alert> alertSink,
+            Sink<DeadLetter> deadLetterSink) {
+        Streams streams = build(env, inputs, rules, time);
+        sinkAlerts(streams, alertSink);
+        sinkDeadLetters(streams, deadLetterSink);
+        return streams;
+    }
+
+    public static DataStreamSink<Alert> sinkAlerts(Streams streams, Sink<Alert> sink) {
+        return streams.alerts().sinkTo(sink).uid(ALERT_SINK_UID).name("Alerts → " + sink);
+    }
+
+    public static DataStreamSink<DeadLetter> sinkDeadLetters(
+            Streams streams, Sink<DeadLetter> sink) {
+        return streams.deadLetters()
+                .sinkTo(sink)
+                .uid(DEAD_LETTER_SINK_UID)
+                .name("Dead letters → " + sink);
+    }
+
+    public static Streams build(
+            StreamExecutionEnvironment env,
+            List<Input> inputs,
+            List<Rule> rules,
+            EventTimeSettings time) {
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException("at least one input");
+        }
+        if (rules.isEmpty()) {
+            throw new IllegalArgumentException("at least one rule");
+        }
+        // Operators never mutate or keep records they pass on (events and alerts are records),
+        // so chained operators can hand over objects without a defensive copy.
+        env.getConfig().enableObjectReuse();
+
+        WatermarkStrategy<ParsedRecord> watermarks =
+                EventTimeWatermarks.strategy(time.maxOutOfOrderness(), time.partitionIdleness());
+        DataStream<ParsedRecord> records = null;
+        for (Input input : inputs) {
+            DataStream<ParsedRecord> stream =
+                    env.fromSource(input.source(), watermarks, input.name()).uid(input.uid());
+            records = records == null ? stream : records.union(stream);
+        }
+        if (!time.idleFlushAfter().isZero()) {
+            records =
+                    records.transform(
+                                    "Idle source flush (after " + time.idleFlushAfter() + ")",
+                                    TypeInformation.of(ParsedRecord.class),
+                                    new IdleSourceFlush<ParsedRecord>(
+                                            time.idleFlushAfter().toMillis()))
+                            .uid(IDLE_FLUSH_UID);
+        }
+        SingleOutputStreamOperator<AccessEvent> events =
+                records.process(new RouteRecords())
+                        .returns(AccessEvent.class)
+                        .uid(ROUTE_UID)
+                        .name("Route: events / dead letters / late");
+
+        DataStream<Alert> alerts = null;
+        for (Rule rule : rules) {
+            DataStream<Alert> ruleAlerts = ruleAlerts(events, rule);
+            alerts = alerts == null ? ruleAlerts : alerts.union(ruleAlerts);
+        }
+        return new Streams(
+                alerts,
+                events.getSideOutput(RouteRecords.DEAD_LETTERS),
+                events.getSideOutput(RouteRecords.LATE));
+    }
+
+    private static DataStream<Alert> ruleAlerts(DataStream<AccessEvent> events, Rule rule) {
+        String id = rule.id();
+        DataStream<AccessEvent> relevant =
+                events.filter(new RuleFilter(rule))
+                        .uid("rule-" + id + "-filter")
+                        .name("Rule " + id + ": filter");
+        SingleOutputStreamOperator<Alert> matches =
+                CEP.pattern(relevant.keyBy(new RuleKeySelector(rule)), RulePatterns.compile(rule))
+                        .inEventTime()
+                        .process(new MatchToAlert(rule), TypeInformation.of(Alert.class))
+                        .uid("rule-" + id + "-cep")
+                        .name("Rule " + id + ": CEP " + describe(rule));
+        // CEP output stays on the subtask of its key, so it can be treated as keyed by the same
+        // key without another network shuffle.
+        return DataStreamUtils.reinterpretAsKeyedStream(matches, new AlertKeySelector(rule))
+                .process(new AlertSuppressor(rule))
+                .returns(Alert.class)
+                .uid("rule-" + id + "-suppress")
+                .name("Rule " + id + ": suppress " + rule.suppress());
+    }
+
+    private static String describe(Rule rule) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < rule.steps().size(); i++) {
+            if (i > 0) {
+                s.append(" → ");
+            }
+            s.append(rule.steps().get(i).atLeast()).append('×');
+        }
+        return s.append(" within ").append(rule.within()).toString();
+    }
+}

@@ -1,0 +1,189 @@
+package io.nginxalerts.job.cli;
+
+import io.nginxalerts.core.alert.AlertCodec;
+import io.nginxalerts.core.parse.DeadLetter;
+import io.nginxalerts.core.parse.RejectReason;
+import io.nginxalerts.core.rules.Rule;
+import io.nginxalerts.core.rules.RuleException;
+import io.nginxalerts.job.JobSettings;
+import io.nginxalerts.job.Pipeline;
+import io.nginxalerts.job.sink.DeadLetterJson;
+import io.nginxalerts.job.sink.JsonLinesSink;
+import io.nginxalerts.job.source.LogFileFormat;
+import io.nginxalerts.job.source.RecordParser;
+import io.nginxalerts.job.time.EventTimeSettings;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+/**
+ * {@code backtest}: runs the streaming pipeline (same parser, watermarks, CEP and suppression) over
+ * log files in a local Flink, bounded: at the end of input event time jumps to the end, so every
+ * pending match completes. Writes alerts as JSON lines and a per-rule summary on stderr.
+ *
+ * <p>The one difference from the live job: the idle-source flush is off, because a bounded input
+ * ends with a final watermark instead of going quiet.
+ */
+public final class Backtest {
+    static final Set<String> OWN_OPTIONS = Set.of("input", "output", "dead-letters", "parallelism");
+
+    private Backtest() {}
+
+    /** The outcome of a backtest run, for the summary and for tests. */
+    public record Result(
+            List<Rule> rules, Map<String, Object> counters, String output, long alertsWritten) {
+        public long counter(String name) {
+            Object v = counters.get(name);
+            return v instanceof Number n ? n.longValue() : 0L;
+        }
+    }
+
+    public static int main(String[] argv, PrintStream err) throws Exception {
+        Args args = Args.parse(argv);
+        List<String> inputs = args.all("input");
+        if (inputs.isEmpty()) {
+            err.println(
+                    "usage: nginx-alerts backtest --rules DIR --input FILE [--input FILE ...]"
+                            + " [--output alerts.jsonl] [--dead-letters dead.jsonl]"
+                            + " [--parallelism N] [--events.max-out-of-orderness 5s ...]");
+            return 2;
+        }
+        Result result;
+        try {
+            JobSettings settings = JobSettings.from(args.flat(OWN_OPTIONS), false);
+            for (String input : inputs) {
+                if (!Files.isReadable(Path.of(input))) {
+                    throw new IllegalArgumentException(
+                            "--input " + input + ": no such readable file");
+                }
+            }
+            String parallelism = args.one("parallelism");
+            result =
+                    run(
+                            settings,
+                            settings.loadRules(),
+                            inputs,
+                            args.one("output"),
+                            args.one("dead-letters"),
+                            parallelism == null ? 1 : parsePositive("parallelism", parallelism));
+        } catch (IllegalArgumentException e) {
+            err.println("nginx-alerts backtest: " + e.getMessage());
+            return 2;
+        } catch (RuleException e) {
+            err.println(e.getMessage());
+            return 2;
+        }
+        printSummary(result, inputs, err);
+        return 0;
+    }
+
+    public static Result run(
+            JobSettings settings,
+            List<Rule> rules,
+            List<String> inputs,
+            String output,
+            String deadLetters,
+            int parallelism)
+            throws Exception {
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(parallelism);
+        RecordParser parser = new RecordParser(settings.maxLineBytes(), settings.maxFutureSkew());
+        List<Pipeline.Input> sources = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            String input = inputs.get(i);
+            FileSource<?> source =
+                    FileSource.forRecordStreamFormat(
+                                    new LogFileFormat(
+                                            parser, Path.of(input).getFileName().toString()),
+                                    new org.apache.flink.core.fs.Path(
+                                            Path.of(input).toAbsolutePath().toUri()))
+                            .build();
+            @SuppressWarnings("unchecked")
+            FileSource<io.nginxalerts.job.source.ParsedRecord> typed =
+                    (FileSource<io.nginxalerts.job.source.ParsedRecord>) source;
+            sources.add(new Pipeline.Input("file-source-" + i, "File " + input, typed));
+        }
+        EventTimeSettings time =
+                new EventTimeSettings(
+                        settings.time().maxOutOfOrderness(),
+                        settings.time().partitionIdleness(),
+                        Duration.ZERO);
+        Pipeline.Streams streams = Pipeline.build(env, sources, rules, time);
+        Pipeline.sinkAlerts(streams, JsonLinesSink.to(output, AlertCodec::encode))
+                .setParallelism(1);
+        Sink<DeadLetter> deadSink =
+                deadLetters == null
+                        ? new DiscardingSink<>()
+                        : JsonLinesSink.to(deadLetters, DeadLetterJson::encode);
+        Pipeline.sinkDeadLetters(streams, deadSink).setParallelism(1);
+        JobExecutionResult result = env.execute("nginx-alerts backtest");
+        Map<String, Object> counters = result.getAllAccumulatorResults();
+        long alerts = 0;
+        for (Rule rule : rules) {
+            Object n = counters.get("rule." + rule.id() + ".alerts");
+            alerts += n instanceof Number num ? num.longValue() : 0;
+        }
+        return new Result(rules, counters, output, alerts);
+    }
+
+    static void printSummary(Result result, List<String> inputs, PrintStream err) {
+        long events = result.counter("events");
+        long late = result.counter("late");
+        long rejected = 0;
+        StringBuilder reasons = new StringBuilder();
+        for (RejectReason reason : RejectReason.values()) {
+            long n = result.counter("rejected." + reason.code());
+            if (n > 0) {
+                rejected += n;
+                reasons.append(reasons.length() == 0 ? "" : ", ")
+                        .append(reason.code())
+                        .append(' ')
+                        .append(n);
+            }
+        }
+        err.printf(
+                "backtest: %d records read from %d file(s): %d events, %d rejected%s, %d late%n",
+                events + rejected + late,
+                inputs.size(),
+                events,
+                rejected,
+                reasons.length() == 0 ? "" : " (" + reasons + ")",
+                late);
+        err.printf("%-32s %8s %8s %10s%n", "rule", "matches", "alerts", "suppressed");
+        for (Rule rule : result.rules()) {
+            String p = "rule." + rule.id() + ".";
+            err.printf(
+                    "%-32s %8d %8d %10d%n",
+                    rule.id(),
+                    result.counter(p + "matches"),
+                    result.counter(p + "alerts"),
+                    result.counter(p + "suppressed"));
+        }
+        err.printf(
+                "backtest: %d alert(s) written to %s%n",
+                result.alertsWritten(), result.output() == null ? "stdout" : result.output());
+    }
+
+    static int parsePositive(String key, String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException(
+                "--" + key + " must be a positive integer, was " + value);
+    }
+}

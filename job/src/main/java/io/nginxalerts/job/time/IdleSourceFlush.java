@@ -1,0 +1,100 @@
+package io.nginxalerts.job.time;
+
+import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+
+/**
+ * Passes records and watermarks through unchanged, and moves event time forward when the input has
+ * gone quiet, so the alert for the last burst before traffic stops is not held back forever.
+ *
+ * <p>When no record has arrived for {@code idleAfterMillis} of wall-clock time, the operator emits
+ * the last input watermark plus the wall-clock time that has passed since the last record. It does
+ * not jump to the wall clock itself: a replay of old logs that pauses is not made late wholesale.
+ * Watermarks stay monotonic: an input watermark below what was already emitted is swallowed.
+ *
+ * <p>Trade-off: an event that arrives after such a flush with an older timestamp than the flushed
+ * watermark is late (it goes to the late output, never silently lost). Choose {@code
+ * idleAfterMillis} longer than the usual delay of your log shipping.
+ */
+public final class IdleSourceFlush<T> extends AbstractStreamOperator<T>
+        implements OneInputStreamOperator<T, T>, ProcessingTimeCallback {
+    private static final long serialVersionUID = 1L;
+
+    private final long idleAfterMillis;
+    private final long checkIntervalMillis;
+
+    private transient long lastRecordWallClock;
+    private transient long lastInputWatermark;
+    private transient long emittedWatermark;
+    private transient boolean outputIdle;
+
+    public IdleSourceFlush(long idleAfterMillis) {
+        if (idleAfterMillis <= 0) {
+            throw new IllegalArgumentException("idleAfterMillis must be > 0");
+        }
+        this.idleAfterMillis = idleAfterMillis;
+        this.checkIntervalMillis = Math.max(50, Math.min(1000, idleAfterMillis / 4));
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        lastInputWatermark = Long.MIN_VALUE;
+        emittedWatermark = Long.MIN_VALUE;
+        lastRecordWallClock = getProcessingTimeService().getCurrentProcessingTime();
+        scheduleCheck();
+    }
+
+    @Override
+    public void processElement(StreamRecord<T> element) {
+        lastRecordWallClock = getProcessingTimeService().getCurrentProcessingTime();
+        output.collect(element);
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) {
+        lastInputWatermark = Math.max(lastInputWatermark, mark.getTimestamp());
+        emit(mark.getTimestamp());
+    }
+
+    @Override
+    public void processWatermarkStatus(WatermarkStatus status) {
+        outputIdle = status.isIdle();
+        output.emitWatermarkStatus(status);
+    }
+
+    @Override
+    public void onProcessingTime(long timerTime) {
+        // The actual time, not the timer's: a timer may fire late.
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        long quietFor = now - lastRecordWallClock;
+        if (quietFor >= idleAfterMillis
+                && lastInputWatermark != Long.MIN_VALUE
+                && lastInputWatermark < Long.MAX_VALUE - quietFor) {
+            emit(lastInputWatermark + quietFor);
+        }
+        scheduleCheck();
+    }
+
+    private void emit(long watermark) {
+        if (watermark <= emittedWatermark) {
+            return;
+        }
+        if (outputIdle) {
+            // An idle output drops watermarks; announce activity first.
+            outputIdle = false;
+            output.emitWatermarkStatus(WatermarkStatus.ACTIVE);
+        }
+        emittedWatermark = watermark;
+        output.emitWatermark(new Watermark(watermark));
+    }
+
+    private void scheduleCheck() {
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        getProcessingTimeService().registerTimer(now + checkIntervalMillis, this);
+    }
+}

@@ -1,0 +1,50 @@
+package io.nginxalerts.job.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ValidateTest {
+    @TempDir Path dir;
+
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int validate(String... args) {
+        return Validate.main(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void acceptsTheShippedRules() {
+        assertThat(validate("../rules")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("8 rule(s) valid", "client-errors-burst", "login-brute-force-success");
+    }
+
+    @Test
+    void printsEachProblemAsFileLineMessageAndExitsNonZero() throws Exception {
+        Files.writeString(
+                dir.resolve("bad.yaml"),
+                "id: bad\nseverity: loud\nmatch: { status: 4xx }\nthreshold: 0\nwithin: 60s\n");
+        assertThat(validate(dir.toString())).isEqualTo(1);
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(printed).contains(dir.resolve("bad.yaml") + ":2: ");
+        assertThat(printed).contains(dir.resolve("bad.yaml") + ":4: ");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("problem(s)");
+    }
+
+    @Test
+    void refusesAPathThatIsNotADirectory() {
+        assertThat(validate("/no/such/dir")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("not a directory");
+    }
+}

@@ -1,0 +1,88 @@
+package io.nginxalerts.job.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Builds access-log lines exactly as nginx writes them with the project's JSON {@code log_format}
+ * ({@code nginx/nginx.conf}): {@code @timestamp} in {@code $time_iso8601}, {@code status} as a
+ * string, {@code "-"} for absent values.
+ */
+public final class NginxLines {
+    /** Named time fixtures, as in flink-training's tests. */
+    public static final Instant BEGINNING = Instant.parse("2026-11-26T10:00:00Z");
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final DateTimeFormatter ISO8601 =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx").withZone(ZoneOffset.UTC);
+
+    private final ObjectNode node = MAPPER.createObjectNode();
+
+    private NginxLines(Instant at, String clientip) {
+        node.put("@timestamp", ISO8601.format(at));
+        node.put("host", "web-1");
+        node.put("clientip", clientip);
+        node.put("size", 512);
+        node.put("responsetime", 0.004);
+        node.put("upstreamtime", "0.004");
+        node.put("upstreamhost", "10.0.0.5:8080");
+        node.put("http_host", "shop.example.com");
+        node.put("url", "/");
+        node.put("xff", "-");
+        node.put("refer", "-");
+        node.put("agent", "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0");
+        node.put("status", "200");
+        node.put("method", "GET");
+        node.put("protocol", "HTTP/1.1");
+    }
+
+    public static NginxLines request(Instant at, String clientip) {
+        return new NginxLines(at, clientip);
+    }
+
+    public static NginxLines request(long secondsAfterBeginning, String clientip) {
+        return new NginxLines(BEGINNING.plusSeconds(secondsAfterBeginning), clientip);
+    }
+
+    public NginxLines status(int status) {
+        node.put("status", Integer.toString(status));
+        return this;
+    }
+
+    public NginxLines method(String method) {
+        node.put("method", method);
+        return this;
+    }
+
+    public NginxLines url(String url) {
+        node.put("url", url);
+        return this;
+    }
+
+    public NginxLines agent(String agent) {
+        node.put("agent", agent);
+        return this;
+    }
+
+    public NginxLines upstream(String upstreamhost) {
+        node.put("upstreamhost", upstreamhost);
+        return this;
+    }
+
+    public NginxLines without(String field) {
+        node.remove(field);
+        return this;
+    }
+
+    public String line() {
+        return node.toString();
+    }
+
+    @Override
+    public String toString() {
+        return line();
+    }
+}
