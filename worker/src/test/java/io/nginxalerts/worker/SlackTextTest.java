@@ -1,0 +1,67 @@
+package io.nginxalerts.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class SlackTextTest {
+    private static final String ZWSP = "\u200B";
+
+    @Test
+    void escapesAmpersandAndAngleBracketsSoNoMentionOrLinkCanBeFormed() {
+        String escaped =
+                SlackText.plain("<!channel> <!everyone> <@U1> <http://x.test|ok> a&b", 500);
+        assertThat(escaped)
+                .isEqualTo(
+                        "&lt;!channel&gt; &lt;!everyone&gt; &lt;@U1&gt; &lt;http://x.test|ok&gt;"
+                                + " a&amp;b");
+    }
+
+    @Test
+    void breaksBareBroadcastMentions() {
+        assertThat(SlackText.plain("hi @here and @channel and @Everyone, mail a@b.c", 500))
+                .isEqualTo(
+                        "hi @"
+                                + ZWSP
+                                + "here and @"
+                                + ZWSP
+                                + "channel and @"
+                                + ZWSP
+                                + "Everyone, mail a@b.c");
+    }
+
+    @Test
+    void neutralisesFormattingCharactersInPlainText() {
+        assertThat(SlackText.plain("*b* _i_ ~s~ `c`", 500))
+                .doesNotContain("*b*", "_i_", "~s~", "`c`")
+                .isEqualTo(
+                        (ZWSP + "*" + ZWSP + "b" + ZWSP + "*" + ZWSP + " ")
+                                + (ZWSP + "_" + ZWSP + "i" + ZWSP + "_" + ZWSP + " ")
+                                + (ZWSP + "~" + ZWSP + "s" + ZWSP + "~" + ZWSP + " ")
+                                + (ZWSP + "`" + ZWSP + "c" + ZWSP + "`" + ZWSP));
+    }
+
+    @Test
+    void aBacktickCannotCloseACodeSpan() {
+        assertThat(SlackText.code("a` <!here> *x*")).isEqualTo("`a\u02CB &lt;!here&gt; *x*`");
+    }
+
+    @Test
+    void lineBreaksCannotFakeExtraLinesAndLongValuesAreCut() {
+        assertThat(SlackText.plain("line1\nline2\r\t", 500)).isEqualTo("line1 line2  ");
+        assertThat(SlackText.plain("x".repeat(50), 10)).isEqualTo("xxxxxxxxxx…");
+    }
+
+    @Test
+    void theMessageShowsRuleSeverityKeyCountWindowAndSummary() {
+        String message = SlackText.message(TestAlerts.alert("id-1"));
+        assertThat(message)
+                .startsWith(":rotating_light: *[WARNING] client-errors-burst*")
+                .contains("*Key:* `clientip=203.0.113.7`")
+                .contains("*Count:* 20")
+                .contains("*Window:* 2026-11-18T")
+                .contains("(39s)")
+                .contains("*Summary:* client-errors-burst: 20 matching requests")
+                .contains("`2026-11-18T");
+    }
+}
