@@ -71,9 +71,14 @@ public final class AlertJob {
                 List.of(kafka),
                 rules,
                 settings.time(),
-                new RedisListSink(
-                        settings.redis(), settings.redisList(), settings.redisRetryTimeout()),
-                deadLetterSink(settings));
+                new Pipeline.Output<>(
+                        new RedisListSink(
+                                settings.redis(),
+                                settings.redisList(),
+                                settings.redisRetryTimeout()),
+                        "Redis list " + settings.redisList()),
+                new Pipeline.Output<>(
+                        deadLetterSink(settings), "Kafka topic " + settings.dlqTopic()));
     }
 
     static KafkaSource<ParsedRecord> kafkaSource(JobSettings settings) {
@@ -90,17 +95,22 @@ public final class AlertJob {
                 Long.toString(settings.kafkaPartitionDiscovery().toMillis()));
         // Offsets are committed on checkpoints; the job restores from its checkpoint anyway.
         properties.setProperty("commit.offsets.on.checkpoint", "true");
-        return KafkaSource.<ParsedRecord>builder()
-                .setBootstrapServers(settings.kafkaBootstrapServers())
-                .setTopics(settings.kafkaTopic())
-                .setGroupId(settings.kafkaGroupId())
-                .setStartingOffsets(start)
-                .setProperties(properties)
-                .setDeserializer(
-                        new KafkaLogDeserializer(
-                                new RecordParser(
-                                        settings.maxLineBytes(), settings.maxFutureSkew())))
-                .build();
+        var builder =
+                KafkaSource.<ParsedRecord>builder()
+                        .setBootstrapServers(settings.kafkaBootstrapServers())
+                        .setTopics(settings.kafkaTopic())
+                        .setGroupId(settings.kafkaGroupId())
+                        .setStartingOffsets(start)
+                        .setProperties(properties)
+                        .setDeserializer(
+                                new KafkaLogDeserializer(
+                                        new RecordParser(
+                                                settings.maxLineBytes(),
+                                                settings.maxFutureSkew())));
+        if (settings.kafkaBounded()) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
     }
 
     static KafkaSink<DeadLetter> deadLetterSink(JobSettings settings) {

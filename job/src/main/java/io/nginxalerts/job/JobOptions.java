@@ -42,6 +42,15 @@ public final class JobOptions {
                                     + " group's committed offsets, else earliest), 'earliest' or"
                                     + " 'latest'.");
 
+    public static final ConfigOption<Boolean> KAFKA_BOUNDED =
+            ConfigOptions.key("kafka.bounded")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Stop at the offsets that are the latest when the job starts, then"
+                                    + " finish: every pending match completes and the job ends."
+                                    + " For replaying a backlog (and the demo's --once).");
+
     public static final ConfigOption<String> KAFKA_PROPERTIES =
             ConfigOptions.key("kafka.properties")
                     .stringType()
@@ -139,6 +148,7 @@ public final class JobOptions {
                     KAFKA_TOPIC,
                     KAFKA_GROUP_ID,
                     KAFKA_STARTING_OFFSETS,
+                    KAFKA_BOUNDED,
                     KAFKA_PROPERTIES,
                     KAFKA_PARTITION_DISCOVERY,
                     DLQ_TOPIC,

@@ -1,6 +1,7 @@
 package io.nginxalerts.job;
 
 import io.nginxalerts.core.alert.Alert;
+import io.nginxalerts.core.alert.Alerts;
 import io.nginxalerts.core.event.AccessEvent;
 import io.nginxalerts.core.parse.DeadLetter;
 import io.nginxalerts.core.rules.Rule;
@@ -53,30 +54,36 @@ public final class Pipeline {
             DataStream<DeadLetter> deadLetters,
             DataStream<AccessEvent> late) {}
 
+    /** A sink with the words the web UI shows for it ({@code "Redis list nginx:alerts"}). */
+    public record Output<T>(Sink<T> sink, String description) {}
+
     /** Builds the topology and attaches the two sinks. */
     public static Streams run(
             StreamExecutionEnvironment env,
             List<Input> inputs,
             List<Rule> rules,
             EventTimeSettings time,
-            Sink<Alert> alertSink,
-            Sink<DeadLetter> deadLetterSink) {
+            Output<Alert> alerts,
+            Output<DeadLetter> deadLetters) {
         Streams streams = build(env, inputs, rules, time);
-        sinkAlerts(streams, alertSink);
-        sinkDeadLetters(streams, deadLetterSink);
+        sinkAlerts(streams, alerts);
+        sinkDeadLetters(streams, deadLetters);
         return streams;
     }
 
-    public static DataStreamSink<Alert> sinkAlerts(Streams streams, Sink<Alert> sink) {
-        return streams.alerts().sinkTo(sink).uid(ALERT_SINK_UID).name("Alerts → " + sink);
+    public static DataStreamSink<Alert> sinkAlerts(Streams streams, Output<Alert> output) {
+        return streams.alerts()
+                .sinkTo(output.sink())
+                .uid(ALERT_SINK_UID)
+                .name("Alerts → " + output.description());
     }
 
     public static DataStreamSink<DeadLetter> sinkDeadLetters(
-            Streams streams, Sink<DeadLetter> sink) {
+            Streams streams, Output<DeadLetter> output) {
         return streams.deadLetters()
-                .sinkTo(sink)
+                .sinkTo(output.sink())
                 .uid(DEAD_LETTER_SINK_UID)
-                .name("Dead letters → " + sink);
+                .name("Dead letters → " + output.description());
     }
 
     public static Streams build(
@@ -105,7 +112,9 @@ public final class Pipeline {
         if (!time.idleFlushAfter().isZero()) {
             records =
                     records.transform(
-                                    "Idle source flush (after " + time.idleFlushAfter() + ")",
+                                    "Idle source flush (after "
+                                            + Alerts.humanDuration(time.idleFlushAfter())
+                                            + ")",
                                     TypeInformation.of(ParsedRecord.class),
                                     new IdleSourceFlush<ParsedRecord>(
                                             time.idleFlushAfter().toMillis()))
@@ -146,7 +155,7 @@ public final class Pipeline {
                 .process(new AlertSuppressor(rule))
                 .returns(Alert.class)
                 .uid("rule-" + id + "-suppress")
-                .name("Rule " + id + ": suppress " + rule.suppress());
+                .name("Rule " + id + ": suppress " + Alerts.humanDuration(rule.suppress()));
     }
 
     private static String describe(Rule rule) {
@@ -157,6 +166,6 @@ public final class Pipeline {
             }
             s.append(rule.steps().get(i).atLeast()).append('×');
         }
-        return s.append(" within ").append(rule.within()).toString();
+        return s.append(" within ").append(Alerts.humanDuration(rule.within())).toString();
     }
 }

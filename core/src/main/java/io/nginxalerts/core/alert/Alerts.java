@@ -110,6 +110,9 @@ public final class Alerts {
 
     /** {@code 90s}, {@code 10m}, {@code 2h}: the way durations are written in rule files. */
     public static String humanDuration(Duration d) {
+        if (d.isZero()) {
+            return "0s";
+        }
         long s = d.toSeconds();
         if (s % 3600 == 0 && s > 0) {
             return s / 3600 + "h";

@@ -119,13 +119,21 @@ public final class Backtest {
                         settings.time().partitionIdleness(),
                         Duration.ZERO);
         Pipeline.Streams streams = Pipeline.build(env, sources, rules, time);
-        Pipeline.sinkAlerts(streams, JsonLinesSink.to(output, AlertCodec::encode))
+        Pipeline.sinkAlerts(
+                        streams,
+                        new Pipeline.Output<>(
+                                JsonLinesSink.to(output, AlertCodec::encode),
+                                output == null ? "stdout" : output))
                 .setParallelism(1);
         Sink<DeadLetter> deadSink =
                 deadLetters == null
                         ? new DiscardingSink<>()
                         : JsonLinesSink.to(deadLetters, DeadLetterJson::encode);
-        Pipeline.sinkDeadLetters(streams, deadSink).setParallelism(1);
+        Pipeline.sinkDeadLetters(
+                        streams,
+                        new Pipeline.Output<>(
+                                deadSink, deadLetters == null ? "counted only" : deadLetters))
+                .setParallelism(1);
         JobExecutionResult result = env.execute("nginx-alerts backtest");
         Map<String, Object> counters = result.getAllAccumulatorResults();
         long alerts = 0;

@@ -103,7 +103,9 @@ public final class RedisListWriter implements SinkWriter<Alert> {
                             .socketTimeoutMillis(5_000)
                             .database(endpoint.database())
                             .ssl(endpoint.tls())
-                            .clientName("nginx-alerts-job");
+                            .clientName("nginx-alerts-job")
+                            // LPUSH needs no RESP3; skip the negotiation (and its warning).
+                            .autoNegotiateProtocol(false);
             if (endpoint.user() != null) {
                 config.user(endpoint.user());
             }
