@@ -1,0 +1,233 @@
+package io.nginxalerts.e2e;
+
+import static io.nginxalerts.job.testing.NginxLines.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nginxalerts.core.alert.Alert;
+import io.nginxalerts.core.alert.AlertCodec;
+import io.nginxalerts.core.testing.Poll;
+import io.nginxalerts.core.testing.RedisTestServer;
+import io.nginxalerts.job.testing.KafkaTestCluster;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The shaded job jar on a real standalone session cluster (JobManager and TaskManager in their own
+ * JVMs, started by {@code cluster/bin/flink-local} with the project's {@code flink-conf}),
+ * submitted with {@code flink run -d} as the README shows, with the bundled rules; events go
+ * through a real Kafka broker, alerts land in a real redis-server. The last test stops the cluster
+ * and checks that no process is left.
+ */
+@TestMethodOrder(OrderAnnotation.class)
+class FlinkClusterITCase {
+    private static final String TOPIC = "nginx-cluster";
+    private static final String DLQ = "nginx-cluster-dlq";
+    private static final String LIST = "e2e:alerts:cluster";
+
+    /** Names Flink gives operators that were not named; none may appear in the job. */
+    private static final Pattern DEFAULT_NAME =
+            Pattern.compile(
+                    "(^|-> |\\(|, )(Map|Filter|Flat Map|Process|KeyedProcess|CepOperator|Unnamed"
+                            + "|Sink: Unnamed|Source: Custom Source|Timestamps/Watermarks)"
+                            + "( ->|,|\\)|$)");
+
+    private static final Pattern IDENTITY = Pattern.compile("@[0-9a-f]{4,}\\b");
+
+    static KafkaTestCluster kafka;
+    static RedisTestServer redis;
+    static LocalFlinkCluster flink;
+    static String jobId;
+
+    @BeforeAll
+    static void startClusterAndSubmitTheJob() throws Exception {
+        kafka = KafkaTestCluster.start();
+        kafka.createTopic(TOPIC, 1);
+        kafka.createTopic(DLQ, 1);
+        redis = RedisTestServer.start();
+        flink = LocalFlinkCluster.start("FlinkClusterITCase");
+        jobId =
+                flink.runDetached(
+                        List.of(),
+                        LocalFlinkCluster.JOB_JAR,
+                        List.of(
+                                "--kafka.bootstrap-servers",
+                                kafka.bootstrapServers(),
+                                "--kafka.topic",
+                                TOPIC,
+                                "--dlq.topic",
+                                DLQ,
+                                "--redis.url",
+                                redis.url(),
+                                "--redis.list",
+                                LIST,
+                                "--events.max-out-of-orderness",
+                                "1s",
+                                "--events.partition-idleness",
+                                "1s",
+                                "--events.idle-flush-after",
+                                "2s"));
+    }
+
+    @AfterAll
+    static void stopEverything() throws Exception {
+        try {
+            if (flink != null) {
+                flink.close();
+            }
+        } finally {
+            if (redis != null) {
+                redis.close();
+            }
+            if (kafka != null) {
+                kafka.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void submittedJobRunsWithEveryTaskRunning() {
+        JsonNode job = flink.awaitAllTasksRunning(jobId, Duration.ofMinutes(1));
+        assertThat(LocalFlinkCluster.allTasksRunning(job)).as("job %s", job).isTrue();
+        assertThat(job.path("name").asText()).isEqualTo("nginx-alerts");
+
+        JsonNode overview = flink.getJson("/jobs/overview");
+        assertThat(overview.path("jobs"))
+                .anySatisfy(
+                        j -> {
+                            assertThat(j.path("jid").asText()).isEqualTo(jobId);
+                            assertThat(j.path("state").asText()).isEqualTo("RUNNING");
+                        });
+    }
+
+    @Test
+    @Order(2)
+    void everyOperatorHasItsOwnName() throws IOException {
+        JsonNode job = flink.awaitAllTasksRunning(jobId, Duration.ofMinutes(1));
+        List<String> vertices = new ArrayList<>();
+        job.path("vertices").forEach(v -> vertices.add(v.path("name").asText()));
+        String all = String.join("\n", vertices);
+
+        assertThat(vertices).noneMatch(name -> DEFAULT_NAME.matcher(name).find());
+        assertThat(vertices)
+                .anyMatch(name -> name.startsWith("Source: Kafka topic " + TOPIC + " -> "));
+        assertThat(all).contains("Route: ", "Alerts → ", "Dead letters → ");
+        for (String rule : bundledRuleIds()) {
+            assertThat(all)
+                    .as("operators of rule %s", rule)
+                    .contains(
+                            "Rule " + rule + ": filter",
+                            "Rule " + rule + ": CEP ",
+                            "Rule " + rule + ": suppress ");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void operatorNamesAreTheSameOnEverySubmission() {
+        // An object's identity in a name (Foo@1b2c3d) changes on every submission, and with it
+        // the operator's metric names.
+        JsonNode job = flink.awaitAllTasksRunning(jobId, Duration.ofMinutes(1));
+        List<String> vertices = new ArrayList<>();
+        job.path("vertices").forEach(v -> vertices.add(v.path("name").asText()));
+        assertThat(vertices).noneMatch(name -> IDENTITY.matcher(name).find());
+    }
+
+    @Test
+    @Order(3)
+    void webUiIsServed() {
+        HttpResponse<String> page = flink.get("/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<title>Apache Flink Web Dashboard</title>");
+
+        JsonNode config = flink.getJson("/config");
+        assertThat(config.path("flink-version").asText()).isEqualTo("2.2.1");
+    }
+
+    @Test
+    @Order(4)
+    void burstOfClientErrorsFromOneClientAlertsInRedis() throws Exception {
+        flink.awaitAllTasksRunning(jobId, Duration.ofMinutes(1));
+        // An hour ago: well inside events.max-future-skew whatever the machine's clock says.
+        Instant start = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            lines.add(
+                    request(start.plusSeconds(i), "203.0.113.50").status(404).url("/p" + i).line());
+            lines.add(request(start.plusSeconds(i), "198.51.100.7").url("/ok").line());
+        }
+        kafka.produceLines(TOPIC, lines);
+
+        List<Alert> alerts =
+                Poll.until(Duration.ofMinutes(2), FlinkClusterITCase::alerts, a -> !a.isEmpty());
+
+        assertThat(alerts).hasSize(1);
+        Alert alert = alerts.get(0);
+        assertThat(alert.rule()).isEqualTo("client-errors-burst");
+        assertThat(alert.key()).containsEntry("clientip", "203.0.113.50");
+        assertThat(alert.count()).isEqualTo(20);
+        assertThat(alert.firstSeen()).isEqualTo(start.toEpochMilli());
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void stoppingTheClusterLeavesNoProcessAndFreesTheRestPort() {
+        List<Long> pids = flink.pids();
+        assertThat(pids).hasSize(2);
+        assertThat(flink.alivePids()).containsExactlyElementsOf(pids);
+
+        flink.close();
+
+        assertThat(flink.alivePids()).isEmpty();
+        assertThat(listening(flink.restUrl().getPort())).isFalse();
+        assertThat(flink.dir().resolve("jobmanager.pid")).doesNotExist();
+        assertThat(flink.dir().resolve("taskmanager.pid")).doesNotExist();
+        assertThat(flink.dir().resolve("tmp")).doesNotExist();
+    }
+
+    private static List<Alert> alerts() {
+        try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
+            return jedis.lrange(LIST, 0, -1).stream().map(AlertCodec::decode).toList();
+        }
+    }
+
+    private static List<String> bundledRuleIds() throws IOException {
+        try (Stream<Path> files = Files.list(LocalFlinkCluster.ROOT.resolve("rules"))) {
+            List<String> ids =
+                    files.map(f -> f.getFileName().toString())
+                            .filter(f -> f.endsWith(".yaml"))
+                            .map(f -> f.substring(0, f.length() - ".yaml".length()))
+                            .sorted()
+                            .toList();
+            assertThat(ids).isNotEmpty();
+            return ids;
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package io.nginxalerts.e2e;
+
+import static io.nginxalerts.job.testing.NginxLines.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nginxalerts.core.alert.Alert;
+import io.nginxalerts.core.alert.AlertCodec;
+import io.nginxalerts.core.testing.Poll;
+import io.nginxalerts.core.testing.RedisTestServer;
+import io.nginxalerts.job.testing.KafkaTestCluster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/**
+ * Changing the rules of a running job without losing state, on a real session cluster and with the
+ * Flink CLI commands the README shows: stop with a savepoint, then run the new jar/rules from it
+ * with {@code --allowNonRestoredState}. A kept rule resumes its partial match, a new rule starts
+ * empty, a removed rule's state is dropped — and only with {@code --allowNonRestoredState}.
+ */
+class SavepointRulesITCase {
+    private static final String TOPIC = "nginx-savepoint";
+    private static final String DLQ = "nginx-savepoint-dlq";
+    private static final String LIST = "e2e:alerts:savepoint";
+
+    /** Kept: 20 × 4xx per client within 10 minutes, so a partial match stays open meanwhile. */
+    private static final String KEPT = "client-errors-kept";
+
+    /** Removed in the second run: it holds a partial match when the savepoint is taken. */
+    private static final String REMOVED = "admin-probe-removed";
+
+    /** Added in the second run. */
+    private static final String ADDED = "server-errors-added";
+
+    private static final String ATTACKER = "203.0.113.66";
+    private static final String PROBER = "198.51.100.23";
+    private static final String BROKEN_CLIENT = "192.0.2.99";
+
+    private static final Map<String, String> RULES =
+            Map.of(
+                    KEPT,
+                    """
+                    id: client-errors-kept
+                    description: One client gets many 4xx responses
+                    severity: warning
+                    group_by: [clientip]
+                    match: { status: 4xx }
+                    threshold: 20
+                    within: 10m
+                    """,
+                    REMOVED,
+                    """
+                    id: admin-probe-removed
+                    description: One client requests many admin pages
+                    severity: warning
+                    group_by: [clientip]
+                    match: { url: { prefix: /admin } }
+                    threshold: 5
+                    within: 10m
+                    """,
+                    ADDED,
+                    """
+                    id: server-errors-added
+                    description: One client gets several 5xx responses
+                    severity: critical
+                    group_by: [clientip]
+                    match: { status: 5xx }
+                    threshold: 3
+                    within: 10m
+                    """);
+
+    static KafkaTestCluster kafka;
+    static RedisTestServer redis;
+    static LocalFlinkCluster flink;
+
+    @BeforeAll
+    static void startServers() throws Exception {
+        kafka = KafkaTestCluster.start();
+        kafka.createTopic(TOPIC, 1);
+        kafka.createTopic(DLQ, 1);
+        redis = RedisTestServer.start();
+        flink = LocalFlinkCluster.start("SavepointRulesITCase");
+    }
+
+    @AfterAll
+    static void stopServers() throws Exception {
+        try {
+            if (flink != null) {
+                flink.close();
+            }
+        } finally {
+            if (redis != null) {
+                redis.close();
+            }
+            if (kafka != null) {
+                kafka.close();
+            }
+        }
+    }
+
+    @Test
+    void keptRuleResumesItsPartialMatchNewRuleStartsEmptyRemovedRuleIsDropped(@TempDir Path tmp)
+            throws Exception {
+        Path rulesBefore = writeRules(tmp.resolve("rules-before"), KEPT, REMOVED);
+        Path rulesAfter = writeRules(tmp.resolve("rules-after"), KEPT, ADDED);
+        Instant start = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+
+        // 1. Both rules see half of what they need.
+        String first =
+                flink.runDetached(List.of(), LocalFlinkCluster.JOB_JAR, jobArgs(rulesBefore));
+        flink.awaitAllTasksRunning(first, Duration.ofMinutes(1));
+        List<String> before = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            before.add(request(start.plusSeconds(i), ATTACKER).status(404).url("/p" + i).line());
+        }
+        for (int i = 0; i < 2; i++) {
+            before.add(request(start.plusSeconds(10 + i), PROBER).url("/admin/" + i).line());
+        }
+        kafka.produceLines(TOPIC, before);
+        // The events must be in the rules' state, not still in Kafka, when the savepoint is taken.
+        JsonNode running =
+                Poll.until(
+                        Duration.ofMinutes(1),
+                        () -> flink.job(first),
+                        job -> recordsIn(job, KEPT) >= 10 && recordsIn(job, REMOVED) >= 2);
+        assertThat(recordsIn(running, KEPT)).as("events into %s", KEPT).isEqualTo(10);
+        assertThat(recordsIn(running, REMOVED)).as("events into %s", REMOVED).isEqualTo(2);
+        assertThat(alerts()).isEmpty();
+
+        // 2. Stop with a savepoint.
+        String savepoint = flink.stopWithSavepoint(first, flink.dir().resolve("savepoints"));
+        assertThat(
+                        flink.awaitJobState(first, "FINISHED", Duration.ofMinutes(1))
+                                .path("state")
+                                .asText())
+                .isEqualTo("FINISHED");
+
+        // 3. Without --allowNonRestoredState the removed rule's state has nowhere to go: the
+        // JobManager refuses the job and `flink run` fails.
+        List<String> refused = new ArrayList<>(List.of("run", "-d", "-s", savepoint));
+        refused.add(LocalFlinkCluster.JOB_JAR.toString());
+        refused.addAll(jobArgs(rulesAfter));
+        LocalFlinkCluster.Result refusal = flink.flink(refused.toArray(String[]::new));
+        assertThat(refusal.exitCode()).as(refusal.output()).isNotZero();
+        assertThat(refusal.output())
+                .contains("Cannot map checkpoint/savepoint state", "--allowNonRestoredState");
+
+        // 4. With it, the new rules start from the savepoint.
+        String second =
+                flink.runDetached(
+                        List.of("-s", savepoint, "--allowNonRestoredState"),
+                        LocalFlinkCluster.JOB_JAR,
+                        jobArgs(rulesAfter));
+        flink.awaitAllTasksRunning(second, Duration.ofMinutes(1));
+        List<String> after = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            after.add(request(start.plusSeconds(120 + i), ATTACKER).status(404).line());
+        }
+        for (int i = 0; i < 3; i++) {
+            // Would complete the removed rule's match (2 + 3 = 5) had its state been kept.
+            after.add(request(start.plusSeconds(130 + i), PROBER).url("/admin/x").line());
+            after.add(request(start.plusSeconds(130 + i), BROKEN_CLIENT).status(503).line());
+        }
+        kafka.produceLines(TOPIC, after);
+
+        Map<String, Alert> alerts =
+                Poll.until(Duration.ofMinutes(2), SavepointRulesITCase::alerts, a -> a.size() >= 2)
+                        .stream()
+                        .collect(Collectors.toMap(Alert::rule, Function.identity()));
+        assertThat(alerts).containsOnlyKeys(KEPT, ADDED);
+
+        Alert kept = alerts.get(KEPT);
+        assertThat(kept.key()).containsEntry("clientip", ATTACKER);
+        assertThat(kept.count()).isEqualTo(20);
+        assertThat(Instant.ofEpochMilli(kept.firstSeen()))
+                .as("first event of the match, read before the savepoint")
+                .isEqualTo(start);
+        assertThat(Instant.ofEpochMilli(kept.lastSeen())).isEqualTo(start.plusSeconds(129));
+
+        Alert added = alerts.get(ADDED);
+        assertThat(added.key()).containsEntry("clientip", BROKEN_CLIENT);
+        assertThat(added.count()).isEqualTo(3);
+        assertThat(Instant.ofEpochMilli(added.firstSeen())).isEqualTo(start.plusSeconds(130));
+
+        assertThat(flink.flink("cancel", second).exitCode()).isZero();
+        flink.awaitJobState(second, "CANCELED", Duration.ofMinutes(1));
+    }
+
+    private static List<String> jobArgs(Path rules) {
+        return List.of(
+                "--kafka.bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--kafka.topic",
+                TOPIC,
+                "--dlq.topic",
+                DLQ,
+                "--redis.url",
+                redis.url(),
+                "--redis.list",
+                LIST,
+                "--rules",
+                rules.toString(),
+                "--events.max-out-of-orderness",
+                "1s",
+                "--events.partition-idleness",
+                "1s",
+                "--events.idle-flush-after",
+                "2s");
+    }
+
+    /** Records the rule's CEP operator has received so far (REST metrics, ~10 s behind). */
+    private static long recordsIn(JsonNode job, String rule) {
+        return LocalFlinkCluster.vertex(job, "Rule " + rule + ": CEP")
+                .map(v -> v.path("metrics").path("read-records").asLong())
+                .orElseThrow(() -> new AssertionError("no CEP vertex for " + rule + " in " + job));
+    }
+
+    private static Path writeRules(Path dir, String... ids) throws IOException {
+        Files.createDirectories(dir);
+        for (String id : ids) {
+            Files.writeString(dir.resolve(id + ".yaml"), RULES.get(id));
+        }
+        return dir;
+    }
+
+    private static List<Alert> alerts() {
+        try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
+            return jedis.lrange(LIST, 0, -1).stream().map(AlertCodec::decode).toList();
+        }
+    }
+}
