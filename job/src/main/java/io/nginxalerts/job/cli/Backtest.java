@@ -10,6 +10,7 @@ import io.nginxalerts.job.Pipeline;
 import io.nginxalerts.job.sink.DeadLetterJson;
 import io.nginxalerts.job.sink.JsonLinesSink;
 import io.nginxalerts.job.source.LogFileFormat;
+import io.nginxalerts.job.source.ParsedRecord;
 import io.nginxalerts.job.source.RecordParser;
 import io.nginxalerts.job.time.EventTimeSettings;
 import java.io.PrintStream;
@@ -20,9 +21,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
@@ -43,8 +48,7 @@ public final class Backtest {
     public record Result(
             List<Rule> rules, Map<String, Object> counters, String output, long alertsWritten) {
         public long counter(String name) {
-            Object v = counters.get(name);
-            return v instanceof Number n ? n.longValue() : 0L;
+            return number(counters.get(name));
         }
     }
 
@@ -75,7 +79,8 @@ public final class Backtest {
                             inputs,
                             args.one("output"),
                             args.one("dead-letters"),
-                            parallelism == null ? 1 : parsePositive("parallelism", parallelism));
+                            parallelism == null ? 1 : parsePositive("parallelism", parallelism),
+                            err);
         } catch (IllegalArgumentException e) {
             err.println("nginx-alerts backtest: " + e.getMessage());
             return 2;
@@ -93,7 +98,8 @@ public final class Backtest {
             List<String> inputs,
             String output,
             String deadLetters,
-            int parallelism)
+            int parallelism,
+            PrintStream progress)
             throws Exception {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(parallelism);
@@ -101,17 +107,14 @@ public final class Backtest {
         List<Pipeline.Input> sources = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
             String input = inputs.get(i);
-            FileSource<?> source =
+            FileSource<ParsedRecord> source =
                     FileSource.forRecordStreamFormat(
                                     new LogFileFormat(
                                             parser, Path.of(input).getFileName().toString()),
                                     new org.apache.flink.core.fs.Path(
                                             Path.of(input).toAbsolutePath().toUri()))
                             .build();
-            @SuppressWarnings("unchecked")
-            FileSource<io.nginxalerts.job.source.ParsedRecord> typed =
-                    (FileSource<io.nginxalerts.job.source.ParsedRecord>) source;
-            sources.add(new Pipeline.Input("file-source-" + i, "File " + input, typed));
+            sources.add(new Pipeline.Input("file-source-" + i, "File " + input, source));
         }
         EventTimeSettings time =
                 new EventTimeSettings(
@@ -134,14 +137,43 @@ public final class Backtest {
                         new Pipeline.Output<>(
                                 deadSink, deadLetters == null ? "counted only" : deadLetters))
                 .setParallelism(1);
-        JobExecutionResult result = env.execute("nginx-alerts backtest");
-        Map<String, Object> counters = result.getAllAccumulatorResults();
+        JobClient job = env.executeAsync("nginx-alerts backtest");
+        CompletableFuture<JobExecutionResult> done = job.getJobExecutionResult();
+        // A large log takes a while: say how far it got every few seconds.
+        while (true) {
+            try {
+                JobExecutionResult result = done.get(PROGRESS_EVERY.toSeconds(), TimeUnit.SECONDS);
+                Map<String, Object> counters = result.getAllAccumulatorResults();
+                return new Result(rules, counters, output, alerts(rules, counters));
+            } catch (TimeoutException stillRunning) {
+                Map<String, Object> counters = job.getAccumulators().get();
+                progress.printf(
+                        "backtest: %,d records read, %,d alerts so far%n",
+                        recordsRead(counters), alerts(rules, counters));
+            }
+        }
+    }
+
+    static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+
+    static long alerts(List<Rule> rules, Map<String, Object> counters) {
         long alerts = 0;
         for (Rule rule : rules) {
-            Object n = counters.get("rule." + rule.id() + ".alerts");
-            alerts += n instanceof Number num ? num.longValue() : 0;
+            alerts += number(counters.get("rule." + rule.id() + ".alerts"));
         }
-        return new Result(rules, counters, output, alerts);
+        return alerts;
+    }
+
+    static long recordsRead(Map<String, Object> counters) {
+        long n = number(counters.get("events")) + number(counters.get("late"));
+        for (RejectReason reason : RejectReason.values()) {
+            n += number(counters.get("rejected." + reason.code()));
+        }
+        return n;
+    }
+
+    private static long number(Object value) {
+        return value instanceof Number n ? n.longValue() : 0L;
     }
 
     static void printSummary(Result result, List<String> inputs, PrintStream err) {
@@ -161,7 +193,7 @@ public final class Backtest {
         }
         err.printf(
                 "backtest: %d records read from %d file(s): %d events, %d rejected%s, %d late%n",
-                events + rejected + late,
+                recordsRead(result.counters()),
                 inputs.size(),
                 events,
                 rejected,
