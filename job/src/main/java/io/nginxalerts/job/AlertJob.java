@@ -9,6 +9,8 @@ import io.nginxalerts.job.sink.RedisListSink;
 import io.nginxalerts.job.source.KafkaLogDeserializer;
 import io.nginxalerts.job.source.ParsedRecord;
 import io.nginxalerts.job.source.RecordParser;
+import io.nginxalerts.job.time.EventTimeSettings;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -70,7 +72,7 @@ public final class AlertJob {
                 env,
                 List.of(kafka),
                 rules,
-                settings.time(),
+                eventTime(settings),
                 new Pipeline.Output<>(
                         new RedisListSink(
                                 settings.redis(),
@@ -81,7 +83,22 @@ public final class AlertJob {
                         deadLetterSink(settings), "Kafka topic " + settings.dlqTopic()));
     }
 
-    static KafkaSource<ParsedRecord> kafkaSource(JobSettings settings) {
+    /**
+     * The event-time settings for this run. A bounded replay ends with a final watermark, like a
+     * backtest, so it needs neither partition idleness nor the idle flush; with idleness, a source
+     * subtask without partitions finishes while another is marked idle, event time downstream jumps
+     * to the end, and the replayed events would arrive behind it.
+     */
+    static EventTimeSettings eventTime(JobSettings settings) {
+        if (!settings.kafkaBounded()) {
+            return settings.time();
+        }
+        return new EventTimeSettings(
+                settings.time().maxOutOfOrderness(), Duration.ZERO, Duration.ZERO);
+    }
+
+    /** The Kafka source: the settings' topic, group and offsets, plus {@code kafka.properties}. */
+    public static KafkaSource<ParsedRecord> kafkaSource(JobSettings settings) {
         OffsetsInitializer start =
                 switch (settings.kafkaStartingOffsets()) {
                     case "earliest" -> OffsetsInitializer.earliest();
@@ -95,13 +112,14 @@ public final class AlertJob {
                 Long.toString(settings.kafkaPartitionDiscovery().toMillis()));
         // Offsets are committed on checkpoints; the job restores from its checkpoint anyway.
         properties.setProperty("commit.offsets.on.checkpoint", "true");
+        // The file first, so the job's own options win over the same keys in it.
         var builder =
                 KafkaSource.<ParsedRecord>builder()
+                        .setProperties(properties)
                         .setBootstrapServers(settings.kafkaBootstrapServers())
                         .setTopics(settings.kafkaTopic())
                         .setGroupId(settings.kafkaGroupId())
                         .setStartingOffsets(start)
-                        .setProperties(properties)
                         .setDeserializer(
                                 new KafkaLogDeserializer(
                                         new RecordParser(
@@ -113,12 +131,13 @@ public final class AlertJob {
         return builder.build();
     }
 
-    static KafkaSink<DeadLetter> deadLetterSink(JobSettings settings) {
+    /** The dead-letter producer, with {@code kafka.properties} (SASL/SSL) as its client config. */
+    public static KafkaSink<DeadLetter> deadLetterSink(JobSettings settings) {
         Properties properties = new Properties();
         properties.putAll(settings.kafkaProperties());
         return KafkaSink.<DeadLetter>builder()
-                .setBootstrapServers(settings.kafkaBootstrapServers())
                 .setKafkaProducerConfig(properties)
+                .setBootstrapServers(settings.kafkaBootstrapServers())
                 .setRecordSerializer(new DeadLetterSerializer(settings.dlqTopic()))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();

@@ -81,6 +81,25 @@ public final class JobOptions {
                             "Redis server: redis://[user:password@]host:port[/db], or rediss://"
                                     + " for TLS.");
 
+    public static final ConfigOption<String> REDIS_TLS_CA_FILE =
+            ConfigOptions.key("redis.tls.ca-file")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "For rediss://: PEM file of the CA certificate(s) the Redis server's"
+                                    + " certificate must chain to (its host name is verified"
+                                    + " too). Read when the job is submitted, so TaskManagers"
+                                    + " need no copy. Default: the JVM's trust store.");
+
+    public static final ConfigOption<String> REDIS_PASSWORD_FILE =
+            ConfigOptions.key("redis.password-file")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "File whose content (one line) is the Redis password, used instead"
+                                    + " of a password in redis.url, so the password is not on"
+                                    + " the command line (which `flink run` logs).");
+
     public static final ConfigOption<String> REDIS_LIST =
             ConfigOptions.key("redis.list")
                     .stringType()
@@ -153,6 +172,8 @@ public final class JobOptions {
                     KAFKA_PARTITION_DISCOVERY,
                     DLQ_TOPIC,
                     REDIS_URL,
+                    REDIS_TLS_CA_FILE,
+                    REDIS_PASSWORD_FILE,
                     REDIS_LIST,
                     REDIS_RETRY_TIMEOUT,
                     RULES,

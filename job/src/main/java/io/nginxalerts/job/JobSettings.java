@@ -7,6 +7,8 @@ import io.nginxalerts.job.sink.RedisEndpoint;
 import io.nginxalerts.job.time.EventTimeSettings;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,6 +88,12 @@ public record JobSettings(
             throw new IllegalArgumentException(
                     "--" + JobOptions.REDIS_URL.key() + ": " + e.getMessage(), e);
         }
+        redis =
+                withPasswordFile(
+                        redis,
+                        get(config, JobOptions.REDIS_URL),
+                        get(config, JobOptions.REDIS_PASSWORD_FILE));
+        redis = withTrustedCa(redis, get(config, JobOptions.REDIS_TLS_CA_FILE));
         String rules = get(config, JobOptions.RULES);
         Path rulesDir = rules == null ? null : Path.of(rules);
         if (rulesDir != null && !Files.isDirectory(rulesDir)) {
@@ -155,6 +163,58 @@ public record JobSettings(
             throw new IllegalArgumentException("--" + option.key() + " must be positive");
         }
         return value;
+    }
+
+    /**
+     * With a password file, {@code redis://name@host} names the ACL user (without one it is the
+     * password-only form), and a password in the URL as well is an error.
+     */
+    private static RedisEndpoint withPasswordFile(RedisEndpoint redis, String url, String path) {
+        if (path == null) {
+            return redis;
+        }
+        String key = "--" + JobOptions.REDIS_PASSWORD_FILE.key();
+        String userInfo = URI.create(url.trim()).getRawUserInfo();
+        if (userInfo != null && userInfo.contains(":")) {
+            throw new IllegalArgumentException(
+                    key + ": " + JobOptions.REDIS_URL.key() + " has a password already");
+        }
+        if (userInfo != null && !userInfo.isEmpty()) {
+            redis =
+                    new RedisEndpoint(
+                            redis.host(),
+                            redis.port(),
+                            redis.password(), // what parse() took for a password is the user
+                            null,
+                            redis.database(),
+                            redis.tls(),
+                            redis.trustedCaPem());
+        }
+        String password;
+        try {
+            password = Files.readString(Path.of(path), StandardCharsets.UTF_8).strip();
+        } catch (IOException | RuntimeException e) {
+            // The path only, never the content.
+            throw new IllegalArgumentException(key + ": cannot read " + path, e);
+        }
+        if (password.isEmpty() || password.contains("\n")) {
+            throw new IllegalArgumentException(key + ": " + path + " must hold one line");
+        }
+        return redis.withPassword(password);
+    }
+
+    private static RedisEndpoint withTrustedCa(RedisEndpoint redis, String path) {
+        if (path == null) {
+            return redis;
+        }
+        String key = "--" + JobOptions.REDIS_TLS_CA_FILE.key();
+        try {
+            return redis.withTrustedCa(Files.readString(Path.of(path), StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(key + ": cannot read " + path + ": " + e, e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + path + ": " + e.getMessage(), e);
+        }
     }
 
     private static Properties kafkaProperties(String path) {

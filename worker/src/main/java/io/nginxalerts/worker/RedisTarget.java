@@ -13,10 +13,38 @@ import redis.clients.jedis.RedisClient;
  *
  * @param password null when the URL has none; a user info without a colon is a password (the {@code
  *     redis://secret@host} form)
+ * @param user an ACL user (Redis 6+); null authenticates as {@code default}
+ * @param trustedCaPem for {@code rediss://}: PEM CA certificates the server certificate must chain
+ *     to; null trusts the JVM's default trust store. The host name is verified either way.
  */
-record RedisTarget(String host, int port, String user, String password, int database, boolean tls) {
+record RedisTarget(
+        String host,
+        int port,
+        String user,
+        String password,
+        int database,
+        boolean tls,
+        String trustedCaPem) {
 
     static final int DEFAULT_PORT = 6379;
+
+    RedisTarget(String host, int port, String user, String password, int database, boolean tls) {
+        this(host, port, user, password, database, tls, null);
+    }
+
+    /**
+     * This target trusting the CA certificates in {@code pem}.
+     *
+     * @throws IllegalArgumentException if the URL is not {@code rediss://} or the text holds no
+     *     certificate
+     */
+    RedisTarget withTrustedCa(String pem) {
+        if (!tls) {
+            throw new IllegalArgumentException("a CA certificate needs a rediss:// URL");
+        }
+        RedisTls.validate(pem);
+        return new RedisTarget(host, port, user, password, database, tls, pem);
+    }
 
     /**
      * @throws IllegalArgumentException naming what is wrong; the message never holds the password
@@ -101,6 +129,10 @@ record RedisTarget(String host, int port, String user, String password, int data
                         .connectionTimeoutMillis(2_000)
                         .socketTimeoutMillis(5_000)
                         .blockingSocketTimeoutMillis((int) blockingTimeout.toMillis());
+        if (tls) {
+            config.sslSocketFactory(RedisTls.socketFactory(trustedCaPem))
+                    .sslParameters(RedisTls.verifyHostname());
+        }
         if (user != null) {
             config.user(user);
         }

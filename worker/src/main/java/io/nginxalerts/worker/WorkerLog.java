@@ -1,7 +1,5 @@
 package io.nginxalerts.worker;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Instant;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
@@ -43,13 +41,64 @@ final class WorkerLog {
                     .append(' ')
                     .append(shortName(r.getLoggerName()))
                     .append(": ")
-                    .append(formatMessage(r));
+                    .append(oneLine(formatMessage(r)));
             if (r.getThrown() != null) {
-                StringWriter trace = new StringWriter();
-                r.getThrown().printStackTrace(new PrintWriter(trace));
-                sb.append(System.lineSeparator()).append(trace.toString().stripTrailing());
+                appendTrace(sb, r.getThrown());
             }
             return Secrets.mask(sb.toString()) + System.lineSeparator();
+        }
+
+        /**
+         * Messages can quote text from outside (a receiver's error body, a bad value, alert
+         * fields): line breaks and control characters are escaped, so such text can neither start a
+         * log line of its own nor drive a terminal.
+         */
+        static String oneLine(String text) {
+            if (text == null) {
+                return "null";
+            }
+            StringBuilder out = null;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                boolean unsafe =
+                        c < 0x20 || c == 0x7f || c == '\u0085' || c == '\u2028' || c == '\u2029';
+                if (unsafe && out == null) {
+                    out = new StringBuilder(text.length() + 16).append(text, 0, i);
+                }
+                if (out == null) {
+                    continue;
+                }
+                if (!unsafe) {
+                    out.append(c);
+                } else if (c == '\n') {
+                    out.append("\\n");
+                } else if (c == '\r') {
+                    out.append("\\r");
+                } else if (c == '\t') {
+                    out.append("\\t");
+                } else {
+                    out.append(String.format("\\u%04x", (int) c));
+                }
+            }
+            return out == null ? text : out.toString();
+        }
+
+        /** The stack trace, one line per frame, with each exception's message on one line. */
+        private static void appendTrace(StringBuilder sb, Throwable thrown) {
+            String nl = System.lineSeparator();
+            java.util.Set<Throwable> seen =
+                    java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            String prefix = "";
+            for (Throwable t = thrown; t != null && seen.add(t); t = t.getCause()) {
+                sb.append(nl).append(prefix).append(oneLine(t.toString()));
+                for (StackTraceElement frame : t.getStackTrace()) {
+                    sb.append(nl).append("\tat ").append(frame);
+                }
+                for (Throwable suppressed : t.getSuppressed()) {
+                    sb.append(nl).append("\tSuppressed: ").append(oneLine(suppressed.toString()));
+                }
+                prefix = "Caused by: ";
+            }
         }
 
         private static String level(Level level) {

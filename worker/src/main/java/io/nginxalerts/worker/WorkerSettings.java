@@ -3,6 +3,7 @@ package io.nginxalerts.worker;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,6 +57,12 @@ public record WorkerSettings(
                 "REDIS_URL",
                 "redis://localhost:6379",
                 "Redis to read from: redis://[user:password@]host[:port][/db], or rediss:// for TLS"),
+        REDIS_TLS_CA(
+                "--redis.tls-ca",
+                "REDIS_TLS_CA",
+                "the JVM's trust store",
+                "for rediss://: PEM file of the CA certificate(s) the Redis server certificate"
+                        + " must chain to; the host name is always verified"),
         LIST("--list", "ALERT_LIST", "nginx:alerts", "the Redis list the job LPUSHes alerts onto"),
         DEAD_LIST(
                 "--dead-list",
@@ -334,11 +341,25 @@ public record WorkerSettings(
         private RedisTarget redis() throws InvalidSettingsException {
             Source s = single(Option.REDIS_URL);
             String url = s == null ? "redis://localhost:6379" : s.value;
+            RedisTarget target;
             try {
-                return RedisTarget.parse(url);
+                target = RedisTarget.parse(url);
             } catch (IllegalArgumentException e) {
                 throw new InvalidSettingsException(
                         name(s, Option.REDIS_URL) + ": " + e.getMessage());
+            }
+            Source ca = single(Option.REDIS_TLS_CA);
+            if (ca == null) {
+                return target;
+            }
+            try {
+                return target.withTrustedCa(
+                        Files.readString(Path.of(ca.value.trim()), StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                throw new InvalidSettingsException(
+                        ca.name + ": cannot read " + ca.value.trim() + ": " + e);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingsException(ca.name + ": " + e.getMessage());
             }
         }
 

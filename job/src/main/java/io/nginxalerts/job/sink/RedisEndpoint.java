@@ -10,10 +10,45 @@ import java.nio.charset.StandardCharsets;
  * A Redis server address parsed from {@code redis://[user[:password]@]host[:port][/db]} or {@code
  * rediss://...} (TLS). {@link #toString()} never shows the password, so the endpoint can be logged
  * and shown in exceptions safely.
+ *
+ * @param user an ACL user (Redis 6+); null authenticates as {@code default} with the password only
+ * @param trustedCaPem for {@code rediss://}: the PEM text of the CA certificates the server's
+ *     certificate must chain to; null trusts the JVM's default trust store. The text, not a path,
+ *     so the TaskManagers need no copy of the file.
  */
 public record RedisEndpoint(
-        String host, int port, String user, String password, int database, boolean tls)
+        String host,
+        int port,
+        String user,
+        String password,
+        int database,
+        boolean tls,
+        String trustedCaPem)
         implements Serializable {
+
+    public RedisEndpoint(
+            String host, int port, String user, String password, int database, boolean tls) {
+        this(host, port, user, password, database, tls, null);
+    }
+
+    /** This endpoint with the given password (e.g. read from a file) instead of the URL's. */
+    public RedisEndpoint withPassword(String newPassword) {
+        return new RedisEndpoint(host, port, user, newPassword, database, tls, trustedCaPem);
+    }
+
+    /**
+     * This endpoint trusting the CA certificates in {@code pem} for TLS.
+     *
+     * @throws IllegalArgumentException if the endpoint is not {@code rediss://} or the text holds
+     *     no certificate
+     */
+    public RedisEndpoint withTrustedCa(String pem) {
+        if (!tls) {
+            throw new IllegalArgumentException("a CA certificate needs a rediss:// URL");
+        }
+        RedisTls.validate(pem);
+        return new RedisEndpoint(host, port, user, password, database, tls, pem);
+    }
 
     public static RedisEndpoint parse(String url) {
         URI uri;

@@ -106,6 +106,10 @@ public final class RedisListWriter implements SinkWriter<Alert> {
                             .clientName("nginx-alerts-job")
                             // LPUSH needs no RESP3; skip the negotiation (and its warning).
                             .autoNegotiateProtocol(false);
+            if (endpoint.tls()) {
+                config.sslSocketFactory(RedisTls.socketFactory(endpoint.trustedCaPem()))
+                        .sslParameters(RedisTls.verifyHostname());
+            }
             if (endpoint.user() != null) {
                 config.user(endpoint.user());
             }

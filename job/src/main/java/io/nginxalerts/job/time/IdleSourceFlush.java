@@ -1,6 +1,11 @@
 package io.nginxalerts.job.time;
 
+import java.util.List;
 import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -16,6 +21,10 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * not jump to the wall clock itself: a replay of old logs that pauses is not made late wholesale.
  * Watermarks stay monotonic: an input watermark below what was already emitted is swallowed.
  *
+ * <p>The last input watermark is kept in operator state, so after a restore on an input that stays
+ * quiet the flush still happens and a match pending in the checkpoint completes. Restored values
+ * are combined with the minimum (union state), which is safe when the parallelism changes.
+ *
  * <p>Trade-off: an event that arrives after such a flush with an older timestamp than the flushed
  * watermark is late (it goes to the late output, never silently lost). Choose {@code
  * idleAfterMillis} longer than the usual delay of your log shipping.
@@ -28,7 +37,8 @@ public final class IdleSourceFlush<T> extends AbstractStreamOperator<T>
     private final long checkIntervalMillis;
 
     private transient long lastRecordWallClock;
-    private transient long lastInputWatermark;
+    private transient long lastInputWatermark = Long.MIN_VALUE;
+    private transient ListState<Long> lastInputWatermarkState;
     private transient long emittedWatermark;
     private transient boolean outputIdle;
 
@@ -41,9 +51,32 @@ public final class IdleSourceFlush<T> extends AbstractStreamOperator<T>
     }
 
     @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        lastInputWatermarkState =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>("last-input-watermark", Long.class));
+        long restored = Long.MAX_VALUE;
+        boolean any = false;
+        for (Long watermark : lastInputWatermarkState.get()) {
+            if (watermark != null && watermark != Long.MIN_VALUE) {
+                restored = Math.min(restored, watermark);
+                any = true;
+            }
+        }
+        lastInputWatermark = any ? restored : Long.MIN_VALUE;
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        lastInputWatermarkState.update(List.of(lastInputWatermark));
+    }
+
+    @Override
     public void open() throws Exception {
         super.open();
-        lastInputWatermark = Long.MIN_VALUE;
         emittedWatermark = Long.MIN_VALUE;
         lastRecordWallClock = getProcessingTimeService().getCurrentProcessingTime();
         scheduleCheck();

@@ -82,6 +82,27 @@ class IdleSourceFlushTest {
         fresh.close();
     }
 
+    @Test
+    void flushesAfterARestoreOnAQuietInputFromTheCheckpointedWatermark() throws Exception {
+        var snapshot = harness.snapshot(1L, START);
+        OneInputStreamOperatorTestHarness<String, String> restored =
+                new OneInputStreamOperatorTestHarness<>(new IdleSourceFlush<>(IDLE_AFTER));
+        restored.setProcessingTime(START + 100_000);
+        restored.initializeState(snapshot);
+        restored.open();
+        restored.setProcessingTime(START + 100_000 + IDLE_AFTER + 2_000);
+        List<Long> marks =
+                restored.getOutput().stream()
+                        .filter(o -> o instanceof Watermark)
+                        .map(o -> ((Watermark) o).getTimestamp())
+                        .toList();
+        // Counted from the restore, not from the wall clock before the failure.
+        assertThat(marks).isNotEmpty();
+        assertThat(marks.get(marks.size() - 1))
+                .isBetween(45_000 + IDLE_AFTER, 45_000 + IDLE_AFTER + 2_000);
+        restored.close();
+    }
+
     private List<Long> watermarks() {
         return harness.getOutput().stream()
                 .filter(o -> o instanceof Watermark)

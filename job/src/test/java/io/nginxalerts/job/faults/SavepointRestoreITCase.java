@@ -1,0 +1,202 @@
+package io.nginxalerts.job.faults;
+
+import static io.nginxalerts.job.testing.NginxLines.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nginxalerts.core.rules.Rule;
+import io.nginxalerts.core.testing.Poll;
+import io.nginxalerts.core.testing.RedisTestServer;
+import io.nginxalerts.job.JobSettings;
+import io.nginxalerts.job.testing.KafkaTestCluster;
+import io.nginxalerts.job.testing.TestRules;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Stop with a savepoint, then run with one rule removed and one added, from the savepoint: a kept
+ * rule keeps its partial matches <em>and</em> its suppression state (an attacker alerted before the
+ * savepoint whose burst goes on after the restore stays suppressed), the new rule starts empty, the
+ * removed rule's state is dropped. The worker runs throughout.
+ *
+ * <p>The reference for the kept rule is a fault-free run of all events with that rule: the same
+ * alerts, no more (a lost suppression would add one) and no fewer (a lost partial match would drop
+ * one). The e2e {@code SavepointRulesITCase} covers partial matches on a standalone cluster with
+ * the Flink CLI; this covers suppression state with the savepoint API.
+ */
+class SavepointRestoreITCase {
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    private static final String TOPIC = "faults-savepoint";
+    private static final String LIST = "faults:savepoint";
+
+    /** Kept: 5 × 4xx within a minute, one alert per client per 10 minutes. */
+    private static final Rule KEPT =
+            TestRules.rule(
+                    "client-errors-kept",
+                    """
+                    description: One client gets several 4xx responses
+                    severity: warning
+                    group_by: [clientip]
+                    match: { status: 4xx }
+                    threshold: 5
+                    within: 60s
+                    suppress: 10m
+                    """);
+
+    /** Removed after the savepoint, holding a partial match. */
+    private static final Rule REMOVED =
+            TestRules.rule(
+                    "admin-probe-removed",
+                    """
+                    description: One client requests several admin pages
+                    severity: warning
+                    group_by: [clientip]
+                    match: { url: { prefix: /admin } }
+                    threshold: 3
+                    within: 10m
+                    """);
+
+    /** Added after the savepoint. */
+    private static final Rule ADDED =
+            TestRules.rule(
+                    "server-errors-added",
+                    """
+                    description: One client gets several 5xx responses
+                    severity: critical
+                    group_by: [clientip]
+                    match: { status: 5xx }
+                    threshold: 3
+                    within: 10m
+                    """);
+
+    private static final String SUPPRESSED = "203.0.113.66";
+    private static final String PARTIAL = "198.51.100.23";
+    private static final String PROBER = "100.64.0.9";
+    private static final String BROKEN = "192.0.2.99";
+
+    static KafkaTestCluster kafka;
+    static RedisTestServer redis;
+
+    @BeforeAll
+    static void startServers() throws Exception {
+        kafka = KafkaTestCluster.start();
+        kafka.createTopic(TOPIC, 1);
+        kafka.createTopic(TOPIC + "-dlq", 1);
+        redis = RedisTestServer.start();
+    }
+
+    @AfterAll
+    static void stopServers() throws Exception {
+        if (redis != null) {
+            redis.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void keptRuleKeepsPartialMatchesAndSuppressionAcrossASavepointWithChangedRules(
+            @TempDir Path tmp) throws Exception {
+        Instant start = Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        List<String> before = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            // Alerted before the savepoint: suppressed until start + 4 s + 10 min.
+            before.add(request(start.plusSeconds(i), SUPPRESSED).status(404).line());
+        }
+        for (int i = 0; i < 3; i++) {
+            before.add(request(start.plusSeconds(5 + i), PARTIAL).status(404).line());
+        }
+        for (int i = 0; i < 2; i++) {
+            before.add(request(start.plusSeconds(8 + i), PROBER).url("/admin/" + i).line());
+            // Before the added rule exists: it must not count these.
+            before.add(request(start.plusSeconds(8 + i), BROKEN).status(502).line());
+        }
+        // Moves the watermark past the first burst, so its alert is out before the savepoint.
+        before.add(request(start.plusSeconds(10), "192.0.2.1").line());
+
+        List<String> after = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            // Completes the kept rule's partial match: 3 before + 2 after, within the minute.
+            after.add(request(start.plusSeconds(20 + i), PARTIAL).status(404).line());
+        }
+        // Would complete the removed rule's match (2 + 1) had its state been kept.
+        after.add(request(start.plusSeconds(25), PROBER).url("/admin/2").line());
+        for (int i = 0; i < 3; i++) {
+            after.add(request(start.plusSeconds(30 + i), BROKEN).status(503).line());
+        }
+        for (int i = 0; i < 7; i++) {
+            // The burst goes on inside the suppression span: another match, to be suppressed.
+            after.add(request(start.plusSeconds(60 + i), SUPPRESSED).status(404).line());
+        }
+        // Event time passes every window (no idle flush in these tests).
+        after.add(request(start.plusSeconds(3600), "192.0.2.1").line());
+
+        List<String> all = new ArrayList<>(before);
+        all.addAll(after);
+        Set<String> expected = new TreeSet<>(FaultJob.referenceIds(List.of(KEPT), all));
+        assertThat(expected).as("kept rule: the suppressed client alerts once").hasSize(2);
+        Set<String> added = FaultJob.referenceIds(List.of(ADDED), after);
+        assertThat(added).hasSize(1);
+        expected.addAll(added);
+
+        try (DeliveringWorker worker =
+                DeliveringWorker.start(
+                        redis.url(), redis.port(), LIST, tmp.resolve("delivered.jsonl"))) {
+            JobSettings settings =
+                    FaultJob.settings(kafka.bootstrapServers(), TOPIC, redis.url(), LIST);
+            JobClient first = FaultJob.start(settings, List.of(KEPT, REMOVED), 0);
+            kafka.produceLines(TOPIC, before);
+            Map<String, Integer> beforeSavepoint =
+                    Poll.until(Duration.ofSeconds(60), worker::deliveries, d -> d.size() >= 1);
+            assertThat(beforeSavepoint).hasSize(1);
+
+            String savepoint =
+                    first.stopWithSavepoint(
+                                    false,
+                                    tmp.resolve("savepoints").toUri().toString(),
+                                    SavepointFormatType.CANONICAL)
+                            .get();
+
+            JobClient second =
+                    FaultJob.start(
+                            settings,
+                            List.of(KEPT, ADDED),
+                            0,
+                            SavepointRestoreSettings.forPath(savepoint, true));
+            try {
+                kafka.produceLines(TOPIC, after);
+                Map<String, Integer> delivered =
+                        worker.awaitDeliveries(expected.size(), Duration.ofSeconds(60));
+                assertThat(delivered.keySet()).isEqualTo(expected);
+                assertThat(delivered).allSatisfy((alert, times) -> assertThat(times).isOne());
+                assertThat(delivered).containsAllEntriesOf(beforeSavepoint);
+            } finally {
+                second.cancel().get();
+            }
+        }
+    }
+}

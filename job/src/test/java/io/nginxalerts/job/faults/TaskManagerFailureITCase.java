@@ -1,0 +1,127 @@
+package io.nginxalerts.job.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nginxalerts.core.testing.Poll;
+import io.nginxalerts.core.testing.RedisTestServer;
+import io.nginxalerts.job.testing.KafkaTestCluster;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A TaskManager dies while the job runs: the job restarts from its last checkpoint on a fresh
+ * TaskManager and replays from the checkpointed Kafka offsets. Alerts the replay writes again land
+ * on the Redis list a second time with the same id, and the worker drops them, so what it delivers
+ * is exactly what a fault-free run delivers.
+ */
+class TaskManagerFailureITCase {
+    /** Two TaskManagers with one slot each: a job of parallelism 2 runs on both. */
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(2)
+                            .setNumberSlotsPerTaskManager(1)
+                            .build());
+
+    private static final String TOPIC = "faults-tm";
+    private static final String LIST = "faults:tm";
+
+    static KafkaTestCluster kafka;
+    static RedisTestServer redis;
+
+    @BeforeAll
+    static void startServers() throws Exception {
+        kafka = KafkaTestCluster.start();
+        kafka.createTopic(TOPIC, 1);
+        kafka.createTopic(TOPIC + "-dlq", 1);
+        redis = RedisTestServer.start();
+    }
+
+    @AfterAll
+    static void stopServers() throws Exception {
+        if (redis != null) {
+            redis.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void deliversEveryAlertExactlyOnceWhenATaskManagerDies(
+            @InjectMiniCluster MiniCluster miniCluster, @TempDir Path tmp) throws Exception {
+        FaultTraffic traffic = new FaultTraffic();
+        Set<String> reference = FaultJob.referenceIds(FaultTraffic.rules(), traffic.all());
+        assertThat(reference).hasSizeGreaterThan(10);
+
+        try (DeliveringWorker worker =
+                DeliveringWorker.start(
+                        redis.url(), redis.port(), LIST, tmp.resolve("delivered.jsonl"))) {
+            JobClient job =
+                    FaultJob.start(
+                            FaultJob.settings(kafka.bootstrapServers(), TOPIC, redis.url(), LIST),
+                            FaultTraffic.rules(),
+                            10);
+            JobID id = job.getJobID();
+            try {
+                // A checkpoint exists before any event, so the restart below restores one.
+                Poll.until(
+                        Duration.ofSeconds(60),
+                        () -> FaultJob.completedCheckpoints(miniCluster, id),
+                        n -> n >= 1);
+
+                kafka.produceLines(TOPIC, traffic.firstHalf());
+                // Mid-stream: kill as soon as the first alerts reach Redis, while the job is
+                // still working through the first half and alerts written since the last
+                // checkpoint will be written again by the replay.
+                Poll.until(
+                        Duration.ofSeconds(60),
+                        () -> DeliveringWorker.lpushCalls(redis.port()),
+                        n -> n >= 1);
+                miniCluster.terminateTaskManager(0).get();
+
+                kafka.produceLines(TOPIC, traffic.secondHalf());
+                kafka.produceLines(TOPIC, traffic.closing());
+                // The surviving TaskManager has one slot; the job needs two.
+                miniCluster.startTaskManager();
+                kafka.produceLines(TOPIC, traffic.trailing());
+
+                Map<String, Integer> delivered =
+                        worker.awaitDeliveries(reference.size(), Duration.ofSeconds(90));
+
+                assertThat(FaultJob.restoredFromCheckpoint(miniCluster, id))
+                        .as("the job restarted from a checkpoint")
+                        .isTrue();
+                assertThat(FaultJob.status(miniCluster, id)).isEqualTo(JobStatus.RUNNING);
+                assertThat(delivered.keySet()).isEqualTo(reference);
+                assertThat(delivered).allSatisfy((alert, times) -> assertThat(times).isOne());
+                assertThat(worker.dead()).isZero();
+                long written = DeliveringWorker.lpushCalls(redis.port());
+                assertThat(written)
+                        .as("alerts written to Redis, replayed duplicates included")
+                        .isGreaterThanOrEqualTo(reference.size());
+                System.out.printf(
+                        "TaskManager failure: %d alerts delivered once each, %d written to Redis"
+                                + " (%d duplicates dropped by the worker)%n",
+                        delivered.size(), written, written - reference.size());
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package io.nginxalerts.job.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nginxalerts.core.alert.Alert;
+import io.nginxalerts.core.event.AccessEvent;
+import io.nginxalerts.core.rules.Rule;
+import io.nginxalerts.job.rules.AlertKeySelector;
+import io.nginxalerts.job.rules.AlertSuppressor;
+import io.nginxalerts.job.rules.MatchToAlert;
+import io.nginxalerts.job.rules.RuleKeySelector;
+import io.nginxalerts.job.rules.RulePatterns;
+import io.nginxalerts.job.testing.NginxLines;
+import io.nginxalerts.job.testing.TestRules;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.cep.nfa.compiler.NFACompiler;
+import org.apache.flink.cep.operator.CepOperator;
+import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keyed state does not grow with the number of distinct clients ever seen: many client IPs pass
+ * through a rule's CEP operator and its suppressor, and once the watermark has passed their windows
+ * every key's state and every timer is gone again (the habit of flink-training's {@code
+ * LongRidesUnitTest}: time moves only by {@code processWatermark}, then {@code
+ * numKeyedStateEntries()} and {@code numEventTimeTimers()} are asserted).
+ *
+ * <p>CI runs {@value #DEFAULT_KEYS} keys. The full run with a million distinct client IPs:
+ *
+ * <pre>
+ * mvn -pl job test -Dtest=StateBoundTest -Dnginx-alerts.state.keys=1000000
+ * </pre>
+ *
+ * (or {@code NGINX_ALERTS_STATE_KEYS=1000000}). Keys arrive in rounds of at most {@value
+ * #ROUND_KEYS}, each round one minute of event time after the previous one, as clients come and go;
+ * the state held at any time is bounded by the clients active within one window, never by the
+ * total.
+ */
+class StateBoundTest {
+    static final int DEFAULT_KEYS = 10_000;
+    static final int ROUND_KEYS = 50_000;
+
+    /** Named time fixtures, as in flink-training. */
+    static final long BEGINNING = NginxLines.BEGINNING.toEpochMilli();
+
+    static final long ONE_MINUTE = Duration.ofMinutes(1).toMillis();
+
+    static int keys() {
+        String value = System.getProperty("nginx-alerts.state.keys");
+        if (value == null || value.isBlank()) {
+            value = System.getenv("NGINX_ALERTS_STATE_KEYS");
+        }
+        return value == null || value.isBlank() ? DEFAULT_KEYS : Integer.parseInt(value.trim());
+    }
+
+    @Test
+    void cepStateOfAThresholdRuleReturnsToBaselineForEveryKey() throws Exception {
+        // 20 × 4xx within 60 s: each client sends 3, a partial match that must time out.
+        Rule rule = TestRules.clientErrorsBurst();
+        assertCepStateReturnsToBaseline(rule, 3, 404, "GET", "/missing");
+    }
+
+    @Test
+    void cepStateOfASequenceRuleReturnsToBaselineForEveryKey() throws Exception {
+        // 5 failed logins then a success within 10 min: each client fails twice.
+        Rule rule = TestRules.loginBruteForceSuccess();
+        assertCepStateReturnsToBaseline(rule, 2, 401, "POST", "/login");
+    }
+
+    private void assertCepStateReturnsToBaseline(
+            Rule rule, int eventsPerKey, int status, String method, String url) throws Exception {
+        int keys = keys();
+        long within = rule.within().toMillis();
+        try (var harness = cepHarness(rule)) {
+            harness.open();
+            int baseline = harness.numKeyedStateEntries();
+            long roundStart = BEGINNING;
+            int maxEntries = 0;
+            for (int first = 0; first < keys; first += ROUND_KEYS) {
+                int last = Math.min(keys, first + ROUND_KEYS);
+                for (int e = 0; e < eventsPerKey; e++) {
+                    for (int k = first; k < last; k++) {
+                        long t = roundStart + e * 1000L;
+                        harness.processElement(event(t, ip(k), status, method, url), t);
+                    }
+                }
+                maxEntries = Math.max(maxEntries, harness.numKeyedStateEntries());
+                // Past this round's windows: every partial match of the round has timed out.
+                long watermark = roundStart + eventsPerKey * 1000L + within + 1;
+                harness.processWatermark(watermark);
+                assertThat(harness.numKeyedStateEntries())
+                        .as("keyed state after the watermark passed keys %d..%d", first, last)
+                        .isEqualTo(baseline);
+                assertThat(harness.numEventTimeTimers()).isZero();
+                roundStart = watermark + ONE_MINUTE;
+            }
+            assertThat(harness.extractOutputValues()).as("no client reached the rule").isEmpty();
+            // While a round is open there is state (the test is not vacuous), proportional to
+            // that round's clients only.
+            assertThat(maxEntries).isGreaterThanOrEqualTo(Math.min(keys, ROUND_KEYS) + baseline);
+            assertThat(maxEntries).isLessThanOrEqualTo(Math.min(keys, ROUND_KEYS) * 8 + baseline);
+        }
+    }
+
+    @Test
+    void suppressionStateIsClearedByItsTimerForEveryKey() throws Exception {
+        Rule rule = TestRules.clientErrorsBurst(); // suppress 10m
+        int keys = keys();
+        long suppress = rule.suppress().toMillis();
+        try (var harness = suppressorHarness(rule)) {
+            harness.open();
+            long roundStart = BEGINNING;
+            int emitted = 0;
+            for (int first = 0; first < keys; first += ROUND_KEYS) {
+                int last = Math.min(keys, first + ROUND_KEYS);
+                for (int k = first; k < last; k++) {
+                    // The second alert of a key within the span is suppressed.
+                    harness.processElement(alert(rule, ip(k), roundStart), roundStart);
+                    harness.processElement(
+                            alert(rule, ip(k), roundStart + 1000), roundStart + 1000);
+                }
+                assertThat(harness.numKeyedStateEntries()).isEqualTo(last - first);
+                assertThat(harness.numEventTimeTimers()).isEqualTo(last - first);
+                long watermark = roundStart + 1000 + suppress;
+                harness.processWatermark(watermark);
+                assertThat(harness.numKeyedStateEntries()).isZero();
+                assertThat(harness.numEventTimeTimers()).isZero();
+                emitted += last - first;
+                roundStart = watermark + ONE_MINUTE;
+            }
+            assertThat(harness.extractOutputValues()).hasSize(emitted);
+        }
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, AccessEvent, Alert> cepHarness(Rule rule)
+            throws Exception {
+        Pattern<AccessEvent, AccessEvent> pattern = RulePatterns.compile(rule);
+        CepOperator<AccessEvent, String, Alert> operator =
+                new CepOperator<>(
+                        TypeInformation.of(AccessEvent.class)
+                                .createSerializer(new SerializerConfigImpl()),
+                        false,
+                        NFACompiler.compileFactory(pattern, false),
+                        null,
+                        pattern.getAfterMatchSkipStrategy(),
+                        new MatchToAlert(rule),
+                        null);
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                operator, new RuleKeySelector(rule), Types.STRING);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, Alert, Alert> suppressorHarness(Rule rule)
+            throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new AlertSuppressor(rule)),
+                new AlertKeySelector(rule),
+                Types.STRING);
+    }
+
+    /** A distinct IPv4 address per index (10.0.0.0/8 holds 16M). */
+    static String ip(int i) {
+        return "10." + ((i >> 16) & 0xff) + "." + ((i >> 8) & 0xff) + "." + (i & 0xff);
+    }
+
+    static AccessEvent event(long t, String clientip, int status, String method, String url) {
+        return new AccessEvent(
+                t,
+                clientip,
+                "web-1",
+                method,
+                url,
+                url,
+                null,
+                "HTTP/1.1",
+                status,
+                153,
+                0.001,
+                "-",
+                "-",
+                "shop.example.com",
+                "-",
+                "-",
+                "curl/8.0",
+                null,
+                Map.of());
+    }
+
+    static Alert alert(Rule rule, String clientip, long t) {
+        return new Alert(
+                rule.id() + "-" + clientip + "-" + t,
+                rule.id(),
+                rule.severity().name().toLowerCase(java.util.Locale.ROOT),
+                Map.of("clientip", clientip),
+                20,
+                t - 1000,
+                t,
+                t,
+                "summary",
+                "description",
+                List.of(),
+                Alert.SCHEMA_VERSION);
+    }
+}

@@ -1,0 +1,152 @@
+package io.nginxalerts.worker;
+
+import static io.nginxalerts.worker.TestAlerts.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.nginxalerts.core.testing.RedisTestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The worker against a real redis-server that requires an ACL user and TLS: it drains the list over
+ * {@code rediss://} with the CA from {@code --redis.tls-ca}, refuses a server whose certificate it
+ * cannot verify, and never prints the password.
+ */
+class RedisTlsAclTest {
+    private static final String PASSWORD = "worker-pw-9b2e";
+    private static final String ADMIN_PASSWORD = "admin-pw-for-tests";
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    static TestTls tls;
+    static RedisTestServer redis;
+    static int tlsPort;
+    Workers workers;
+
+    @BeforeAll
+    static void start() throws Exception {
+        tls = TestTls.forLoopback();
+        tlsPort = RedisTestServer.freePort();
+        redis =
+                tls.startRedis(
+                        tlsPort,
+                        // The ACL SECURITY.md recommends for the worker (keys under its list).
+                        "user nginx-alerts-worker on >"
+                                + PASSWORD
+                                + " resetkeys ~test:* resetchannels -@all +blmove +lmove +lindex"
+                                + " +lrem +lpush +scan +set +get +del +exists +eval +evalsha"
+                                + " +ping +client|setname",
+                        "user default on >" + ADMIN_PASSWORD + " ~* &* +@all");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (redis != null) {
+            redis.close();
+        }
+        if (tls != null) {
+            tls.close();
+        }
+    }
+
+    @AfterEach
+    void stopWorkers() throws InterruptedException {
+        if (workers != null) {
+            workers.close();
+        }
+    }
+
+    @Test
+    void drainsTheListOverTlsAsAnAclUser() {
+        workers =
+                new Workers(
+                        "rediss://nginx-alerts-worker:" + PASSWORD + "@127.0.0.1:" + tlsPort,
+                        "tls");
+        WorkerSettings settings = workers.settings("w1", "--redis.tls-ca", tls.caPem.toString());
+        assertThat(settings.redis().masked()).doesNotContain(PASSWORD).startsWith("rediss://");
+        RecordingOutput out = new RecordingOutput();
+        workers.start(settings, out);
+
+        try (Jedis admin = admin()) {
+            admin.lpush(workers.list(), json("over-tls"));
+        }
+
+        Poll.until(TIMEOUT, "the delivery over TLS", () -> out.count("over-tls") == 1);
+    }
+
+    @Test
+    void refusesAServerItCannotVerify() throws Exception {
+        // The JVM trust store does not hold the test CA: the worker must not connect.
+        workers =
+                new Workers(
+                        "rediss://nginx-alerts-worker:" + PASSWORD + "@127.0.0.1:" + tlsPort,
+                        "untrusted");
+        WorkerSettings settings = workers.settings("w1");
+        try (var client = settings.redis().newClient(Duration.ofSeconds(6))) {
+            assertThatThrownBy(client::ping)
+                    .hasStackTraceContaining("PKIX")
+                    .satisfies(
+                            e -> {
+                                for (Throwable t = e; t != null; t = t.getCause()) {
+                                    assertThat(String.valueOf(t.getMessage()))
+                                            .doesNotContain(PASSWORD);
+                                }
+                            });
+        }
+        try (TestTls other = TestTls.create("dns:redis.elsewhere.example")) {
+            WorkerSettings wrongHost =
+                    workers.settings("w1", "--redis.tls-ca", other.caPem.toString());
+            int port = RedisTestServer.freePort();
+            try (RedisTestServer impostor = other.startRedis(port);
+                    var client =
+                            new RedisTarget(
+                                            "127.0.0.1",
+                                            port,
+                                            null,
+                                            null,
+                                            0,
+                                            true,
+                                            wrongHost.redis().trustedCaPem())
+                                    .newClient(Duration.ofSeconds(6))) {
+                assertThatThrownBy(client::ping)
+                        .hasStackTraceContaining("No subject alternative names");
+            }
+        }
+    }
+
+    @Test
+    void refusesATlsCaForAPlainUrlOrAFileWithoutCertificates(@TempDir Path tmp) throws Exception {
+        Path junk = Files.writeString(tmp.resolve("junk.pem"), "junk");
+        assertThatThrownBy(
+                        () ->
+                                WorkerSettings.parse(
+                                        new String[] {"--redis.tls-ca", tls.caPem.toString()},
+                                        Map.of()))
+                .isInstanceOf(WorkerSettings.InvalidSettingsException.class)
+                .hasMessage("--redis.tls-ca: a CA certificate needs a rediss:// URL");
+        assertThatThrownBy(
+                        () ->
+                                WorkerSettings.parse(
+                                        new String[0],
+                                        Map.of(
+                                                "REDIS_URL",
+                                                "rediss://h:1",
+                                                "REDIS_TLS_CA",
+                                                junk.toString())))
+                .hasMessageStartingWith("REDIS_TLS_CA: no PEM certificate");
+    }
+
+    private static Jedis admin() {
+        Jedis jedis = new Jedis("127.0.0.1", redis.port());
+        jedis.auth(ADMIN_PASSWORD);
+        return jedis;
+    }
+}
