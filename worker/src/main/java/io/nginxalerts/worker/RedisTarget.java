@@ -1,5 +1,6 @@
 package io.nginxalerts.worker;
 
+import io.nginxalerts.core.tls.RedisTls;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;

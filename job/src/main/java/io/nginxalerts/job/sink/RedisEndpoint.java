@@ -1,5 +1,6 @@
 package io.nginxalerts.job.sink;
 
+import io.nginxalerts.core.tls.RedisTls;
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;

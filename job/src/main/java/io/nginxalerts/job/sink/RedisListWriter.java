@@ -2,6 +2,7 @@ package io.nginxalerts.job.sink;
 
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.alert.AlertCodec;
+import io.nginxalerts.core.tls.RedisTls;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;

@@ -1,6 +1,5 @@
-package io.nginxalerts.job.security;
+package io.nginxalerts.core.testing;
 
-import io.nginxalerts.core.testing.RedisTestServer;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.nginxalerts.worker;
+package io.nginxalerts.core.tls;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +18,7 @@ import javax.net.ssl.TrustManagerFactory;
  * verifies neither the host name by itself nor anything when no {@link SSLParameters} are given, so
  * both are set explicitly here.
  */
-final class RedisTls {
+public final class RedisTls {
     private RedisTls() {}
 
     /**
@@ -26,12 +26,12 @@ final class RedisTls {
      *
      * @throws IllegalArgumentException saying what is wrong
      */
-    static void validate(String caPem) {
+    public static void validate(String caPem) {
         certificates(caPem);
     }
 
     /** A socket factory trusting exactly {@code caPem}, or the JVM default if it is null. */
-    static SSLSocketFactory socketFactory(String caPem) {
+    public static SSLSocketFactory socketFactory(String caPem) {
         if (caPem == null) {
             return (SSLSocketFactory) SSLSocketFactory.getDefault();
         }
@@ -54,7 +54,7 @@ final class RedisTls {
     }
 
     /** Host name verification as for HTTPS: the certificate must name the URL's host. */
-    static SSLParameters verifyHostname() {
+    public static SSLParameters verifyHostname() {
         SSLParameters parameters = new SSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         return parameters;
