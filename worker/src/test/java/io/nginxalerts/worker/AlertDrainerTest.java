@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nginxalerts.core.testing.Poll;
 import io.nginxalerts.core.testing.RedisTestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package io.nginxalerts.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nginxalerts.core.testing.Poll;
 import io.nginxalerts.core.testing.RedisTestServer;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -4,6 +4,7 @@ import static io.nginxalerts.worker.TestAlerts.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nginxalerts.core.testing.Poll;
 import io.nginxalerts.core.testing.RedisTestServer;
 import io.nginxalerts.core.testing.TestTls;
 import java.nio.file.Files;

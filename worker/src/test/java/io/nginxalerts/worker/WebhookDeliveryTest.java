@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nginxalerts.core.alert.AlertCodec;
+import io.nginxalerts.core.testing.Poll;
 import io.nginxalerts.core.testing.RedisTestServer;
 import io.nginxalerts.worker.TestWebhook.Reply;
 import java.time.Duration;

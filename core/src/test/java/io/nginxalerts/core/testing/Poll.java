@@ -2,6 +2,7 @@ package io.nginxalerts.core.testing;
 
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -16,6 +17,33 @@ public final class Poll {
      * returns the last value read (the caller asserts on it, so a timeout fails with the actual
      * state in the message).
      */
+    /**
+     * Waits until {@code condition} holds, or fails with an {@link AssertionError} naming {@code
+     * what} after {@code timeout}.
+     */
+    public static void until(Duration timeout, String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            LockSupport.parkNanos(INTERVAL_NANOS);
+        }
+    }
+
+    /**
+     * Reads {@code probe} until {@code done} accepts its value and returns it, or fails with an
+     * {@link AssertionError} naming {@code what} (and the last value) after {@code timeout}.
+     */
+    public static <T> T until(Duration timeout, String what, Supplier<T> probe, Predicate<T> done) {
+        T value = until(timeout, probe, done);
+        if (!done.test(value)) {
+            throw new AssertionError(
+                    "timed out after " + timeout + " waiting for " + what + "; last: " + value);
+        }
+        return value;
+    }
+
     public static <T> T until(Duration timeout, Supplier<T> probe, Predicate<T> done) {
         long deadline = System.nanoTime() + timeout.toNanos();
         T value = probe.get();
