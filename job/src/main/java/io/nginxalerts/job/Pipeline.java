@@ -7,6 +7,7 @@ import io.nginxalerts.core.parse.DeadLetter;
 import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.job.rules.AlertKeySelector;
 import io.nginxalerts.job.rules.AlertSuppressor;
+import io.nginxalerts.job.rules.LateAtRule;
 import io.nginxalerts.job.rules.MatchToAlert;
 import io.nginxalerts.job.rules.RuleFilter;
 import io.nginxalerts.job.rules.RuleKeySelector;
@@ -26,6 +27,7 @@ import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.OutputTag;
 
 /**
  * The one place where the topology is assembled: sources of log records → event time → route (dead
@@ -127,35 +129,50 @@ public final class Pipeline {
                         .name("Route: events / dead letters / late");
 
         DataStream<Alert> alerts = null;
+        DataStream<DeadLetter> deadLetters = events.getSideOutput(RouteRecords.DEAD_LETTERS);
         for (Rule rule : rules) {
-            DataStream<Alert> ruleAlerts = ruleAlerts(events, rule);
-            alerts = alerts == null ? ruleAlerts : alerts.union(ruleAlerts);
+            RuleStreams ruleStreams = ruleAlerts(events, rule);
+            alerts = alerts == null ? ruleStreams.alerts() : alerts.union(ruleStreams.alerts());
+            deadLetters = deadLetters.union(ruleStreams.late());
         }
-        return new Streams(
-                alerts,
-                events.getSideOutput(RouteRecords.DEAD_LETTERS),
-                events.getSideOutput(RouteRecords.LATE));
+        return new Streams(alerts, deadLetters, events.getSideOutput(RouteRecords.LATE));
     }
 
-    private static DataStream<Alert> ruleAlerts(DataStream<AccessEvent> events, Rule rule) {
+    private record RuleStreams(DataStream<Alert> alerts, DataStream<DeadLetter> late) {}
+
+    private static RuleStreams ruleAlerts(DataStream<AccessEvent> events, Rule rule) {
         String id = rule.id();
         DataStream<AccessEvent> relevant =
                 events.filter(new RuleFilter(rule))
                         .uid("rule-" + id + "-filter")
                         .name("Rule " + id + ": filter");
+        // Route drops events behind its own watermark, but the watermark here can be ahead of it:
+        // while a source subtask is idle it does not hold this one back, and when it resumes its
+        // events may be behind. CEP would drop those silently; they become dead letters instead.
+        OutputTag<AccessEvent> late =
+                new OutputTag<>("rule-" + id + "-late", TypeInformation.of(AccessEvent.class));
         SingleOutputStreamOperator<Alert> matches =
                 CEP.pattern(relevant.keyBy(new RuleKeySelector(rule)), RulePatterns.compile(rule))
                         .inEventTime()
+                        .sideOutputLateData(late)
                         .process(new MatchToAlert(rule), TypeInformation.of(Alert.class))
                         .uid("rule-" + id + "-cep")
                         .name("Rule " + id + ": CEP " + describe(rule));
         // CEP output stays on the subtask of its key, so it can be treated as keyed by the same
         // key without another network shuffle.
-        return DataStreamUtils.reinterpretAsKeyedStream(matches, new AlertKeySelector(rule))
-                .process(new AlertSuppressor(rule))
-                .returns(Alert.class)
-                .uid("rule-" + id + "-suppress")
-                .name("Rule " + id + ": suppress " + Alerts.humanDuration(rule.suppress()));
+        DataStream<Alert> alerts =
+                DataStreamUtils.reinterpretAsKeyedStream(matches, new AlertKeySelector(rule))
+                        .process(new AlertSuppressor(rule))
+                        .returns(Alert.class)
+                        .uid("rule-" + id + "-suppress")
+                        .name("Rule " + id + ": suppress " + Alerts.humanDuration(rule.suppress()));
+        DataStream<DeadLetter> lateAtRule =
+                matches.getSideOutput(late)
+                        .map(new LateAtRule(rule))
+                        .returns(DeadLetter.class)
+                        .uid("rule-" + id + "-late")
+                        .name("Rule " + id + ": late events");
+        return new RuleStreams(alerts, lateAtRule);
     }
 
     private static String describe(Rule rule) {

@@ -20,8 +20,10 @@ import org.apache.flink.util.OutputTag;
  * {@link #LATE} and, as reason {@code late}, to {@link #DEAD_LETTERS}. Each path is counted (metric
  * group {@code nginx_alerts}: {@code events}, {@code rejected} by {@code reason}, {@code late}).
  *
- * <p>An event that is not late here cannot be late at the rule operators downstream: their
- * watermark is the minimum over all inputs, which is at most this operator's.
+ * <p>An event that is not late here is usually not late at the rule operators downstream either:
+ * their watermark is the minimum over their inputs. The exception is partition idleness: an idle
+ * input does not count towards that minimum, so when it resumes with older events they can be
+ * behind a rule's watermark; each rule turns those into dead letters too ({@code LateAtRule}).
  */
 public final class RouteRecords extends ProcessFunction<ParsedRecord, AccessEvent> {
     private static final long serialVersionUID = 1L;

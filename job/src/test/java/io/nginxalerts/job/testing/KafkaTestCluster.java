@@ -70,6 +70,23 @@ public final class KafkaTestCluster implements AutoCloseable {
         }
     }
 
+    /** Produces each line to one partition, synchronously. */
+    public void produceLines(String topic, int partition, List<String> lines) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            for (String line : lines) {
+                producer.send(
+                        new ProducerRecord<>(
+                                topic, partition, null, line.getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+    }
+
     public void produceLines(String topic, List<String> lines) throws Exception {
         List<byte[]> values = new ArrayList<>();
         for (String line : lines) {
