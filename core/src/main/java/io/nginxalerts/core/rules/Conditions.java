@@ -219,12 +219,78 @@ final class Conditions {
         }
     }
 
-    /** RE2/J (linear time, whatever the pattern) finds {@code pattern} somewhere in the text. */
-    record RegexFind(EventField field, Pattern pattern) implements Condition {
+    /**
+     * RE2/J (linear time, whatever the pattern) finds {@code pattern} somewhere in the text.
+     *
+     * <p>RE2/J's automaton costs about a microsecond per field, the largest per-event cost of the
+     * job, while web traffic repeats the same user agents and paths over and over. So each instance
+     * remembers the answer for recently seen texts in a small direct-mapped table: the answer is a
+     * pure function of the text, so a hit gives exactly what the regex would. Slots hold immutable
+     * entries, so threads sharing an instance at worst miss, never see a wrong answer; the table is
+     * transient (rebuilt empty after serialization).
+     */
+    static final class RegexFind implements Condition {
+        private static final long serialVersionUID = 1L;
+        private static final int SLOTS = 1024;
+
+        /** Longer texts (rare, mostly attacks) are not remembered. */
+        private static final int MAX_REMEMBERED_LENGTH = 256;
+
+        private final EventField field;
+        private final Pattern pattern;
+        private transient Remembered[] remembered;
+
+        private record Remembered(String text, boolean found) {}
+
+        RegexFind(EventField field, Pattern pattern) {
+            this.field = field;
+            this.pattern = pattern;
+        }
+
+        EventField field() {
+            return field;
+        }
+
+        Pattern pattern() {
+            return pattern;
+        }
+
         @Override
         public boolean test(AccessEvent event) {
             String text = field.text(event);
-            return text != null && pattern.matcher(text).find();
+            if (text == null) {
+                return false;
+            }
+            if (text.length() > MAX_REMEMBERED_LENGTH) {
+                return pattern.matcher(text).find();
+            }
+            Remembered[] table = remembered;
+            if (table == null) {
+                table = new Remembered[SLOTS];
+                remembered = table;
+            }
+            int h = text.hashCode();
+            int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
+            Remembered r = table[slot];
+            if (r != null && r.text().equals(text)) {
+                return r.found();
+            }
+            boolean found = pattern.matcher(text).find();
+            table[slot] = new Remembered(text, found);
+            return found;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof RegexFind other
+                    && field.equals(other.field)
+                    && pattern.pattern().equals(other.pattern.pattern())
+                    && pattern.flags() == other.pattern.flags();
+        }
+
+        @Override
+        public int hashCode() {
+            return field.hashCode() * 31 + pattern.pattern().hashCode();
         }
 
         @Override
