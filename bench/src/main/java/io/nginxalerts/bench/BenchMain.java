@@ -1,0 +1,262 @@
+package io.nginxalerts.bench;
+
+import io.nginxalerts.core.alert.AlertCodec;
+import io.nginxalerts.core.traffic.Attack;
+import io.nginxalerts.core.traffic.LineFormat;
+import io.nginxalerts.core.traffic.TrafficProfile;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The whole benchmark in one command: generated traffic into an in-process Kafka, the ceiling
+ * (consume + parse, no Flink), the job at parallelism 1 and 2 (and the CEP-only form for the
+ * before/after ratio), alert latency and state on a streaming run, and the peers; then one table.
+ *
+ * <pre>
+ * bench/run [--events N] [--ips 5k|100k|1M] [--peers|--no-peers] [--quick] [--out FILE]
+ * </pre>
+ *
+ * Exits 0 when every part ran and the job produced alerts; never judges speed.
+ */
+public final class BenchMain {
+    private BenchMain() {}
+
+    static final class Options {
+        int events = 1_000_000;
+        int ips = 100_000;
+        boolean peers = true;
+        boolean quick;
+        String rules;
+        Path out;
+        Path work = Path.of("bench/target/bench-work");
+        Path peersDir = Path.of("bench/peers");
+        int crowdsecLines = 20_000;
+        int fail2banLines = 0;
+        double latencySeconds = 20;
+        int latencyParallelism = 2;
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            boolean eventsSet = false;
+            boolean peersSet = false;
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--events" -> {
+                        o.events = (int) count(args[++i]);
+                        eventsSet = true;
+                    }
+                    case "--ips" -> o.ips = (int) count(args[++i]);
+                    case "--peers" -> {
+                        o.peers = true;
+                        peersSet = true;
+                    }
+                    case "--no-peers" -> {
+                        o.peers = false;
+                        peersSet = true;
+                    }
+                    case "--quick" -> o.quick = true;
+                    case "--rules" -> o.rules = args[++i];
+                    case "--out" -> o.out = Path.of(args[++i]);
+                    case "--work" -> o.work = Path.of(args[++i]);
+                    case "--peers-dir" -> o.peersDir = Path.of(args[++i]);
+                    case "--crowdsec-lines" -> o.crowdsecLines = (int) count(args[++i]);
+                    case "--fail2ban-lines" -> o.fail2banLines = (int) count(args[++i]);
+                    case "--latency-seconds" -> o.latencySeconds = Double.parseDouble(args[++i]);
+                    case "--latency-parallelism" ->
+                            o.latencyParallelism = Integer.parseInt(args[++i]);
+                    case "-h", "--help" -> throw new IllegalArgumentException("help");
+                    default -> throw new IllegalArgumentException("unknown option " + a);
+                }
+            }
+            if (o.quick) {
+                if (!eventsSet) {
+                    o.events = 100_000;
+                }
+                if (!peersSet) {
+                    o.peers = false;
+                }
+                o.latencySeconds = Math.min(o.latencySeconds, 5);
+            }
+            if (o.fail2banLines <= 0) {
+                o.fail2banLines = Math.min(o.events, 200_000);
+            }
+            return o;
+        }
+
+        static long count(String s) {
+            String t = s.strip().toLowerCase(java.util.Locale.ROOT).replace("_", "");
+            long m = 1;
+            if (t.endsWith("k")) {
+                m = 1_000;
+                t = t.substring(0, t.length() - 1);
+            } else if (t.endsWith("m")) {
+                m = 1_000_000;
+                t = t.substring(0, t.length() - 1);
+            }
+            return Math.round(Double.parseDouble(t) * m);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(
+                    (e.getMessage().equals("help") ? "" : "bench: " + e.getMessage() + "\n")
+                            + "usage: bench/run [--events N] [--ips 5k|100k|1M] [--peers|--no-peers]"
+                            + " [--quick] [--rules DIR] [--out FILE]"
+                            + " [--crowdsec-lines N] [--fail2ban-lines N] [--latency-seconds S]");
+            System.exit(2);
+            return;
+        }
+        int status = run(o, System.out, System.err);
+        System.exit(status);
+    }
+
+    static int run(Options o, PrintStream out, PrintStream err) throws Exception {
+        long started = System.nanoTime();
+        o.work = Files.createDirectories(o.work).toAbsolutePath();
+        o.peersDir = o.peersDir.toAbsolutePath();
+        Report report = new Report(o);
+        err.printf("bench: generating %,d events over %,d client IPs...%n", o.events, o.ips);
+        Workload w = Workload.generate(TrafficProfile.bench(o.ips), o.events);
+        report.workload(w);
+        boolean ok = true;
+        try (LocalKafka kafka = LocalKafka.start();
+                LocalRedis redis = LocalRedis.start()) {
+            String bootstrap = kafka.bootstrapServers();
+            kafka.createTopic("nginx", 2);
+            kafka.createTopic("nginx-dlq", 1);
+            kafka.createTopic("calibration", 2);
+            kafka.createTopic("warmup", 2);
+            err.println("bench: appending the events to Kafka...");
+            long t0 = System.nanoTime();
+            KafkaLines.produceAll(bootstrap, "nginx", 2, w.json);
+            report.produced((System.nanoTime() - t0) / 1e9);
+            KafkaLines.produceAll(bootstrap, "calibration", 2, new byte[][] {w.json[0]});
+            int warm = Math.min(o.events, o.quick ? 20_000 : 100_000);
+            KafkaLines.produceAll(bootstrap, "warmup", 2, java.util.Arrays.copyOf(w.json, warm));
+
+            err.println("bench: ceiling (consume + parse, no Flink)...");
+            for (String what : List.of("consume", "consume+jackson", "consume+parse")) {
+                report.ceiling(Ceiling.run(what, bootstrap, "nginx", 2, o.events));
+            }
+
+            err.println("bench: warming up and measuring the job's fixed start/stop cost...");
+            JobRun.run("warmup", kafka, redis, "warmup", warm, 1, o.rules);
+            for (int p : new int[] {1, 2}) {
+                report.overhead(
+                        p, JobRun.run("calibration", kafka, redis, "calibration", 1, p, o.rules));
+            }
+            for (int p : new int[] {1, 2}) {
+                err.printf("bench: the job, parallelism %d...%n", p);
+                JobRun.Result r = JobRun.run("job", kafka, redis, "nginx", o.events, p, o.rules);
+                report.job(r);
+                ok &= r.alerts() > 0 && r.alertsInRedis() == r.alerts();
+                if (p == 1) {
+                    report.ourFlagged(flagged(redis, r));
+                }
+            }
+
+            err.printf(
+                    "bench: latency and state (%.0f s per load level, parallelism %d)...%n",
+                    o.latencySeconds, o.latencyParallelism);
+            LatencyRun.Result lat =
+                    LatencyRun.run(
+                            kafka,
+                            redis,
+                            o.rules,
+                            report.topRate(o.latencyParallelism),
+                            Math.min(o.ips, 100_000),
+                            o.latencySeconds,
+                            o.latencyParallelism,
+                            o.work);
+            report.latency(lat);
+            ok &= lat.levels().stream().anyMatch(l -> !l.latencies().isEmpty());
+
+            if (o.peers) {
+                err.println("bench: peers...");
+                Path combined =
+                        w.write(
+                                o.work.resolve("access-combined.log"),
+                                LineFormat.COMBINED,
+                                o.fail2banLines);
+                report.peers(Peers.fail2ban(o.peersDir, combined, o.fail2banLines, o.work));
+                // CrowdSec manages a few hundred lines per CPU-second: it gets every attack line
+                // and a sample of the rest.
+                Path small = o.work.resolve("access-crowdsec.log");
+                w.writeAttacksAndSample(
+                        small, LineFormat.COMBINED, Math.min(o.crowdsecLines, o.events));
+                Peers.Result cs = Peers.crowdsec(o.peersDir, small, o.work);
+                report.peers(List.of(cs));
+                report.crowdsecTruth(w.attacks);
+                report.peers(
+                        List.of(
+                                Peers.python(
+                                        o.peersDir,
+                                        bootstrap,
+                                        "nginx",
+                                        o.events,
+                                        redis.url(),
+                                        o.work)));
+            } else {
+                report.note(
+                        "peers skipped (--no-peers); to include them: "
+                                + Peers.INSTALL
+                                + ", then run without --no-peers");
+            }
+        }
+        report.elapsed((System.nanoTime() - started) / 1e9);
+        String table = report.render();
+        out.println(table);
+        if (o.out != null) {
+            Files.writeString(o.out, table);
+        }
+        if (!ok) {
+            err.println("bench: FAILED: a job run produced no alerts or lost some on the way");
+            return 1;
+        }
+        return 0;
+    }
+
+    private static Set<String> flagged(LocalRedis redis, JobRun.Result r) {
+        Set<String> ips = new TreeSet<>();
+        try (Jedis jedis = new Jedis(redis.url())) {
+            for (String key : jedis.keys("bench:job:p1:*")) {
+                for (String json : jedis.lrange(key, 0, -1)) {
+                    String ip = AlertCodec.decode(json).key().get("clientip");
+                    if (ip != null) {
+                        ips.add(ip);
+                    }
+                }
+            }
+        }
+        return ips;
+    }
+
+    static String attackers(List<Attack> attacks) {
+        return attacks.stream()
+                        .filter(Attack::isClientAttack)
+                        .map(Attack::key)
+                        .collect(Collectors.toCollection(TreeSet::new))
+                        .size()
+                + "";
+    }
+
+    static List<String> clientAttackers(List<Attack> attacks) {
+        return new ArrayList<>(
+                attacks.stream()
+                        .filter(Attack::isClientAttack)
+                        .map(Attack::key)
+                        .collect(Collectors.toCollection(TreeSet::new)));
+    }
+}

@@ -1,0 +1,66 @@
+package io.nginxalerts.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nginxalerts.core.parse.LogParser;
+import io.nginxalerts.core.parse.ParserSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The ceiling the job is measured against, in the same JVM and on the same topic: one thread that
+ * consumes the backlog and parses each record, no Flink. Three variants: consume only, consume +
+ * Jackson tree parse, consume + our {@link LogParser} (which builds the {@code AccessEvent}).
+ */
+final class Ceiling {
+    private Ceiling() {}
+
+    record Result(
+            String what, long events, double wallSeconds, double threadCpu, double processCpu) {
+        double perSecond() {
+            return events / wallSeconds;
+        }
+
+        /** Events per CPU-second of the whole process (consumer + broker serving it + GC). */
+        double perProcessCpuSecond() {
+            return events / processCpu;
+        }
+    }
+
+    static Result run(String what, String bootstrap, String topic, int partitions, long events) {
+        ObjectMapper mapper = new ObjectMapper();
+        LogParser parser =
+                new LogParser(new ParserSettings(65536, Duration.ofMinutes(5), Clock.systemUTC()));
+        long[] sink = new long[1];
+        KafkaLines.Work work =
+                switch (what) {
+                    case "consume" -> v -> sink[0] += v.length;
+                    case "consume+jackson" ->
+                            v -> {
+                                try {
+                                    JsonNode node = mapper.readTree(v);
+                                    sink[0] += node.size();
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            };
+                    case "consume+parse" -> v -> sink[0] += parser.parse(v).isEvent() ? 1 : 0;
+                    default -> throw new IllegalArgumentException(what);
+                };
+        var threads = ManagementFactory.getThreadMXBean();
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        long proc0 = Cpu.processNanos();
+        long t0 = System.nanoTime();
+        long n = KafkaLines.consumeAll(bootstrap, topic, partitions, events, work);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
+        double proc = (Cpu.processNanos() - proc0) / 1e9;
+        if (sink[0] < 0) {
+            throw new AssertionError();
+        }
+        return new Result(what, n, wall, cpu, proc);
+    }
+}

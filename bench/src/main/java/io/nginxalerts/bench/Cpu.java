@@ -1,0 +1,125 @@
+package io.nginxalerts.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * CPU time of this process (all threads, GC and JIT included) and, sampled while a run lasts, per
+ * thread group: Flink task threads, the in-process Kafka broker, everything else. Sampling every
+ * 100 ms catches threads that end with the job, missing at most their last 100 ms.
+ */
+final class Cpu implements AutoCloseable {
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final Pattern TASK = Pattern.compile(".*\\(\\d+/\\d+\\)#\\d+.*");
+
+    static long processNanos() {
+        return OS.getProcessCpuTime();
+    }
+
+    private final Map<Long, Long> start = new HashMap<>();
+    private final Map<Long, Long> last = new HashMap<>();
+    private final Map<Long, String> names = new HashMap<>();
+    private final Thread sampler;
+    private volatile boolean running = true;
+    private final long processStart = processNanos();
+    private long processEnd = -1;
+
+    private Cpu() {
+        for (long id : THREADS.getAllThreadIds()) {
+            long t = THREADS.getThreadCpuTime(id);
+            if (t >= 0) {
+                start.put(id, t);
+            }
+        }
+        sampler =
+                new Thread(
+                        () -> {
+                            while (running) {
+                                sample();
+                                try {
+                                    Thread.sleep(100);
+                                } catch (InterruptedException e) {
+                                    return;
+                                }
+                            }
+                        },
+                        "bench-cpu-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+    }
+
+    /** Starts measuring now. */
+    static Cpu measure() {
+        return new Cpu();
+    }
+
+    private synchronized void sample() {
+        long[] ids = THREADS.getAllThreadIds();
+        ThreadInfo[] infos = THREADS.getThreadInfo(ids);
+        for (int i = 0; i < ids.length; i++) {
+            long t = THREADS.getThreadCpuTime(ids[i]);
+            if (t >= 0 && infos[i] != null) {
+                last.put(ids[i], t);
+                names.put(ids[i], infos[i].getThreadName());
+            }
+        }
+    }
+
+    /** Stops measuring; returns process CPU seconds. */
+    double stop() {
+        sample();
+        running = false;
+        processEnd = processNanos();
+        return seconds();
+    }
+
+    double seconds() {
+        return (processEnd - processStart) / 1e9;
+    }
+
+    /** CPU seconds by thread group ({@code flink-tasks}, {@code kafka-broker}, {@code other}). */
+    synchronized Map<String, Double> groups() {
+        Map<String, Double> g = new TreeMap<>();
+        last.forEach(
+                (id, t) -> {
+                    long used = t - start.getOrDefault(id, 0L);
+                    g.merge(group(names.get(id)), used / 1e9, Double::sum);
+                });
+        return g;
+    }
+
+    static String group(String name) {
+        if (name == null) {
+            return "other";
+        }
+        if (TASK.matcher(name).matches() || name.startsWith("Source Data Fetcher")) {
+            return "flink-tasks";
+        }
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        if (n.contains("data-plane")
+                || n.contains("kafka-request-handler")
+                || n.contains("kafka-network")
+                || n.contains("broker")
+                || n.contains("controller")
+                || n.contains("raft")
+                || n.contains("log-cleaner")
+                || n.contains("kafka-scheduler")
+                || n.contains("replica")
+                || n.contains("quorum")) {
+            return "kafka-broker";
+        }
+        return "other";
+    }
+
+    @Override
+    public void close() {
+        running = false;
+    }
+}

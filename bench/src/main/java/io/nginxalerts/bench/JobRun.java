@@ -1,0 +1,117 @@
+package io.nginxalerts.bench;
+
+import io.nginxalerts.core.rules.Rule;
+import io.nginxalerts.job.AlertJob;
+import io.nginxalerts.job.JobOptions;
+import io.nginxalerts.job.JobSettings;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import redis.clients.jedis.Jedis;
+
+/**
+ * One run of the real job ({@link AlertJob#build}) on a local Flink over a preloaded topic, bounded
+ * ({@code kafka.bounded}): it reads the backlog, alerts into Redis and finishes.
+ */
+final class JobRun {
+    private JobRun() {}
+
+    record Result(
+            String label,
+            int parallelism,
+            long events,
+            long alerts,
+            long alertsInRedis,
+            double wallSeconds,
+            double processCpu,
+            Map<String, Double> cpuByGroup,
+            Map<String, Object> accumulators) {
+
+        double perSecond(double overheadSeconds) {
+            return events / Math.max(1e-3, wallSeconds - overheadSeconds);
+        }
+
+        double perCpuSecond(double overheadCpu) {
+            return events / Math.max(1e-3, processCpu - overheadCpu);
+        }
+    }
+
+    static Map<String, String> options(
+            LocalKafka kafka, LocalRedis redis, String topic, String list, String rulesDir) {
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put(JobOptions.KAFKA_BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+        o.put(JobOptions.KAFKA_TOPIC.key(), topic);
+        o.put(JobOptions.KAFKA_GROUP_ID.key(), "bench-" + list);
+        o.put(JobOptions.KAFKA_STARTING_OFFSETS.key(), "earliest");
+        o.put(JobOptions.DLQ_TOPIC.key(), "nginx-dlq");
+        o.put(JobOptions.REDIS_URL.key(), redis.url());
+        o.put(JobOptions.REDIS_LIST.key(), list);
+        if (rulesDir != null) {
+            o.put(JobOptions.RULES.key(), rulesDir);
+        }
+        return o;
+    }
+
+    static StreamExecutionEnvironment environment(int parallelism, int restPort) {
+        Configuration conf = new Configuration();
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.PORT, restPort);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+        env.setParallelism(parallelism);
+        return env;
+    }
+
+    static Result run(
+            String label,
+            LocalKafka kafka,
+            LocalRedis redis,
+            String topic,
+            long events,
+            int parallelism,
+            String rulesDir)
+            throws Exception {
+        String list = "bench:" + label + ":p" + parallelism + ":" + System.nanoTime();
+        Map<String, String> o = options(kafka, redis, topic, list, rulesDir);
+        o.put(JobOptions.KAFKA_BOUNDED.key(), "true");
+        JobSettings settings = JobSettings.from(o, true);
+        List<Rule> rules = settings.loadRules();
+        StreamExecutionEnvironment env = environment(parallelism, LocalRedis.freePort());
+        AlertJob.build(env, settings, rules);
+        Cpu cpu = Cpu.measure();
+        long t0 = System.nanoTime();
+        JobClient job = env.executeAsync("nginx-alerts bench " + label);
+        JobExecutionResult result = job.getJobExecutionResult().get();
+        double wall = (System.nanoTime() - t0) / 1e9;
+        cpu.stop();
+        Map<String, Object> acc = result.getAllAccumulatorResults();
+        long alerts = 0;
+        for (Rule rule : rules) {
+            Object n = acc.get("rule." + rule.id() + ".alerts");
+            alerts += n instanceof Number num ? num.longValue() : 0;
+        }
+        long inRedis;
+        try (Jedis jedis = new Jedis(redis.url())) {
+            inRedis = jedis.llen(list);
+        }
+        Object ev = acc.get("events");
+        long counted = ev instanceof Number num ? num.longValue() : 0;
+        return new Result(
+                label,
+                parallelism,
+                Math.max(events, counted),
+                alerts,
+                inRedis,
+                wall,
+                cpu.seconds(),
+                cpu.groups(),
+                acc);
+    }
+}

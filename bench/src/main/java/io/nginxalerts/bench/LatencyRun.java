@@ -1,0 +1,361 @@
+package io.nginxalerts.bench;
+
+import io.nginxalerts.core.alert.Alert;
+import io.nginxalerts.core.alert.AlertCodec;
+import io.nginxalerts.core.event.AccessEvent;
+import io.nginxalerts.core.parse.LogParser;
+import io.nginxalerts.core.parse.ParseResult;
+import io.nginxalerts.core.parse.ParserSettings;
+import io.nginxalerts.core.rules.Rule;
+import io.nginxalerts.core.traffic.GeneratedLine;
+import io.nginxalerts.core.traffic.LineEncoder;
+import io.nginxalerts.core.traffic.LineFormat;
+import io.nginxalerts.core.traffic.TrafficGenerator;
+import io.nginxalerts.core.traffic.TrafficProfile;
+import io.nginxalerts.job.AlertJob;
+import io.nginxalerts.job.JobOptions;
+import io.nginxalerts.job.JobSettings;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import redis.clients.jedis.Jedis;
+
+/**
+ * Alert latency and state, on one streaming (unbounded) run of the job: traffic is appended to
+ * Kafka in real time at 25%, 50% and 80% of the measured top rate, with event time = wall time (the
+ * generator's rate is set to the sending rate), so the watermark delay in wall time is the
+ * configured out-of-orderness. Latency is from the append of the event that completed a match (the
+ * alert's key and {@code lastSeen}) to the alert's arrival in Redis.
+ *
+ * <p>State: the size of a completed checkpoint (heap state backend) before any traffic, at the end
+ * of the 80% phase (divided by the keys active per rule then), and after the keys went quiet: a few
+ * events two hours later in event time move the watermark past every window and suppression span.
+ */
+final class LatencyRun {
+    private LatencyRun() {}
+
+    record Level(String name, double rate, double sentPerSecond, long sent, List<Long> latencies) {
+        long percentile(double p) {
+            if (latencies.isEmpty()) {
+                return -1;
+            }
+            List<Long> s = new ArrayList<>(latencies);
+            Collections.sort(s);
+            return s.get(Math.min(s.size() - 1, (int) Math.ceil(p * s.size()) - 1));
+        }
+    }
+
+    record StateSample(String when, long stateBytes, long durationMs, long heapBytes) {}
+
+    record Result(
+            List<Level> levels,
+            List<StateSample> state,
+            Map<String, Integer> activeKeysByRule,
+            long outOfOrdernessMs,
+            int parallelism) {
+
+        long activeKeys() {
+            return activeKeysByRule.values().stream().mapToLong(Integer::longValue).sum();
+        }
+
+        double bytesPerActiveKey() {
+            return (double) (state.get(1).stateBytes() - state.get(0).stateBytes())
+                    / Math.max(1, activeKeys());
+        }
+    }
+
+    private record Arrived(Alert alert, long arrivedMillis) {}
+
+    static Result run(
+            LocalKafka kafka,
+            LocalRedis redis,
+            String rulesDir,
+            double topRate,
+            int ips,
+            double secondsPerLevel,
+            int parallelism,
+            Path work)
+            throws Exception {
+        String topic = "latency";
+        kafka.createTopic(topic, 2);
+        String list = "bench:latency:" + System.nanoTime();
+        Map<String, String> o = JobRun.options(kafka, redis, topic, list, rulesDir);
+        // The quiet phase jumps event time two hours ahead of the wall clock.
+        o.put(JobOptions.MAX_FUTURE_SKEW.key(), "1 d");
+        JobSettings settings = JobSettings.from(o, true);
+        List<Rule> rules = settings.loadRules();
+
+        int restPort = LocalRedis.freePort();
+        Configuration conf = new Configuration();
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.PORT, restPort);
+        conf.setString("execution.checkpointing.storage", "filesystem");
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                Files.createDirectories(work.resolve("checkpoints")).toUri().toString());
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+        env.setParallelism(parallelism);
+        env.enableCheckpointing(2_000);
+        AlertJob.build(env, settings, rules);
+        JobClient job = env.executeAsync("nginx-alerts bench latency");
+        Checkpoints checkpoints = new Checkpoints(restPort, job.getJobID().toString());
+        List<StateSample> state = new ArrayList<>();
+        try {
+            state.add(sample("before traffic", checkpoints));
+
+            ConcurrentLinkedQueue<Arrived> arrived = new ConcurrentLinkedQueue<>();
+            Thread collector = collector(redis, list, arrived);
+            Map<String, Long> appended = new HashMap<>();
+            List<Level> levels = new ArrayList<>();
+            List<long[]> windows = new ArrayList<>();
+            List<byte[]> peakLines = new ArrayList<>();
+            double[] fractions = {0.25, 0.5, 0.8};
+            long maxTs = Long.MIN_VALUE;
+            try (KafkaProducer<byte[], byte[]> producer =
+                    KafkaLines.producer(kafka.bootstrapServers())) {
+                for (int i = 0; i < fractions.length; i++) {
+                    double rate = topRate * fractions[i];
+                    long start = System.currentTimeMillis();
+                    long[] sentAndMax =
+                            produce(
+                                    producer,
+                                    topic,
+                                    ips,
+                                    rate,
+                                    secondsPerLevel,
+                                    100 + i,
+                                    appended,
+                                    peakLines);
+                    long end = System.currentTimeMillis();
+                    maxTs = Math.max(maxTs, sentAndMax[1]);
+                    windows.add(new long[] {start, end});
+                    levels.add(
+                            new Level(
+                                    Math.round(fractions[i] * 100) + "%",
+                                    rate,
+                                    sentAndMax[0] * 1000.0 / Math.max(1, end - start),
+                                    sentAndMax[0],
+                                    new ArrayList<>()));
+                    if (i == fractions.length - 1) {
+                        state.add(sample("end of 80% phase", checkpoints));
+                    }
+                }
+                // Unmeasured tail: moves the watermark past the last measured events.
+                long[] tail =
+                        produce(
+                                producer,
+                                topic,
+                                ips,
+                                Math.max(100, topRate * 0.05),
+                                settings.time().maxOutOfOrderness().toSeconds() + 3,
+                                200,
+                                null,
+                                null);
+                maxTs = Math.max(maxTs, tail[1]);
+                Thread.sleep(2_000);
+                // Quiet: a few events two hours later on every partition.
+                TrafficGenerator late =
+                        new TrafficGenerator(
+                                TrafficProfile.bench(10).toBuilder()
+                                        .start(
+                                                Instant.ofEpochMilli(maxTs)
+                                                        .plus(Duration.ofHours(2)))
+                                        .maxJitter(Duration.ZERO)
+                                        .attackFraction(0)
+                                        .upstreamEpisodesPerHour(0)
+                                        .eventsPerSecond(10)
+                                        .build());
+                LineEncoder encoder = new LineEncoder(LineFormat.NGINX_JSON);
+                for (int i = 0; i < 8; i++) {
+                    producer.send(
+                            new ProducerRecord<>(topic, i % 2, null, encoder.encode(late.next())));
+                }
+                producer.flush();
+            }
+            Thread.sleep(2_000);
+            collector.interrupt();
+            collector.join(5_000);
+            System.gc();
+            state.add(sample("after keys went quiet", checkpoints));
+
+            for (Arrived a : arrived) {
+                Alert alert = a.alert();
+                String keyValue = alert.key().values().iterator().next();
+                Long at = appended.get(keyValue + "|" + alert.lastSeen());
+                if (at == null) {
+                    continue;
+                }
+                for (int i = 0; i < windows.size(); i++) {
+                    if (at >= windows.get(i)[0] && at < windows.get(i)[1]) {
+                        levels.get(i).latencies().add(a.arrivedMillis() - at);
+                    }
+                }
+            }
+            return new Result(
+                    levels,
+                    state,
+                    activeKeys(rules, peakLines, windows.get(windows.size() - 1)[1]),
+                    settings.time().maxOutOfOrderness().toMillis(),
+                    parallelism);
+        } finally {
+            if (!job.getJobStatus().get().isGloballyTerminalState()) {
+                job.cancel().get();
+            }
+        }
+    }
+
+    private static StateSample sample(String when, Checkpoints checkpoints) throws Exception {
+        long now = System.currentTimeMillis();
+        Checkpoints.Stat s = checkpoints.after(now, Duration.ofSeconds(60));
+        System.gc();
+        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        return new StateSample(when, s.stateBytes(), s.durationMs(), heap);
+    }
+
+    /**
+     * Appends lines for {@code seconds} at {@code rate}, each when the wall clock reaches its
+     * emission time; returns {lines sent, newest event time}.
+     */
+    private static long[] produce(
+            KafkaProducer<byte[], byte[]> producer,
+            String topic,
+            int ips,
+            double rate,
+            double seconds,
+            long seed,
+            Map<String, Long> appended,
+            List<byte[]> keep) {
+        long start = System.currentTimeMillis();
+        TrafficGenerator generator =
+                new TrafficGenerator(
+                        TrafficProfile.bench(ips).toBuilder()
+                                .seed(seed)
+                                .eventsPerSecond(rate)
+                                .start(Instant.ofEpochMilli(start))
+                                .build());
+        LineEncoder encoder = new LineEncoder(LineFormat.NGINX_JSON);
+        long end = start + (long) (seconds * 1000);
+        long sent = 0;
+        long maxTs = Long.MIN_VALUE;
+        while (true) {
+            GeneratedLine line = generator.next();
+            long due = line.emitMillis();
+            if (due >= end) {
+                break;
+            }
+            long wait = due - System.currentTimeMillis();
+            if (wait > 1) {
+                LockSupport.parkNanos(wait * 1_000_000);
+            }
+            byte[] json = encoder.encode(line);
+            producer.send(new ProducerRecord<>(topic, (int) (sent % 2), null, json));
+            long now = System.currentTimeMillis();
+            if (appended != null) {
+                long ts = line.timestampMillis();
+                appended.putIfAbsent(line.clientip() + "|" + ts, now);
+                if (line.upstreamHost() != null) {
+                    appended.putIfAbsent(line.upstreamHost() + "|" + ts, now);
+                }
+                if (line.httpHost() != null) {
+                    appended.putIfAbsent(line.httpHost() + "|" + ts, now);
+                }
+            }
+            // Lines that can take part in a rule (the rest cannot hold state), for the key count.
+            if (keep != null
+                    && (line.status() >= 400
+                            || !"GET".equals(line.method())
+                            || line.attack() != null)) {
+                keep.add(json);
+            }
+            maxTs = Math.max(maxTs, line.timestampMillis());
+            sent++;
+        }
+        producer.flush();
+        return new long[] {sent, maxTs};
+    }
+
+    private static Thread collector(
+            LocalRedis redis, String list, ConcurrentLinkedQueue<Arrived> arrived) {
+        Thread t =
+                new Thread(
+                        () -> {
+                            try (Jedis jedis = new Jedis(redis.url())) {
+                                while (!Thread.currentThread().isInterrupted()) {
+                                    List<String> r = jedis.brpop(1, list);
+                                    if (r != null && r.size() == 2) {
+                                        arrived.add(
+                                                new Arrived(
+                                                        AlertCodec.decode(r.get(1)),
+                                                        System.currentTimeMillis()));
+                                    }
+                                }
+                            } catch (RuntimeException e) {
+                                if (!Thread.currentThread().isInterrupted()) {
+                                    throw e;
+                                }
+                            }
+                        },
+                        "bench-alert-collector");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /**
+     * Per rule, the keys with a relevant event within the rule's window before the end of the 80%
+     * phase: the keys that must hold state then.
+     */
+    private static Map<String, Integer> activeKeys(
+            List<Rule> rules, List<byte[]> lines, long peakEnd) {
+        LogParser parser =
+                new LogParser(new ParserSettings(65536, Duration.ofDays(1), Clock.systemUTC()));
+        List<AccessEvent> events = new ArrayList<>();
+        long newest = Long.MIN_VALUE;
+        for (byte[] line : lines) {
+            ParseResult r = parser.parse(line);
+            if (r.isEvent()) {
+                events.add(r.event());
+                if (r.event().timestamp() <= peakEnd) {
+                    newest = Math.max(newest, r.event().timestamp());
+                }
+            }
+        }
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        for (Rule rule : rules) {
+            Set<String> keys = new HashSet<>();
+            long from = newest - rule.within().toMillis();
+            for (AccessEvent e : events) {
+                if (e.timestamp() > from && e.timestamp() <= newest && rule.isRelevant(e)) {
+                    String k = rule.keyOf(e);
+                    if (k != null) {
+                        keys.add(k);
+                    }
+                }
+            }
+            out.put(rule.id(), keys.size());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,383 @@
+package io.nginxalerts.bench;
+
+import io.nginxalerts.core.traffic.Attack;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Collects the measurements of one bench run and renders them as one Markdown report. */
+final class Report {
+    private final BenchMain.Options options;
+    private Workload workload;
+    private double produceSeconds;
+    private final List<Ceiling.Result> ceilings = new ArrayList<>();
+    private final Map<Integer, JobRun.Result> overhead = new HashMap<>();
+    private final List<JobRun.Result> jobs = new ArrayList<>();
+    private LatencyRun.Result latency;
+    private final List<Peers.Result> peers = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private Set<String> ourFlagged = Set.of();
+    private List<Attack> crowdsecTruth = List.of();
+    private double elapsed;
+
+    Report(BenchMain.Options options) {
+        this.options = options;
+    }
+
+    void workload(Workload w) {
+        this.workload = w;
+    }
+
+    void produced(double seconds) {
+        produceSeconds = seconds;
+    }
+
+    void ceiling(Ceiling.Result r) {
+        ceilings.add(r);
+    }
+
+    void overhead(int parallelism, JobRun.Result r) {
+        overhead.put(parallelism, r);
+    }
+
+    void job(JobRun.Result r) {
+        jobs.add(r);
+    }
+
+    void latency(LatencyRun.Result r) {
+        latency = r;
+    }
+
+    void peers(List<Peers.Result> r) {
+        peers.addAll(r);
+    }
+
+    void note(String n) {
+        notes.add(n);
+    }
+
+    void ourFlagged(Set<String> ips) {
+        ourFlagged = ips;
+    }
+
+    void crowdsecTruth(List<Attack> attacks) {
+        crowdsecTruth = attacks;
+    }
+
+    void elapsed(double seconds) {
+        elapsed = seconds;
+    }
+
+    private double wallOverhead(int p) {
+        JobRun.Result r = overhead.get(p);
+        return r == null ? 0 : r.wallSeconds();
+    }
+
+    private double cpuOverhead(int p) {
+        JobRun.Result r = overhead.get(p);
+        return r == null ? 0 : r.processCpu();
+    }
+
+    double rate(JobRun.Result r) {
+        return r.perSecond(wallOverhead(r.parallelism()));
+    }
+
+    double perCpu(JobRun.Result r) {
+        return r.perCpuSecond(cpuOverhead(r.parallelism()));
+    }
+
+    /** The measured top rate (events/s) of the job at this parallelism. */
+    double topRate(int parallelism) {
+        return jobs.stream()
+                .filter(j -> j.parallelism() == parallelism)
+                .mapToDouble(this::rate)
+                .max()
+                .orElse(50_000);
+    }
+
+    String render() {
+        StringBuilder s = new StringBuilder();
+        s.append("## nginx-alerts bench, ")
+                .append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
+                .append("\n\n");
+        s.append("- machine: ").append(Machine.describe()).append('\n');
+        s.append("- versions: ").append(Machine.versions()).append('\n');
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        "- workload: %,d events (nginx JSON, %.0f bytes avg), %,d client IPs (Zipf"
+                                + " 1.1), %d injected attacks, 0-5 s jitter, seed %d; appended to"
+                                + " Kafka (2 partitions) in %.1f s%n",
+                        workload.size(),
+                        workload.averageBytes(),
+                        workload.profile.distinctIps(),
+                        workload.attacks.size(),
+                        workload.profile.seed(),
+                        produceSeconds));
+        s.append(
+                "- command: `bench/run"
+                        + (options.quick ? " --quick" : "")
+                        + " --events "
+                        + options.events
+                        + " --ips "
+                        + options.ips
+                        + (options.peers ? " --peers" : " --no-peers")
+                        + "`; whole run "
+                        + Math.round(elapsed)
+                        + " s\n\n");
+
+        s.append("### Throughput (backlog in Kafka, default rule set, alerts into Redis)\n\n");
+        s.append(
+                "| run | events/s | CPU s | events per CPU-s | CPU s in Flink tasks / broker /"
+                        + " other | alerts |\n");
+        s.append("|---|---:|---:|---:|---|---:|\n");
+        for (Ceiling.Result c : ceilings) {
+            s.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| ceiling: %s (1 thread, no Flink) | %,.0f | %.1f | %,.0f | consumer"
+                                    + " thread %.1f | - |%n",
+                            c.what(),
+                            c.perSecond(),
+                            c.processCpu(),
+                            c.perProcessCpuSecond(),
+                            c.threadCpu()));
+        }
+        for (JobRun.Result r : jobs) {
+            Map<String, Double> g = r.cpuByGroup();
+            s.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %s, parallelism %d | %,.0f | %.1f | %,.0f | %.1f / %.1f / %.1f |"
+                                    + " %,d |%n",
+                            "job",
+                            r.parallelism(),
+                            rate(r),
+                            r.processCpu() - cpuOverhead(r.parallelism()),
+                            perCpu(r),
+                            g.getOrDefault("flink-tasks", 0.0),
+                            g.getOrDefault("kafka-broker", 0.0),
+                            g.getOrDefault("other", 0.0),
+                            r.alerts()));
+        }
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        "%nJob figures exclude the fixed start/stop cost of a local job, measured"
+                                + " on a 1-event topic (p1 %.1f s wall / %.1f CPU s, p2 %.1f s /"
+                                + " %.1f CPU s). CPU s is the whole process (Flink, the in-process"
+                                + " broker serving the reads, GC, JIT); Redis is another process."
+                                + " Events per CPU-s is the per-core figure.%n%n",
+                        wallOverhead(1),
+                        cpuOverhead(1),
+                        wallOverhead(2),
+                        cpuOverhead(2)));
+
+        s.append("### Ratios\n\n");
+        JobRun.Result p1 = find(1);
+        JobRun.Result p2 = find(2);
+        Ceiling.Result jackson = ceilingOf("consume+jackson");
+        Ceiling.Result parse = ceilingOf("consume+parse");
+        if (p1 != null && jackson != null) {
+            s.append(
+                    ratio(
+                            "job p1 / ceiling (consume + Jackson), events per CPU-s",
+                            perCpu(p1),
+                            jackson.perProcessCpuSecond()));
+        }
+        if (p1 != null && parse != null) {
+            s.append(
+                    ratio(
+                            "job p1 / ceiling (consume + our parser), events per CPU-s",
+                            perCpu(p1),
+                            parse.perProcessCpuSecond()));
+        }
+        if (p1 != null && p2 != null) {
+            s.append(ratio("job p2 / job p1, events/s (scaling)", rate(p2), rate(p1)));
+        }
+        double f2bCpu = 0;
+        long f2bLines = 0;
+        int f2bFilters = 0;
+        for (Peers.Result r : peers) {
+            if (r.skipped() == null && r.peer().equals("fail2ban-regex")) {
+                f2bCpu += r.cpuSeconds();
+                f2bLines = r.lines();
+                f2bFilters++;
+            }
+        }
+        if (p1 != null) {
+            for (Peers.Result r : peers) {
+                if (r.skipped() == null) {
+                    s.append(
+                            ratio(
+                                    "ours (p1) / " + r.peer() + " " + r.what() + ", per CPU-s",
+                                    perCpu(p1),
+                                    r.perCpuSecond()));
+                }
+            }
+            if (f2bFilters > 0) {
+                s.append(
+                        ratio(
+                                "ours (p1, 8 rules) / fail2ban-regex (all "
+                                        + f2bFilters
+                                        + " filters, one pass each), per CPU-s",
+                                perCpu(p1),
+                                f2bLines / f2bCpu));
+            }
+        }
+        s.append('\n');
+
+        if (latency != null) {
+            s.append(
+                    String.format(
+                            Locale.ROOT,
+                            "### Alert latency (streaming job, parallelism %d; append to Kafka →"
+                                    + " alert in Redis)%n%n",
+                            latency.parallelism()));
+            s.append(
+                    String.format(
+                            Locale.ROOT,
+                            "Watermark delay (configured out-of-orderness): %d ms; an alert"
+                                    + " waits for it by design (event time = wall time here).%n%n",
+                            latency.outOfOrdernessMs()));
+            s.append("| load | target events/s | sent events/s | alerts | p50 ms | p99 ms |\n");
+            s.append("|---|---:|---:|---:|---:|---:|\n");
+            for (LatencyRun.Level l : latency.levels()) {
+                s.append(
+                        String.format(
+                                Locale.ROOT,
+                                "| %s of top rate | %,.0f | %,.0f | %d | %d | %d |%n",
+                                l.name(),
+                                l.rate(),
+                                l.sentPerSecond(),
+                                l.latencies().size(),
+                                l.percentile(0.5),
+                                l.percentile(0.99)));
+            }
+            s.append("\n### State (heap state backend, checkpoint of the streaming run)\n\n");
+            s.append("| when | checkpoint bytes | checkpoint ms | JVM heap used after GC |\n");
+            s.append("|---|---:|---:|---:|\n");
+            for (LatencyRun.StateSample st : latency.state()) {
+                s.append(
+                        String.format(
+                                Locale.ROOT,
+                                "| %s | %,d | %d | %,d MB |%n",
+                                st.when(),
+                                st.stateBytes(),
+                                st.durationMs(),
+                                st.heapBytes() >> 20));
+            }
+            s.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%nActive keys at the end of the 80%% phase (keys with a relevant"
+                                    + " event within the rule's window): %,d in all, %s. State"
+                                    + " per active key and rule: %,.0f bytes ((checkpoint at"
+                                    + " peak - before traffic) / active keys). After the keys go"
+                                    + " quiet: %,d bytes vs %,d before traffic.%n%n",
+                            latency.activeKeys(),
+                            latency.activeKeysByRule(),
+                            latency.bytesPerActiveKey(),
+                            latency.state().get(2).stateBytes(),
+                            latency.state().get(0).stateBytes()));
+        }
+
+        if (!peers.isEmpty()) {
+            s.append("### Peers (identical events)\n\n");
+            s.append("| peer | what | lines | wall s | CPU s | lines per CPU-s |\n");
+            s.append("|---|---|---:|---:|---:|---:|\n");
+            for (Peers.Result r : peers) {
+                if (r.skipped() != null) {
+                    s.append("| ")
+                            .append(r.peer())
+                            .append(" | skipped: ")
+                            .append(r.skipped().replace('|', '/').replace('\n', ' '))
+                            .append(" | | | | |\n");
+                } else {
+                    s.append(
+                            String.format(
+                                    Locale.ROOT,
+                                    "| %s | %s | %,d | %.1f | %.1f | %,.0f |%n",
+                                    r.peer(),
+                                    r.what(),
+                                    r.lines(),
+                                    r.wallSeconds(),
+                                    r.cpuSeconds(),
+                                    r.perCpuSecond()));
+                }
+            }
+            s.append('\n').append(detection()).append('\n');
+        }
+        for (String n : notes) {
+            s.append("- ").append(n).append('\n');
+        }
+        return s.toString();
+    }
+
+    private String detection() {
+        List<String> all = BenchMain.clientAttackers(workload.attacks);
+        StringBuilder s = new StringBuilder("### Which attacker IPs each tool flags\n\n");
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        "- ours (p1, all %d events): %d of %d attacker IPs flagged, %d other IPs"
+                                + " flagged%n",
+                        workload.size(),
+                        intersect(ourFlagged, all),
+                        all.size(),
+                        ourFlagged.size() - intersect(ourFlagged, all)));
+        for (Peers.Result r : peers) {
+            if (r.skipped() != null || r.flagged().isEmpty() && !r.peer().equals("crowdsec")) {
+                continue;
+            }
+            List<String> truth =
+                    r.peer().equals("crowdsec") ? BenchMain.clientAttackers(crowdsecTruth) : all;
+            s.append(
+                    String.format(
+                            Locale.ROOT,
+                            "- %s (%,d lines%s): %d of %d attacker IPs flagged, %d other IPs"
+                                    + " flagged; ours flags %d of those %d%n",
+                            r.peer(),
+                            r.lines(),
+                            r.peer().equals("crowdsec")
+                                    ? ": every attack line plus a sample of the rest"
+                                    : "",
+                            intersect(r.flagged(), truth),
+                            truth.size(),
+                            r.flagged().size() - intersect(r.flagged(), truth),
+                            intersect(ourFlagged, truth),
+                            truth.size()));
+        }
+        return s.toString();
+    }
+
+    private static int intersect(Set<String> flagged, List<String> truth) {
+        Set<String> t = new TreeSet<>(truth);
+        t.retainAll(flagged);
+        return t.size();
+    }
+
+    private JobRun.Result find(int p) {
+        return jobs.stream().filter(j -> j.parallelism() == p).findFirst().orElse(null);
+    }
+
+    private Ceiling.Result ceilingOf(String what) {
+        return ceilings.stream().filter(c -> c.what().equals(what)).findFirst().orElse(null);
+    }
+
+    private static String ratio(String what, double a, double b) {
+        return String.format(Locale.ROOT, "- %s: **%.2f×** (%,.0f / %,.0f)%n", what, a / b, a, b);
+    }
+
+    static boolean exists(String path) {
+        return Files.exists(Path.of(path));
+    }
+}

@@ -1,0 +1,124 @@
+package io.nginxalerts.bench;
+
+import io.nginxalerts.core.traffic.Attack;
+import io.nginxalerts.core.traffic.GeneratedLine;
+import io.nginxalerts.core.traffic.LineEncoder;
+import io.nginxalerts.core.traffic.LineFormat;
+import io.nginxalerts.core.traffic.TrafficGenerator;
+import io.nginxalerts.core.traffic.TrafficProfile;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The generated, seeded input of one bench run: {@code TrafficProfile.bench(ips)} lines as nginx
+ * JSON (what Kafka carries), plus the ground truth of injected attacks. The same lines, as {@code
+ * combined} text, feed fail2ban and CrowdSec.
+ */
+final class Workload {
+    final TrafficProfile profile;
+    final byte[][] json;
+    final List<Attack> attacks;
+    final long firstTimestamp;
+    final long lastTimestamp;
+    private final long bytes;
+
+    private Workload(
+            TrafficProfile profile,
+            byte[][] json,
+            List<Attack> attacks,
+            long first,
+            long last,
+            long bytes) {
+        this.profile = profile;
+        this.json = json;
+        this.attacks = attacks;
+        this.firstTimestamp = first;
+        this.lastTimestamp = last;
+        this.bytes = bytes;
+    }
+
+    static Workload generate(TrafficProfile profile, int events) {
+        TrafficGenerator generator = new TrafficGenerator(profile);
+        LineEncoder encoder = new LineEncoder(LineFormat.NGINX_JSON);
+        byte[][] json = new byte[events][];
+        long bytes = 0;
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        for (int i = 0; i < events; i++) {
+            GeneratedLine line = generator.next();
+            json[i] = encoder.encode(line);
+            bytes += json[i].length;
+            first = Math.min(first, line.timestampMillis());
+            last = Math.max(last, line.timestampMillis());
+        }
+        return new Workload(profile, json, List.copyOf(generator.attacks()), first, last, bytes);
+    }
+
+    int size() {
+        return json.length;
+    }
+
+    double averageBytes() {
+        return (double) bytes / Math.max(1, json.length);
+    }
+
+    /** Writes the first {@code lines} lines again in {@code format} (same seed, same lines). */
+    Path write(Path file, LineFormat format, int lines) throws IOException {
+        TrafficGenerator generator = new TrafficGenerator(profile);
+        LineEncoder encoder = new LineEncoder(format);
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            for (int i = 0; i < lines; i++) {
+                out.write(encoder.encode(generator.next()));
+                out.write('\n');
+            }
+        }
+        return file;
+    }
+
+    /**
+     * Writes every attack line of the workload plus an evenly spaced sample of the other lines, in
+     * order, about {@code lines} in all: for a peer too slow for the whole input that must still
+     * see every attack. Returns the number of lines written.
+     */
+    long writeAttacksAndSample(Path file, LineFormat format, int lines) throws IOException {
+        TrafficGenerator generator = new TrafficGenerator(profile);
+        LineEncoder encoder = new LineEncoder(format);
+        long attackLines = 0;
+        for (int i = 0; i < json.length; i++) {
+            if (generator.next().attack() != null) {
+                attackLines++;
+            }
+        }
+        long others = Math.max(1, lines - attackLines);
+        long every = Math.max(1, (json.length - attackLines) / others);
+        generator = new TrafficGenerator(profile);
+        long written = 0;
+        long other = 0;
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            for (int i = 0; i < json.length; i++) {
+                GeneratedLine line = generator.next();
+                if (line.attack() != null || other++ % every == 0) {
+                    out.write(encoder.encode(line));
+                    out.write('\n');
+                    written++;
+                }
+            }
+        }
+        return written;
+    }
+
+    /** The attacks whose lines all lie within the first {@code lines} lines. */
+    List<Attack> attacksWithin(int lines) {
+        TrafficGenerator generator = new TrafficGenerator(profile);
+        long lastEmit = Long.MIN_VALUE;
+        for (int i = 0; i < lines; i++) {
+            lastEmit = generator.next().emitMillis();
+        }
+        long end = lastEmit;
+        return attacks.stream().filter(a -> a.endMillis() <= end).toList();
+    }
+}
