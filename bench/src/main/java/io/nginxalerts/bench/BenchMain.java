@@ -4,6 +4,8 @@ import io.nginxalerts.core.alert.AlertCodec;
 import io.nginxalerts.core.traffic.Attack;
 import io.nginxalerts.core.traffic.LineFormat;
 import io.nginxalerts.core.traffic.TrafficProfile;
+import io.nginxalerts.demo.LocalKafka;
+import io.nginxalerts.demo.LocalRedis;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,7 +134,7 @@ public final class BenchMain {
         report.workload(w);
         boolean ok = true;
         try (LocalKafka kafka = LocalKafka.start();
-                LocalRedis redis = LocalRedis.start()) {
+                LocalRedis redis = LocalRedis.startOnFreePort()) {
             String bootstrap = kafka.bootstrapServers();
             kafka.createTopic("nginx", 2);
             kafka.createTopic("nginx-dlq", 1);

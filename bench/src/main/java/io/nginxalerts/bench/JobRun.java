@@ -1,6 +1,8 @@
 package io.nginxalerts.bench;
 
 import io.nginxalerts.core.rules.Rule;
+import io.nginxalerts.demo.LocalKafka;
+import io.nginxalerts.demo.LocalRedis;
 import io.nginxalerts.job.AlertJob;
 import io.nginxalerts.job.JobOptions;
 import io.nginxalerts.job.JobSettings;

@@ -12,6 +12,8 @@ import io.nginxalerts.core.traffic.LineEncoder;
 import io.nginxalerts.core.traffic.LineFormat;
 import io.nginxalerts.core.traffic.TrafficGenerator;
 import io.nginxalerts.core.traffic.TrafficProfile;
+import io.nginxalerts.demo.LocalKafka;
+import io.nginxalerts.demo.LocalRedis;
 import io.nginxalerts.job.AlertJob;
 import io.nginxalerts.job.JobOptions;
 import io.nginxalerts.job.JobSettings;

@@ -6,15 +6,18 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
-/** A real single-node KRaft Kafka broker inside the demo's JVM (about 3 s to start). */
-final class LocalKafka implements AutoCloseable {
+/**
+ * A real single-node KRaft Kafka broker inside this JVM (about 3 s to start), for the demo and the
+ * benchmark.
+ */
+public final class LocalKafka implements AutoCloseable {
     private final KafkaClusterTestKit cluster;
 
     private LocalKafka(KafkaClusterTestKit cluster) {
         this.cluster = cluster;
     }
 
-    static LocalKafka start() throws Exception {
+    public static LocalKafka start() throws Exception {
         KafkaClusterTestKit cluster =
                 new KafkaClusterTestKit.Builder(
                                 new TestKitNodes.Builder()
@@ -32,11 +35,15 @@ final class LocalKafka implements AutoCloseable {
         return new LocalKafka(cluster);
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return cluster.bootstrapServers();
     }
 
-    void createTopics(Map<String, Integer> partitionsByTopic) throws Exception {
+    public void createTopic(String topic, int partitions) throws Exception {
+        createTopics(Map.of(topic, partitions));
+    }
+
+    public void createTopics(Map<String, Integer> partitionsByTopic) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
             admin.createTopics(
                             partitionsByTopic.entrySet().stream()

@@ -8,11 +8,12 @@ import java.nio.file.Path;
 import redis.embedded.RedisServer;
 
 /**
- * A real redis-server child process for the demo, on 6379 when free: {@code /usr/bin/redis-server}
- * if installed, else the binary bundled in {@code embedded-redis}. Stopped on {@link #close()} (and
- * by embedded-redis' own shutdown hook if the JVM dies first), so no process is left behind.
+ * A real redis-server child process for the demo (on 6379 when free) and the benchmark (on a free
+ * port): {@code /usr/bin/redis-server} if installed, else the binary bundled in {@code
+ * embedded-redis}. Stopped on {@link #close()} (and by embedded-redis' own shutdown hook if the JVM
+ * dies first), so no process is left behind.
  */
-final class LocalRedis implements AutoCloseable {
+public final class LocalRedis implements AutoCloseable {
     private static final Path SYSTEM_REDIS = Path.of("/usr/bin/redis-server");
 
     private final RedisServer server;
@@ -23,8 +24,17 @@ final class LocalRedis implements AutoCloseable {
         this.port = port;
     }
 
-    static LocalRedis start() throws IOException {
-        int port = Ports.preferred(6379);
+    /** On 6379 if nothing listens there, else on a free port. */
+    public static LocalRedis start() throws IOException {
+        return start(Ports.preferred(6379));
+    }
+
+    /** On a free port. */
+    public static LocalRedis startOnFreePort() throws IOException {
+        return start(freePort());
+    }
+
+    private static LocalRedis start(int port) throws IOException {
         var builder =
                 RedisServer.newRedisServer()
                         .port(port)
@@ -40,13 +50,24 @@ final class LocalRedis implements AutoCloseable {
         return new LocalRedis(server, port);
     }
 
-    String url() {
+    public int port() {
+        return port;
+    }
+
+    public String url() {
         return "redis://127.0.0.1:" + port;
     }
 
     @Override
     public void close() throws IOException {
         server.stop();
+    }
+
+    /** A port that was free a moment ago. */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     /** Free ports. */
