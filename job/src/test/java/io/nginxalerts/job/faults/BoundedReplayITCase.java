@@ -4,8 +4,6 @@ import static io.nginxalerts.job.testing.NginxLines.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nginxalerts.core.alert.AlertCodec;
-import io.nginxalerts.core.testing.RedisTestServer;
-import io.nginxalerts.job.testing.KafkaTestCluster;
 import io.nginxalerts.job.testing.TestRules;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -16,8 +14,6 @@ import java.util.TreeSet;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
@@ -25,9 +21,9 @@ import redis.clients.jedis.Jedis;
 /**
  * A bounded replay ({@code --kafka.bounded true}, the README's backlog replay) with more source
  * subtasks than partitions and partition idleness on (the default is 10 s; 1 s here): the reference
- * run of the e2e worker crash test found that it writes no alert at all, and this test reproduces
- * it on a MiniCluster. With {@code --events.partition-idleness 0} the same replay writes the
- * reference alerts (the e2e test runs its reference that way).
+ * run of the e2e worker crash test found that it wrote no alert at all. This test reproduced it on
+ * a MiniCluster and now guards the fix: a bounded run uses no partition idleness (nor the idle
+ * flush), since it ends with a final watermark.
  *
  * <p>Likely cause: the source subtask without a split finishes at once and sends the final
  * watermark ({@code MAX}), while the subtask with the split is marked idle before its consumer has
@@ -46,26 +42,7 @@ class BoundedReplayITCase {
     private static final String TOPIC = "faults-bounded";
     private static final String LIST = "faults:bounded";
 
-    static KafkaTestCluster kafka;
-    static RedisTestServer redis;
-
-    @BeforeAll
-    static void startServers() throws Exception {
-        kafka = KafkaTestCluster.start();
-        kafka.createTopic(TOPIC, 1);
-        kafka.createTopic(TOPIC + "-dlq", 1);
-        redis = RedisTestServer.start();
-    }
-
-    @AfterAll
-    static void stopServers() throws Exception {
-        if (redis != null) {
-            redis.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension static final FaultServers SERVERS = new FaultServers(TOPIC);
 
     @Test
     void boundedReplayWithMoreSubtasksThanPartitionsDeliversTheReferenceAlerts() throws Exception {
@@ -77,14 +54,14 @@ class BoundedReplayITCase {
         Set<String> reference =
                 FaultJob.referenceIds(List.of(TestRules.clientErrorsBurst()), lines);
         assertThat(reference).hasSize(1);
-        kafka.produceLines(TOPIC, lines);
+        SERVERS.kafka().produceLines(TOPIC, lines);
 
         JobClient job =
                 FaultJob.start(
                         FaultJob.settings(
-                                kafka.bootstrapServers(),
+                                SERVERS.kafka().bootstrapServers(),
                                 TOPIC,
-                                redis.url(),
+                                SERVERS.redis().url(),
                                 LIST,
                                 "--kafka.bounded",
                                 "true",
@@ -95,7 +72,7 @@ class BoundedReplayITCase {
         job.getJobExecutionResult().get();
 
         Set<String> written = new TreeSet<>();
-        try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
+        try (Jedis jedis = new Jedis("127.0.0.1", SERVERS.redis().port())) {
             for (String json : jedis.lrange(LIST, 0, -1)) {
                 written.add(AlertCodec.decode(json).id());
             }

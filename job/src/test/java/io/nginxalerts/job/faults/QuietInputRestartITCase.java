@@ -4,8 +4,6 @@ import static io.nginxalerts.job.testing.NginxLines.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
-import io.nginxalerts.job.testing.KafkaTestCluster;
 import io.nginxalerts.job.testing.TestRules;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,8 +19,6 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,26 +42,7 @@ class QuietInputRestartITCase {
     private static final String LIST = "faults:quiet";
     private static final Duration IDLE_FLUSH = Duration.ofSeconds(5);
 
-    static KafkaTestCluster kafka;
-    static RedisTestServer redis;
-
-    @BeforeAll
-    static void startServers() throws Exception {
-        kafka = KafkaTestCluster.start();
-        kafka.createTopic(TOPIC, 1);
-        kafka.createTopic(TOPIC + "-dlq", 1);
-        redis = RedisTestServer.start();
-    }
-
-    @AfterAll
-    static void stopServers() throws Exception {
-        if (redis != null) {
-            redis.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension static final FaultServers SERVERS = new FaultServers(TOPIC);
 
     @Test
     void alertPendingInACheckpointIsDeliveredAfterARestartWithoutAnyNewEvent(
@@ -83,13 +60,16 @@ class QuietInputRestartITCase {
 
         try (DeliveringWorker worker =
                 DeliveringWorker.start(
-                        redis.url(), redis.port(), LIST, tmp.resolve("delivered.jsonl"))) {
+                        SERVERS.redis().url(),
+                        SERVERS.redis().port(),
+                        LIST,
+                        tmp.resolve("delivered.jsonl"))) {
             JobClient job =
                     FaultJob.start(
                             FaultJob.settings(
-                                    kafka.bootstrapServers(),
+                                    SERVERS.kafka().bootstrapServers(),
                                     TOPIC,
-                                    redis.url(),
+                                    SERVERS.redis().url(),
                                     LIST,
                                     "--events.idle-flush-after",
                                     IDLE_FLUSH.toSeconds() + "s"),
@@ -101,14 +81,14 @@ class QuietInputRestartITCase {
                         Duration.ofSeconds(60),
                         () -> FaultJob.completedCheckpoints(miniCluster, id),
                         n -> n >= 1);
-                kafka.produceLines(TOPIC, burst);
+                SERVERS.kafka().produceLines(TOPIC, burst);
                 long before = FaultJob.completedCheckpoints(miniCluster, id);
                 // Two more checkpoints: the second was triggered after the burst was read.
                 Poll.until(
                         Duration.ofSeconds(30),
                         () -> FaultJob.completedCheckpoints(miniCluster, id),
                         n -> n >= before + 2);
-                assertThat(DeliveringWorker.lpushCalls(redis.port()))
+                assertThat(DeliveringWorker.lpushCalls(SERVERS.redis().port()))
                         .as("precondition: the idle flush has not fired yet")
                         .isZero();
                 miniCluster.terminateTaskManager(0).get();

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
 import io.nginxalerts.job.JobSettings;
-import io.nginxalerts.job.testing.KafkaTestCluster;
 import io.nginxalerts.job.testing.TestRules;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +21,6 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,26 +93,7 @@ class SavepointRestoreITCase {
     private static final String PROBER = "100.64.0.9";
     private static final String BROKEN = "192.0.2.99";
 
-    static KafkaTestCluster kafka;
-    static RedisTestServer redis;
-
-    @BeforeAll
-    static void startServers() throws Exception {
-        kafka = KafkaTestCluster.start();
-        kafka.createTopic(TOPIC, 1);
-        kafka.createTopic(TOPIC + "-dlq", 1);
-        redis = RedisTestServer.start();
-    }
-
-    @AfterAll
-    static void stopServers() throws Exception {
-        if (redis != null) {
-            redis.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension static final FaultServers SERVERS = new FaultServers(TOPIC);
 
     @Test
     void keptRuleKeepsPartialMatchesAndSuppressionAcrossASavepointWithChangedRules(
@@ -165,11 +142,15 @@ class SavepointRestoreITCase {
 
         try (DeliveringWorker worker =
                 DeliveringWorker.start(
-                        redis.url(), redis.port(), LIST, tmp.resolve("delivered.jsonl"))) {
+                        SERVERS.redis().url(),
+                        SERVERS.redis().port(),
+                        LIST,
+                        tmp.resolve("delivered.jsonl"))) {
             JobSettings settings =
-                    FaultJob.settings(kafka.bootstrapServers(), TOPIC, redis.url(), LIST);
+                    FaultJob.settings(
+                            SERVERS.kafka().bootstrapServers(), TOPIC, SERVERS.redis().url(), LIST);
             JobClient first = FaultJob.start(settings, List.of(KEPT, REMOVED), 0);
-            kafka.produceLines(TOPIC, before);
+            SERVERS.kafka().produceLines(TOPIC, before);
             Map<String, Integer> beforeSavepoint =
                     Poll.until(Duration.ofSeconds(60), worker::deliveries, d -> d.size() >= 1);
             assertThat(beforeSavepoint).hasSize(1);
@@ -188,7 +169,7 @@ class SavepointRestoreITCase {
                             0,
                             SavepointRestoreSettings.forPath(savepoint, true));
             try {
-                kafka.produceLines(TOPIC, after);
+                SERVERS.kafka().produceLines(TOPIC, after);
                 Map<String, Integer> delivered =
                         worker.awaitDeliveries(expected.size(), Duration.ofSeconds(60));
                 assertThat(delivered.keySet()).isEqualTo(expected);

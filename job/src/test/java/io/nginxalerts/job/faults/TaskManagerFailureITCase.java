@@ -3,8 +3,6 @@ package io.nginxalerts.job.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
-import io.nginxalerts.job.testing.KafkaTestCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -16,8 +14,6 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,26 +37,7 @@ class TaskManagerFailureITCase {
     private static final String TOPIC = "faults-tm";
     private static final String LIST = "faults:tm";
 
-    static KafkaTestCluster kafka;
-    static RedisTestServer redis;
-
-    @BeforeAll
-    static void startServers() throws Exception {
-        kafka = KafkaTestCluster.start();
-        kafka.createTopic(TOPIC, 1);
-        kafka.createTopic(TOPIC + "-dlq", 1);
-        redis = RedisTestServer.start();
-    }
-
-    @AfterAll
-    static void stopServers() throws Exception {
-        if (redis != null) {
-            redis.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension static final FaultServers SERVERS = new FaultServers(TOPIC);
 
     @Test
     void deliversEveryAlertExactlyOnceWhenATaskManagerDies(
@@ -71,10 +48,17 @@ class TaskManagerFailureITCase {
 
         try (DeliveringWorker worker =
                 DeliveringWorker.start(
-                        redis.url(), redis.port(), LIST, tmp.resolve("delivered.jsonl"))) {
+                        SERVERS.redis().url(),
+                        SERVERS.redis().port(),
+                        LIST,
+                        tmp.resolve("delivered.jsonl"))) {
             JobClient job =
                     FaultJob.start(
-                            FaultJob.settings(kafka.bootstrapServers(), TOPIC, redis.url(), LIST),
+                            FaultJob.settings(
+                                    SERVERS.kafka().bootstrapServers(),
+                                    TOPIC,
+                                    SERVERS.redis().url(),
+                                    LIST),
                             FaultTraffic.rules(),
                             10);
             JobID id = job.getJobID();
@@ -85,21 +69,21 @@ class TaskManagerFailureITCase {
                         () -> FaultJob.completedCheckpoints(miniCluster, id),
                         n -> n >= 1);
 
-                kafka.produceLines(TOPIC, traffic.firstHalf());
+                SERVERS.kafka().produceLines(TOPIC, traffic.firstHalf());
                 // Mid-stream: kill as soon as the first alerts reach Redis, while the job is
                 // still working through the first half and alerts written since the last
                 // checkpoint will be written again by the replay.
                 Poll.until(
                         Duration.ofSeconds(60),
-                        () -> DeliveringWorker.lpushCalls(redis.port()),
+                        () -> DeliveringWorker.lpushCalls(SERVERS.redis().port()),
                         n -> n >= 1);
                 miniCluster.terminateTaskManager(0).get();
 
-                kafka.produceLines(TOPIC, traffic.secondHalf());
-                kafka.produceLines(TOPIC, traffic.closing());
+                SERVERS.kafka().produceLines(TOPIC, traffic.secondHalf());
+                SERVERS.kafka().produceLines(TOPIC, traffic.closing());
                 // The surviving TaskManager has one slot; the job needs two.
                 miniCluster.startTaskManager();
-                kafka.produceLines(TOPIC, traffic.trailing());
+                SERVERS.kafka().produceLines(TOPIC, traffic.trailing());
 
                 Map<String, Integer> delivered =
                         worker.awaitDeliveries(reference.size(), Duration.ofSeconds(90));
@@ -111,7 +95,7 @@ class TaskManagerFailureITCase {
                 assertThat(delivered.keySet()).isEqualTo(reference);
                 assertThat(delivered).allSatisfy((alert, times) -> assertThat(times).isOne());
                 assertThat(worker.dead()).isZero();
-                long written = DeliveringWorker.lpushCalls(redis.port());
+                long written = DeliveringWorker.lpushCalls(SERVERS.redis().port());
                 assertThat(written)
                         .as("alerts written to Redis, replayed duplicates included")
                         .isGreaterThanOrEqualTo(reference.size());
