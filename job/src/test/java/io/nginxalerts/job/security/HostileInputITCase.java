@@ -5,17 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nginxalerts.core.alert.Alert;
-import io.nginxalerts.core.event.AccessEvent;
 import io.nginxalerts.core.parse.DeadLetter;
 import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.job.Pipeline;
 import io.nginxalerts.job.sink.DeadLetterJson;
-import io.nginxalerts.job.source.LogFileFormat;
-import io.nginxalerts.job.source.ParsedRecord;
-import io.nginxalerts.job.source.RecordParser;
+import io.nginxalerts.job.testing.PipelineRun;
 import io.nginxalerts.job.testing.TestRules;
-import io.nginxalerts.job.time.EventTimeSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,13 +23,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,8 +49,6 @@ class HostileInputITCase {
     private static final int MAX_LINE_BYTES = 1 << 20;
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    record Result(List<Alert> alerts, List<DeadLetter> deadLetters, List<AccessEvent> late) {}
 
     @Test
     void everyHostileRecordIsADeadLetterWithItsReasonAndTheAttackAfterThemStillAlerts(
@@ -92,7 +80,7 @@ class HostileInputITCase {
         Path input = tmp.resolve("hostile.log");
         Files.write(input, file.toByteArray());
 
-        Result result = run(List.of(TestRules.clientErrorsBurst()), input);
+        PipelineRun.Result result = run(List.of(TestRules.clientErrorsBurst()), input);
 
         // Each dead letter carries the reason expected for its line, and nothing is dropped.
         Map<Long, String> actual = new TreeMap<>();
@@ -152,7 +140,7 @@ class HostileInputITCase {
         Path input = tmp.resolve("future.log");
         Files.write(input, lines, StandardCharsets.UTF_8);
 
-        Result result = run(List.of(TestRules.clientErrorsBurst()), input);
+        PipelineRun.Result result = run(List.of(TestRules.clientErrorsBurst()), input);
 
         assertThat(result.late()).isEmpty();
         assertThat(result.deadLetters())
@@ -182,7 +170,7 @@ class HostileInputITCase {
         Files.write(input, lines, StandardCharsets.UTF_8);
 
         long start = System.nanoTime();
-        Result result = run(List.of(evil), input);
+        PipelineRun.Result result = run(List.of(evil), input);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertThat(result.alerts())
@@ -194,38 +182,8 @@ class HostileInputITCase {
         assertThat(took).isLessThan(Duration.ofSeconds(60));
     }
 
-    static Result run(List<Rule> rules, Path file) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        Configuration config = new Configuration();
-        config.set(PipelineOptions.GENERIC_TYPES, false);
-        env.configure(config);
-        env.setParallelism(1);
-        FileSource<ParsedRecord> source =
-                FileSource.forRecordStreamFormat(
-                                new LogFileFormat(
-                                        new RecordParser(MAX_LINE_BYTES, Duration.ofMinutes(5)),
-                                        file.getFileName().toString()),
-                                new org.apache.flink.core.fs.Path(file.toUri()))
-                        .build();
-        Pipeline.Streams streams =
-                Pipeline.build(
-                        env,
-                        List.of(new Pipeline.Input("file-source", "hostile file", source)),
-                        rules,
-                        new EventTimeSettings(Duration.ofSeconds(5), Duration.ZERO, Duration.ZERO));
-        CloseableIterator<Alert> alerts = streams.alerts().collectAsync();
-        CloseableIterator<DeadLetter> dead = streams.deadLetters().collectAsync();
-        CloseableIterator<AccessEvent> late = streams.late().collectAsync();
-        env.execute("hostile input");
-        return new Result(drain(alerts), drain(dead), drain(late));
-    }
-
-    private static <T> List<T> drain(CloseableIterator<T> it) throws Exception {
-        List<T> out = new ArrayList<>();
-        try (it) {
-            it.forEachRemaining(out::add);
-        }
-        return out;
+    static PipelineRun.Result run(List<Rule> rules, Path file) throws Exception {
+        return PipelineRun.runFile(rules, file, 1, MAX_LINE_BYTES);
     }
 
     private static Map<String, Integer> countByReason(Map<Long, String> reasons) {

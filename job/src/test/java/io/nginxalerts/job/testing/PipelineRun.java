@@ -49,6 +49,12 @@ public final class PipelineRun {
     }
 
     public static Result runFile(List<Rule> rules, Path file, int parallelism) throws Exception {
+        return runFile(rules, file, parallelism, 65536);
+    }
+
+    /** As {@link #runFile(List, Path, int)}, with the parser's line limit chosen. */
+    public static Result runFile(List<Rule> rules, Path file, int parallelism, int maxLineBytes)
+            throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         Configuration config = new Configuration();
         // Fail on any Kryo fallback: every type in the pipeline has a Flink serializer.
@@ -58,7 +64,7 @@ public final class PipelineRun {
         FileSource<ParsedRecord> source =
                 FileSource.forRecordStreamFormat(
                                 new LogFileFormat(
-                                        new RecordParser(65536, Duration.ofMinutes(5)),
+                                        new RecordParser(maxLineBytes, Duration.ofMinutes(5)),
                                         file.getFileName().toString()),
                                 new org.apache.flink.core.fs.Path(file.toUri()))
                         .build();
