@@ -31,7 +31,9 @@ final class JsonLogParser {
      */
     private static final JsonFactory FACTORY =
             JsonFactory.builder()
-                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    // Duplicate names are found here instead (FieldNames): Jackson's detector
+                    // hashes every name of every object into a new HashSet, a quarter of the parse.
+                    .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                     .streamReadConstraints(
                             StreamReadConstraints.builder()
                                     .maxNestingDepth(MAX_NESTING_DEPTH)
@@ -53,8 +55,23 @@ final class JsonLogParser {
                 throw new JsonParseException(p, "expected a JSON object");
             }
             String name;
+            long known = 0;
+            FieldNames others = null;
             while ((name = p.nextFieldName()) != null) {
-                field(p, name, p.nextToken(), d);
+                long bit = field(p, name, p.nextToken(), d);
+                if (bit != 0) {
+                    if ((known & bit) != 0) {
+                        throw duplicate(p, name);
+                    }
+                    known |= bit;
+                } else {
+                    if (others == null) {
+                        others = new FieldNames();
+                    }
+                    if (!others.add(name)) {
+                        throw duplicate(p, name);
+                    }
+                }
             }
             if (p.nextToken() != null) {
                 throw new JsonParseException(p, "trailing content after the JSON object");
@@ -62,11 +79,21 @@ final class JsonLogParser {
         }
     }
 
-    private static void field(JsonParser p, String name, JsonToken t, EventDraft d)
+    /**
+     * Reads one top-level field into the draft; returns the field's bit when it is one of the
+     * event's own fields (for duplicate detection), 0 for any other field.
+     */
+    private static long field(JsonParser p, String name, JsonToken t, EventDraft d)
             throws IOException {
         switch (name) {
-            case "@timestamp" -> timestamp(p, t, d);
-            case "clientip" -> d.clientip = text(p, t, name, d);
+            case "@timestamp" -> {
+                timestamp(p, t, d);
+                return 1L;
+            }
+            case "clientip" -> {
+                d.clientip = text(p, t, name, d);
+                return 1L << 1;
+            }
             case "host" -> {
                 if (t == JsonToken.START_OBJECT) {
                     // Logstash (ECS) turns host into {"name": ...}.
@@ -74,21 +101,96 @@ final class JsonLogParser {
                 } else {
                     d.host = text(p, t, name, d);
                 }
+                return 1L << 2;
             }
-            case "status" -> status(p, t, d);
-            case "size" -> size(p, t, d);
-            case "responsetime" -> responsetime(p, t, d);
-            case "method" -> d.method = text(p, t, name, d);
-            case "url" -> d.url = text(p, t, name, d);
-            case "protocol" -> d.protocol = text(p, t, name, d);
-            case "upstreamtime" -> d.upstreamtime = text(p, t, name, d);
-            case "upstreamhost" -> d.upstreamhost = text(p, t, name, d);
-            case "http_host" -> d.httpHost = text(p, t, name, d);
-            case "xff" -> d.xff = text(p, t, name, d);
-            case "refer" -> d.refer = text(p, t, name, d);
-            case "agent" -> d.agent = text(p, t, name, d);
-            case "request_id" -> d.requestId = text(p, t, name, d);
-            default -> extra(p, name, t, d);
+            case "status" -> {
+                status(p, t, d);
+                return 1L << 3;
+            }
+            case "size" -> {
+                size(p, t, d);
+                return 1L << 4;
+            }
+            case "responsetime" -> {
+                responsetime(p, t, d);
+                return 1L << 5;
+            }
+            case "method" -> {
+                d.method = text(p, t, name, d);
+                return 1L << 6;
+            }
+            case "url" -> {
+                d.url = text(p, t, name, d);
+                return 1L << 7;
+            }
+            case "protocol" -> {
+                d.protocol = text(p, t, name, d);
+                return 1L << 8;
+            }
+            case "upstreamtime" -> {
+                d.upstreamtime = text(p, t, name, d);
+                return 1L << 9;
+            }
+            case "upstreamhost" -> {
+                d.upstreamhost = text(p, t, name, d);
+                return 1L << 10;
+            }
+            case "http_host" -> {
+                d.httpHost = text(p, t, name, d);
+                return 1L << 11;
+            }
+            case "xff" -> {
+                d.xff = text(p, t, name, d);
+                return 1L << 12;
+            }
+            case "refer" -> {
+                d.refer = text(p, t, name, d);
+                return 1L << 13;
+            }
+            case "agent" -> {
+                d.agent = text(p, t, name, d);
+                return 1L << 14;
+            }
+            case "request_id" -> {
+                d.requestId = text(p, t, name, d);
+                return 1L << 15;
+            }
+            default -> {
+                extra(p, name, t, d);
+                return 0L;
+            }
+        }
+    }
+
+    private static JsonParseException duplicate(JsonParser p, String name) {
+        // Jackson's own wording, which records rejected before this change carry.
+        return new JsonParseException(p, "Duplicate field '" + name + "'");
+    }
+
+    /**
+     * Skips the value at the current token, like {@link JsonParser#skipChildren()}, while still
+     * refusing duplicate names in the objects it skips: a record is valid JSON or it is not,
+     * whichever part of it we use. Recursion is bounded by {@link #MAX_NESTING_DEPTH}, which the
+     * parser enforces as it reads.
+     */
+    private static void skip(JsonParser p, JsonToken t) throws IOException {
+        if (t == JsonToken.START_OBJECT) {
+            FieldNames names = new FieldNames();
+            String name;
+            while ((name = p.nextFieldName()) != null) {
+                if (!names.add(name)) {
+                    throw duplicate(p, name);
+                }
+                skip(p, p.nextToken());
+            }
+        } else if (t == JsonToken.START_ARRAY) {
+            JsonToken v;
+            while ((v = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (v == null) {
+                    throw new JsonParseException(p, "unexpected end of input in an array");
+                }
+                skip(p, v);
+            }
         }
     }
 
@@ -107,7 +209,7 @@ final class JsonLogParser {
                 return null;
             default:
                 d.fail(RejectReason.INVALID_FIELD, name + " is " + describe(t) + ", not a string");
-                p.skipChildren();
+                skip(p, p.currentToken());
                 return null;
         }
     }
@@ -128,7 +230,7 @@ final class JsonLogParser {
             d.fail(
                     RejectReason.INVALID_TIMESTAMP,
                     "@timestamp is " + describe(t) + ", not an ISO-8601 string");
-            p.skipChildren();
+            skip(p, p.currentToken());
         }
     }
 
@@ -165,7 +267,7 @@ final class JsonLogParser {
                 d.fail(
                         RejectReason.INVALID_FIELD,
                         "status is " + describe(t) + ", not an integer 100-599");
-                p.skipChildren();
+                skip(p, p.currentToken());
             }
         }
     }
@@ -208,7 +310,7 @@ final class JsonLogParser {
             case VALUE_NULL -> {}
             default -> {
                 d.fail(RejectReason.INVALID_FIELD, "size is " + describe(t) + ", not a number");
-                p.skipChildren();
+                skip(p, p.currentToken());
             }
         }
     }
@@ -245,7 +347,7 @@ final class JsonLogParser {
                 d.fail(
                         RejectReason.INVALID_FIELD,
                         "responsetime is " + describe(t) + ", not a number");
-                p.skipChildren();
+                skip(p, p.currentToken());
             }
         }
     }
@@ -274,7 +376,11 @@ final class JsonLogParser {
     private static void flatten(JsonParser p, String prefix, int segments, EventDraft d)
             throws IOException {
         String name;
+        FieldNames names = new FieldNames();
         while ((name = p.nextFieldName()) != null) {
+            if (!names.add(name)) {
+                throw duplicate(p, name);
+            }
             JsonToken t = p.nextToken();
             if (segments == 1 && "host".equals(prefix) && "name".equals(name)) {
                 // The event's host, whether or not extra still has room.
@@ -290,7 +396,7 @@ final class JsonLogParser {
                 if (segments + 2 <= EventDraft.MAX_EXTRA_KEY_SEGMENTS) {
                     flatten(p, key, segments + 1, d);
                 } else {
-                    p.skipChildren();
+                    skip(p, p.currentToken());
                 }
             } else if (t == JsonToken.START_ARRAY) {
                 array(p, key, d);
@@ -309,7 +415,7 @@ final class JsonLogParser {
                 throw new JsonParseException(p, "unexpected end of input in an array");
             }
             if (t.isStructStart()) {
-                p.skipChildren();
+                skip(p, p.currentToken());
             } else if (t != JsonToken.VALUE_NULL) {
                 if (sb == null) {
                     sb = new StringBuilder();

@@ -241,6 +241,40 @@ class RejectionTest {
                         parse(GOOD_JSON.replace("}", ",\"host\":{\"name\":\"a\",\"name\":\"b\"}}"))
                                 .reason())
                 .isEqualTo(RejectReason.INVALID_JSON);
+        // Unknown top-level names, deep and skipped objects, objects in arrays, and objects in a
+        // field of the wrong type: a duplicate anywhere makes the record invalid JSON.
+        for (String dup :
+                List.of(
+                        ",\"tag\":1,\"tag\":2",
+                        ",\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5,\"f\":6,\"g\":7,\"a\":8",
+                        ",\"geo\":{\"city\":\"x\",\"city\":\"y\"}",
+                        ",\"a\":{\"b\":{\"c\":{\"d\":{\"e\":1,\"e\":2}}}}",
+                        ",\"tags\":[1,{\"k\":1,\"k\":2}]",
+                        ",\"protocol\":{\"v\":1,\"v\":1}")) {
+            assertThat(parse(GOOD_JSON.replace("}", dup + "}")))
+                    .as(dup)
+                    .satisfies(
+                            r -> {
+                                assertThat(r.reason()).isEqualTo(RejectReason.INVALID_JSON);
+                                assertThat(r.detail()).contains("Duplicate field");
+                            });
+        }
+        // Equal names in different objects are not duplicates.
+        assertThat(
+                        parse(
+                                        GOOD_JSON.replace(
+                                                "}",
+                                                ",\"a\":{\"name\":1},\"b\":{\"name\":2},"
+                                                        + "\"c\":[{\"name\":1},{\"name\":2}]}"))
+                                .event())
+                .isNotNull();
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < 3_000; i++) {
+            many.append(",\"f").append(i).append("\":").append(i);
+        }
+        assertThat(parse(GOOD_JSON.replace("}", many + "}")).event()).isNotNull();
+        assertThat(parse(GOOD_JSON.replace("}", many + ",\"f2999\":0}")).reason())
+                .isEqualTo(RejectReason.INVALID_JSON);
     }
 
     @Test
