@@ -73,6 +73,7 @@ public final class AlertJob {
                 List.of(kafka),
                 rules,
                 eventTime(settings),
+                settings.thresholdOperator(),
                 new Pipeline.Output<>(
                         new RedisListSink(
                                 settings.redis(),

@@ -122,6 +122,18 @@ public final class JobOptions {
                             "Directory of rule files (*.yaml). Default: the rules bundled in the"
                                     + " jar at build time.");
 
+    public static final ConfigOption<String> RULES_THRESHOLD_OPERATOR =
+            ConfigOptions.key("rules.threshold-operator")
+                    .stringType()
+                    .defaultValue("sliding-count")
+                    .withDescription(
+                            "Operator for threshold rules: sliding-count (a count per key, constant"
+                                    + " work per event) or cep (the rule's Flink CEP pattern, work"
+                                    + " per event grows with the threshold). Both give the same"
+                                    + " alerts; their state differs, so switching needs a restart"
+                                    + " without that state (--allowNonRestoredState). Sequence"
+                                    + " rules always run on CEP.");
+
     public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS =
             ConfigOptions.key("events.max-out-of-orderness")
                     .durationType()
@@ -177,6 +189,7 @@ public final class JobOptions {
                     REDIS_LIST,
                     REDIS_RETRY_TIMEOUT,
                     RULES,
+                    RULES_THRESHOLD_OPERATOR,
                     MAX_OUT_OF_ORDERNESS,
                     PARTITION_IDLENESS,
                     IDLE_FLUSH_AFTER,

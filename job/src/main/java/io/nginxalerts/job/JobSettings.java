@@ -3,6 +3,7 @@ package io.nginxalerts.job;
 import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.core.rules.RuleException;
 import io.nginxalerts.core.rules.RuleLoader;
+import io.nginxalerts.job.rules.ThresholdOperator;
 import io.nginxalerts.job.sink.RedisEndpoint;
 import io.nginxalerts.job.time.EventTimeSettings;
 import java.io.IOException;
@@ -38,6 +39,7 @@ public record JobSettings(
         String redisList,
         Duration redisRetryTimeout,
         Path rulesDir,
+        ThresholdOperator thresholdOperator,
         EventTimeSettings time,
         Duration maxFutureSkew,
         int maxLineBytes) {
@@ -100,6 +102,14 @@ public record JobSettings(
             throw new IllegalArgumentException(
                     "--" + JobOptions.RULES.key() + ": not a directory: " + rules);
         }
+        ThresholdOperator thresholdOperator;
+        try {
+            thresholdOperator =
+                    ThresholdOperator.parse(get(config, JobOptions.RULES_THRESHOLD_OPERATOR));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "--" + JobOptions.RULES_THRESHOLD_OPERATOR.key() + " " + e.getMessage(), e);
+        }
         int maxLineBytes = get(config, JobOptions.MAX_LINE_BYTES);
         if (maxLineBytes < 256) {
             throw new IllegalArgumentException(
@@ -118,6 +128,7 @@ public record JobSettings(
                 nonBlank(config, JobOptions.REDIS_LIST),
                 positive(config, JobOptions.REDIS_RETRY_TIMEOUT),
                 rulesDir,
+                thresholdOperator,
                 new EventTimeSettings(
                         notNegative(config, JobOptions.MAX_OUT_OF_ORDERNESS),
                         notNegative(config, JobOptions.PARTITION_IDLENESS),
@@ -248,6 +259,8 @@ public record JobSettings(
                 + redisList
                 + " rules="
                 + (rulesDir == null ? "(bundled)" : rulesDir)
+                + " thresholds="
+                + thresholdOperator
                 + " time="
                 + time;
     }

@@ -12,6 +12,8 @@ import io.nginxalerts.job.rules.MatchToAlert;
 import io.nginxalerts.job.rules.RuleFilter;
 import io.nginxalerts.job.rules.RuleKeySelector;
 import io.nginxalerts.job.rules.RulePatterns;
+import io.nginxalerts.job.rules.ThresholdMatcher;
+import io.nginxalerts.job.rules.ThresholdOperator;
 import io.nginxalerts.job.source.ParsedRecord;
 import io.nginxalerts.job.time.EventTimeSettings;
 import io.nginxalerts.job.time.EventTimeWatermarks;
@@ -25,6 +27,7 @@ import org.apache.flink.cep.CEP;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.OutputTag;
@@ -67,7 +70,21 @@ public final class Pipeline {
             EventTimeSettings time,
             Output<Alert> alerts,
             Output<DeadLetter> deadLetters) {
-        Streams streams = build(env, inputs, rules, time);
+        return run(env, inputs, rules, time, ThresholdOperator.SLIDING_COUNT, alerts, deadLetters);
+    }
+
+    /**
+     * As {@link #run(StreamExecutionEnvironment, List, List, EventTimeSettings, Output, Output)}.
+     */
+    public static Streams run(
+            StreamExecutionEnvironment env,
+            List<Input> inputs,
+            List<Rule> rules,
+            EventTimeSettings time,
+            ThresholdOperator thresholds,
+            Output<Alert> alerts,
+            Output<DeadLetter> deadLetters) {
+        Streams streams = build(env, inputs, rules, time, thresholds);
         sinkAlerts(streams, alerts);
         sinkDeadLetters(streams, deadLetters);
         return streams;
@@ -93,6 +110,16 @@ public final class Pipeline {
             List<Input> inputs,
             List<Rule> rules,
             EventTimeSettings time) {
+        return build(env, inputs, rules, time, ThresholdOperator.SLIDING_COUNT);
+    }
+
+    /** Builds the topology without sinks; threshold rules run on {@code thresholds}. */
+    public static Streams build(
+            StreamExecutionEnvironment env,
+            List<Input> inputs,
+            List<Rule> rules,
+            EventTimeSettings time,
+            ThresholdOperator thresholds) {
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("at least one input");
         }
@@ -131,7 +158,7 @@ public final class Pipeline {
         DataStream<Alert> alerts = null;
         DataStream<DeadLetter> deadLetters = events.getSideOutput(RouteRecords.DEAD_LETTERS);
         for (Rule rule : rules) {
-            RuleStreams ruleStreams = ruleAlerts(events, rule);
+            RuleStreams ruleStreams = ruleAlerts(events, rule, thresholds);
             alerts = alerts == null ? ruleStreams.alerts() : alerts.union(ruleStreams.alerts());
             deadLetters = deadLetters.union(ruleStreams.late());
         }
@@ -140,7 +167,8 @@ public final class Pipeline {
 
     private record RuleStreams(DataStream<Alert> alerts, DataStream<DeadLetter> late) {}
 
-    private static RuleStreams ruleAlerts(DataStream<AccessEvent> events, Rule rule) {
+    private static RuleStreams ruleAlerts(
+            DataStream<AccessEvent> events, Rule rule, ThresholdOperator thresholds) {
         String id = rule.id();
         DataStream<AccessEvent> relevant =
                 events.filter(new RuleFilter(rule))
@@ -151,13 +179,25 @@ public final class Pipeline {
         // events may be behind. CEP would drop those silently; they become dead letters instead.
         OutputTag<AccessEvent> late =
                 new OutputTag<>("rule-" + id + "-late", TypeInformation.of(AccessEvent.class));
-        SingleOutputStreamOperator<Alert> matches =
-                CEP.pattern(relevant.keyBy(new RuleKeySelector(rule)), RulePatterns.compile(rule))
-                        .inEventTime()
-                        .sideOutputLateData(late)
-                        .process(new MatchToAlert(rule), TypeInformation.of(Alert.class))
-                        .uid("rule-" + id + "-cep")
-                        .name("Rule " + id + ": CEP " + describe(rule));
+        KeyedStream<AccessEvent, String> keyed = relevant.keyBy(new RuleKeySelector(rule));
+        SingleOutputStreamOperator<Alert> matches;
+        if (rule.isSequence() || thresholds == ThresholdOperator.CEP) {
+            matches =
+                    CEP.pattern(keyed, RulePatterns.compile(rule))
+                            .inEventTime()
+                            .sideOutputLateData(late)
+                            .process(new MatchToAlert(rule), TypeInformation.of(Alert.class))
+                            .uid("rule-" + id + "-cep")
+                            .name("Rule " + id + ": CEP " + describe(rule));
+        } else {
+            // Another uid than the CEP operator's: the two keep different state, so a savepoint
+            // taken with one cannot be restored into the other by accident.
+            matches =
+                    keyed.process(new ThresholdMatcher(rule, late))
+                            .returns(Alert.class)
+                            .uid("rule-" + id + "-count")
+                            .name("Rule " + id + ": count " + describe(rule));
+        }
         // CEP output stays on the subtask of its key, so it can be treated as keyed by the same
         // key without another network shuffle.
         DataStream<Alert> alerts =

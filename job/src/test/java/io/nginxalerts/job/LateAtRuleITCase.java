@@ -32,7 +32,8 @@ import redis.clients.jedis.Jedis;
 /**
  * Partition idleness lets a rule's event time run ahead of a quiet partition; when that partition
  * resumes with older events they are behind the rule's watermark though not behind their own
- * subtask's. They must become dead letters with reason {@code late}, never vanish inside CEP.
+ * subtask's. They must become dead letters with reason {@code late}, never vanish inside the
+ * matching operator (the sliding count or CEP).
  */
 class LateAtRuleITCase {
     @RegisterExtension
@@ -94,7 +95,7 @@ class LateAtRuleITCase {
                         Poll.until(
                                 Duration.ofSeconds(60),
                                 "the rule's watermark to pass the burst at 10:05",
-                                () -> cepWatermark(rest, jobId),
+                                () -> matcherWatermark(rest, jobId),
                                 w -> w >= 320);
                 assertThat(ruleWatermark).isPositive();
 
@@ -128,14 +129,16 @@ class LateAtRuleITCase {
     }
 
     /**
-     * Seconds after {@code BEGINNING} of the CEP operator's input watermark, or -1 while unknown.
+     * Seconds after {@code BEGINNING} of the rule's matching operator's input watermark (the
+     * sliding count, or CEP), or -1 while unknown.
      */
-    private static long cepWatermark(URI rest, String jobId) {
+    private static long matcherWatermark(URI rest, String jobId) {
         try {
             HttpClient http = HttpClient.newHttpClient();
             JsonNode job = get(http, rest.resolve("/jobs/" + jobId));
             for (JsonNode v : job.path("vertices")) {
-                if (v.path("name").asText().contains("CEP")) {
+                String name = v.path("name").asText();
+                if (name.contains(": count ") || name.contains(": CEP ")) {
                     JsonNode marks =
                             get(
                                     http,

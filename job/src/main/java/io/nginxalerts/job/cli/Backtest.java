@@ -121,7 +121,8 @@ public final class Backtest {
                         settings.time().maxOutOfOrderness(),
                         settings.time().partitionIdleness(),
                         Duration.ZERO);
-        Pipeline.Streams streams = Pipeline.build(env, sources, rules, time);
+        Pipeline.Streams streams =
+                Pipeline.build(env, sources, rules, time, settings.thresholdOperator());
         Pipeline.sinkAlerts(
                         streams,
                         new Pipeline.Output<>(

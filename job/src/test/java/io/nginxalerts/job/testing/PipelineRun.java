@@ -5,6 +5,7 @@ import io.nginxalerts.core.event.AccessEvent;
 import io.nginxalerts.core.parse.DeadLetter;
 import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.job.Pipeline;
+import io.nginxalerts.job.rules.ThresholdOperator;
 import io.nginxalerts.job.source.LogFileFormat;
 import io.nginxalerts.job.source.ParsedRecord;
 import io.nginxalerts.job.source.RecordParser;
@@ -15,9 +16,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
 
@@ -39,10 +43,17 @@ public final class PipelineRun {
 
     public static Result run(List<Rule> rules, List<String> lines, int parallelism)
             throws Exception {
+        return run(rules, lines, parallelism, ThresholdOperator.SLIDING_COUNT);
+    }
+
+    /** As {@link #run(List, List, int)}, with threshold rules on the given operator. */
+    public static Result run(
+            List<Rule> rules, List<String> lines, int parallelism, ThresholdOperator thresholds)
+            throws Exception {
         Path file = Files.createTempFile("nginx-alerts-", ".log");
         try {
             Files.write(file, lines, StandardCharsets.UTF_8);
-            return runFile(rules, file, parallelism);
+            return runFile(rules, file, parallelism, 65536, thresholds);
         } finally {
             Files.deleteIfExists(file);
         }
@@ -54,6 +65,16 @@ public final class PipelineRun {
 
     /** As {@link #runFile(List, Path, int)}, with the parser's line limit chosen. */
     public static Result runFile(List<Rule> rules, Path file, int parallelism, int maxLineBytes)
+            throws Exception {
+        return runFile(rules, file, parallelism, maxLineBytes, ThresholdOperator.SLIDING_COUNT);
+    }
+
+    private static Result runFile(
+            List<Rule> rules,
+            Path file,
+            int parallelism,
+            int maxLineBytes,
+            ThresholdOperator thresholds)
             throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         Configuration config = new Configuration();
@@ -73,12 +94,35 @@ public final class PipelineRun {
                         env,
                         List.of(new Pipeline.Input("file-source", "test file", source)),
                         rules,
-                        new EventTimeSettings(Duration.ofSeconds(5), Duration.ZERO, Duration.ZERO));
+                        new EventTimeSettings(Duration.ofSeconds(5), Duration.ZERO, Duration.ZERO),
+                        thresholds);
         CloseableIterator<Alert> alerts = streams.alerts().collectAsync();
         CloseableIterator<DeadLetter> dead = streams.deadLetters().collectAsync();
         CloseableIterator<AccessEvent> late = streams.late().collectAsync();
-        env.execute("test pipeline");
-        return new Result(drain(alerts), drain(dead), drain(late));
+        JobClient job = env.executeAsync("test pipeline");
+        // Each collect sink holds a bounded buffer: drained one after the other, a full one would
+        // back-pressure the job while the test waits on another. So all three drain at once.
+        CompletableFuture<List<Alert>> alertList = drainAsync(alerts);
+        CompletableFuture<List<DeadLetter>> deadList = drainAsync(dead);
+        CompletableFuture<List<AccessEvent>> lateList = drainAsync(late);
+        job.getJobExecutionResult().get();
+        return new Result(alertList.get(), deadList.get(), lateList.get());
+    }
+
+    private static <T> CompletableFuture<List<T>> drainAsync(CloseableIterator<T> it) {
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return drain(it);
+                    } catch (Exception e) {
+                        throw new CompletionException(e);
+                    }
+                },
+                task -> {
+                    Thread thread = new Thread(task, "pipeline-run-collect");
+                    thread.setDaemon(true);
+                    thread.start();
+                });
     }
 
     private static <T> List<T> drain(CloseableIterator<T> it) throws Exception {

@@ -1,0 +1,235 @@
+package io.nginxalerts.job.rules;
+
+import static io.nginxalerts.job.testing.NginxLines.BEGINNING;
+import static io.nginxalerts.job.testing.NginxLines.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nginxalerts.core.alert.Alert;
+import io.nginxalerts.core.event.AccessEvent;
+import io.nginxalerts.core.rules.Rule;
+import io.nginxalerts.core.rules.RuleLoader;
+import io.nginxalerts.core.traffic.LineEncoder;
+import io.nginxalerts.core.traffic.LineFormat;
+import io.nginxalerts.core.traffic.TrafficGenerator;
+import io.nginxalerts.core.traffic.TrafficProfile;
+import io.nginxalerts.job.testing.PipelineRun;
+import io.nginxalerts.job.testing.TestRules;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The sliding count ({@link ThresholdMatcher}) against the rules' CEP patterns on the same input:
+ * every alert (id, key, count, first and last seen, evidence; all but the wall-clock detection
+ * time), every late event and every dead letter must be identical.
+ */
+class ThresholdMatcherDifferentialITCase {
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    /**
+     * Tight thresholds and no suppression, so that nearly every window boundary and every match of
+     * the generated traffic becomes an alert to compare.
+     */
+    static List<Rule> stressRules() {
+        return List.of(
+                TestRules.rule(
+                        "any-4xx-2-in-1s",
+                        """
+                        description: two client errors within a second
+                        severity: info
+                        group_by: [clientip]
+                        match: { status: 4xx }
+                        threshold: 2
+                        within: 1s
+                        suppress: 0s
+                        """),
+                TestRules.rule(
+                        "requests-3-in-2s",
+                        """
+                        description: three requests within two seconds
+                        severity: info
+                        group_by: [clientip]
+                        match: { method: [GET, POST, HEAD] }
+                        threshold: 3
+                        within: 2s
+                        suppress: 0s
+                        """),
+                TestRules.rule(
+                        "host-errors-7-in-3s",
+                        """
+                        description: seven errors for one host within three seconds
+                        severity: info
+                        group_by: [http_host]
+                        match: { status: [4xx, 5xx] }
+                        threshold: 7
+                        within: 3s
+                        suppress: 0s
+                        """),
+                TestRules.rule(
+                        "upstream-5xx-50-in-10s",
+                        """
+                        description: fifty upstream errors within ten seconds
+                        severity: info
+                        group_by: [upstreamhost]
+                        match: { status: 5xx }
+                        threshold: 50
+                        within: 10s
+                        suppress: 0s
+                        """));
+    }
+
+    @Test
+    void givesTheSameAlertsAsCepOnGeneratedTraffic() throws Exception {
+        TrafficGenerator generator =
+                new TrafficGenerator(
+                        TrafficProfile.builder()
+                                .seed(11)
+                                .distinctIps(400)
+                                .attackFraction(0.05)
+                                .maxJitter(Duration.ofSeconds(5))
+                                .eventsPerSecond(150)
+                                .upstreamEpisodesPerHour(60)
+                                .build());
+        LineEncoder encoder = new LineEncoder(LineFormat.NGINX_JSON);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 60_000; i++) {
+            lines.add(new String(encoder.encode(generator.next()), StandardCharsets.UTF_8).strip());
+        }
+        List<Rule> rules = new ArrayList<>(stressRules());
+        rules.addAll(RuleLoader.loadClasspath("rules", getClass().getClassLoader()));
+
+        for (int parallelism : new int[] {1, 2}) {
+            PipelineRun.Result cep =
+                    PipelineRun.run(rules, lines, parallelism, ThresholdOperator.CEP);
+            PipelineRun.Result counted =
+                    PipelineRun.run(rules, lines, parallelism, ThresholdOperator.SLIDING_COUNT);
+
+            assertThat(comparable(counted.alerts()))
+                    .as("alerts at parallelism %d", parallelism)
+                    .containsExactlyElementsOf(comparable(cep.alerts()));
+            assertThat(sorted(counted.late())).isEqualTo(sorted(cep.late()));
+            assertThat(counted.deadLetters())
+                    .containsExactlyInAnyOrderElementsOf(cep.deadLetters());
+
+            // The comparison means something only if every threshold rule matched often.
+            Map<String, Long> perRule = perRule(cep.alerts());
+            for (Rule rule : rules) {
+                if (!rule.isSequence() && rule.suppress().isZero()) {
+                    assertThat(perRule.getOrDefault(rule.id(), 0L))
+                            .as("alerts of %s", rule.id())
+                            .isGreaterThan(20);
+                }
+            }
+            assertThat(cep.alerts()).hasSizeGreaterThan(5_000);
+        }
+    }
+
+    @Test
+    void agreesWithCepOnWindowEdgesAndEqualTimestamps() throws Exception {
+        Rule rule =
+                TestRules.rule(
+                        "three-in-two-seconds",
+                        """
+                        description: three client errors within two seconds
+                        severity: info
+                        group_by: [clientip]
+                        match: { status: 4xx }
+                        threshold: 3
+                        within: 2s
+                        suppress: 0s
+                        """);
+        List<String> lines = new ArrayList<>();
+        // First and third event exactly `within` apart: CEP's window has timed out the first.
+        for (int s : new int[] {0, 1, 2}) {
+            lines.add(request(s, "10.0.1.1").status(404).line());
+        }
+        // Three at the same second: one match.
+        for (int i = 0; i < 3; i++) {
+            lines.add(request(10, "10.0.1.2").status(404).url("/same/" + i).line());
+        }
+        // Seven in one second, arriving out of order: two matches, the seventh left over.
+        for (int s : new int[] {21, 20, 21, 20, 21, 21, 20}) {
+            lines.add(request(s, "10.0.1.3").status(403).line());
+        }
+        // An expired pair, then a full window: one match starting at the second burst.
+        for (int s : new int[] {30, 31, 35, 36, 36}) {
+            lines.add(request(s, "10.0.1.4").status(401).line());
+        }
+
+        PipelineRun.Result cep = PipelineRun.run(List.of(rule), lines, 1, ThresholdOperator.CEP);
+        PipelineRun.Result counted =
+                PipelineRun.run(List.of(rule), lines, 1, ThresholdOperator.SLIDING_COUNT);
+
+        assertThat(comparable(counted.alerts())).isEqualTo(comparable(cep.alerts()));
+        Map<String, List<Alert>> byClient =
+                counted.alerts().stream()
+                        .collect(
+                                Collectors.groupingBy(
+                                        a -> a.key().get("clientip"),
+                                        TreeMap::new,
+                                        Collectors.toList()));
+        assertThat(byClient).doesNotContainKey("10.0.1.1");
+        assertThat(byClient.get("10.0.1.2")).hasSize(1);
+        assertThat(byClient.get("10.0.1.2").get(0).evidence())
+                .extracting(AccessEvent::url)
+                .containsExactly("/same/0", "/same/1", "/same/2");
+        assertThat(byClient.get("10.0.1.3")).hasSize(2);
+        assertThat(byClient.get("10.0.1.4"))
+                .singleElement()
+                .satisfies(
+                        a ->
+                                assertThat(a.firstSeen())
+                                        .isEqualTo(BEGINNING.plusSeconds(35).toEpochMilli()));
+    }
+
+    /** Alerts without the wall-clock detection time, in a stable order. */
+    static List<Alert> comparable(List<Alert> alerts) {
+        return alerts.stream()
+                .map(
+                        a ->
+                                new Alert(
+                                        a.id(),
+                                        a.rule(),
+                                        a.severity(),
+                                        a.key(),
+                                        a.count(),
+                                        a.firstSeen(),
+                                        a.lastSeen(),
+                                        0L,
+                                        a.summary(),
+                                        a.description(),
+                                        a.evidence(),
+                                        a.schema()))
+                .sorted(
+                        Comparator.comparing(Alert::rule)
+                                .thenComparing(Alert::lastSeen)
+                                .thenComparing(Alert::id))
+                .toList();
+    }
+
+    static List<AccessEvent> sorted(List<AccessEvent> events) {
+        return events.stream()
+                .sorted(Comparator.comparing(AccessEvent::toString))
+                .collect(Collectors.toList());
+    }
+
+    static Map<String, Long> perRule(List<Alert> alerts) {
+        return alerts.stream()
+                .collect(Collectors.groupingBy(Alert::rule, TreeMap::new, Collectors.counting()));
+    }
+}
