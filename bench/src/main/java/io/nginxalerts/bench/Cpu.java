@@ -95,6 +95,31 @@ final class Cpu implements AutoCloseable {
         return g;
     }
 
+    /**
+     * CPU seconds by Flink task (a chain of operators), summed over its subtasks: the thread name
+     * up to the first chained operator, e.g. {@code Rule client-errors-burst: count 20× within 1m}.
+     */
+    synchronized Map<String, Double> tasks() {
+        Map<String, Double> t = new TreeMap<>();
+        last.forEach(
+                (id, used) -> {
+                    String name = names.get(id);
+                    if (name != null && TASK.matcher(name).matches()) {
+                        t.merge(
+                                taskName(name),
+                                (used - start.getOrDefault(id, 0L)) / 1e9,
+                                Double::sum);
+                    }
+                });
+        return t;
+    }
+
+    static String taskName(String thread) {
+        String n = thread.replaceAll(" \\(\\d+/\\d+\\)#\\d+.*$", "");
+        int chain = n.indexOf(" -> ");
+        return chain < 0 ? n : n.substring(0, chain);
+    }
+
     static String group(String name) {
         if (name == null) {
             return "other";

@@ -6,13 +6,13 @@ import io.nginxalerts.demo.LocalRedis;
 import io.nginxalerts.job.AlertJob;
 import io.nginxalerts.job.JobOptions;
 import io.nginxalerts.job.JobSettings;
+import io.nginxalerts.job.rules.ThresholdOperator;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import redis.clients.jedis.Jedis;
@@ -22,6 +22,9 @@ import redis.clients.jedis.Jedis;
  * ({@code kafka.bounded}): it reads the backlog, alerts into Redis and finishes.
  */
 final class JobRun {
+    /** Time the JIT compilers spent; part of the process CPU, reported so a run can be judged. */
+    private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
+
     private JobRun() {}
 
     record Result(
@@ -33,6 +36,9 @@ final class JobRun {
             double wallSeconds,
             double processCpu,
             Map<String, Double> cpuByGroup,
+            Map<String, Double> cpuByTask,
+            double jitSeconds,
+            ThresholdOperator thresholds,
             Map<String, Object> accumulators) {
 
         double perSecond(double overheadSeconds) {
@@ -60,18 +66,8 @@ final class JobRun {
         return o;
     }
 
-    static StreamExecutionEnvironment environment(int parallelism, int restPort) {
-        Configuration conf = new Configuration();
-        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.PORT, restPort);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
-        env.setParallelism(parallelism);
-        return env;
-    }
-
     static Result run(
+            BenchCluster cluster,
             String label,
             LocalKafka kafka,
             LocalRedis redis,
@@ -80,19 +76,51 @@ final class JobRun {
             int parallelism,
             String rulesDir)
             throws Exception {
+        return run(
+                cluster,
+                label,
+                kafka,
+                redis,
+                topic,
+                events,
+                parallelism,
+                rulesDir,
+                ThresholdOperator.SLIDING_COUNT);
+    }
+
+    static Result run(
+            BenchCluster cluster,
+            String label,
+            LocalKafka kafka,
+            LocalRedis redis,
+            String topic,
+            long events,
+            int parallelism,
+            String rulesDir,
+            ThresholdOperator thresholds)
+            throws Exception {
         String list = "bench:" + label + ":p" + parallelism + ":" + System.nanoTime();
         Map<String, String> o = options(kafka, redis, topic, list, rulesDir);
         o.put(JobOptions.KAFKA_BOUNDED.key(), "true");
+        o.put(JobOptions.RULES_THRESHOLD_OPERATOR.key(), thresholds.toString());
         JobSettings settings = JobSettings.from(o, true);
         List<Rule> rules = settings.loadRules();
-        StreamExecutionEnvironment env = environment(parallelism, LocalRedis.freePort());
+        StreamExecutionEnvironment env = cluster.environment(parallelism);
         AlertJob.build(env, settings, rules);
+        long jit0 = JIT.getTotalCompilationTime();
         Cpu cpu = Cpu.measure();
         long t0 = System.nanoTime();
         JobClient job = env.executeAsync("nginx-alerts bench " + label);
         JobExecutionResult result = job.getJobExecutionResult().get();
         double wall = (System.nanoTime() - t0) / 1e9;
         cpu.stop();
+        double jit = (JIT.getTotalCompilationTime() - jit0) / 1e3;
+        System.err.printf(
+                "DEBUG %s p%d classes loaded %d jit %.1f%n",
+                label,
+                parallelism,
+                ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount() - classes0,
+                jit);
         Map<String, Object> acc = result.getAllAccumulatorResults();
         long alerts = 0;
         for (Rule rule : rules) {
@@ -114,6 +142,9 @@ final class JobRun {
                 wall,
                 cpu.seconds(),
                 cpu.groups(),
+                cpu.tasks(),
+                jit,
+                thresholds,
                 acc);
     }
 }

@@ -1,6 +1,7 @@
 package io.nginxalerts.bench;
 
 import io.nginxalerts.core.traffic.Attack;
+import io.nginxalerts.job.rules.ThresholdOperator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
@@ -97,7 +98,7 @@ final class Report {
     /** The measured top rate (events/s) of the job at this parallelism. */
     double topRate(int parallelism) {
         return jobs.stream()
-                .filter(j -> j.parallelism() == parallelism)
+                .filter(j -> j.parallelism() == parallelism && isDefault(j))
                 .mapToDouble(this::rate)
                 .max()
                 .orElse(50_000);
@@ -158,7 +159,7 @@ final class Report {
                             Locale.ROOT,
                             "| %s, parallelism %d | %,.0f | %.1f | %,.0f | %.1f / %.1f / %.1f |"
                                     + " %,d |%n",
-                            "job",
+                            isDefault(r) ? "job" : "job, threshold rules on CEP (baseline)",
                             r.parallelism(),
                             rate(r),
                             r.processCpu() - cpuOverhead(r.parallelism()),
@@ -171,21 +172,55 @@ final class Report {
         s.append(
                 String.format(
                         Locale.ROOT,
-                        "%nJob figures exclude the fixed start/stop cost of a local job, measured"
-                                + " on a 1-event topic (p1 %.1f s wall / %.1f CPU s, p2 %.1f s /"
+                        "%nEvery job run is submitted to one local Flink cluster (JobManager and a"
+                                + " TaskManager in this JVM) started once for the bench. Job"
+                                + " figures exclude the fixed cost of a job's submission, start and"
+                                + " finish, measured on a 1-event topic (p1 %.1f s wall / %.1f CPU s, p2 %.1f s /"
                                 + " %.1f CPU s). CPU s is the whole process (Flink, the in-process"
                                 + " broker serving the reads, GC, JIT); Redis is another process."
-                                + " Events per CPU-s is the per-core figure.%n%n",
+                                + " Events per CPU-s is the per-core figure. Every job run"
+                                + " follows a warm-up pass, so the JIT compilers are mostly"
+                                + " done (JIT time during each run: %s).%n%n",
                         wallOverhead(1),
                         cpuOverhead(1),
                         wallOverhead(2),
-                        cpuOverhead(2)));
+                        cpuOverhead(2),
+                        jitTimes()));
+        for (int p = 1; p <= 2; p++) {
+            JobRun.Result tasksOf = find(p);
+            if (tasksOf != null && !tasksOf.cpuByTask().isEmpty()) {
+                s.append("CPU seconds by Flink task (all subtasks), job at parallelism ")
+                        .append(p)
+                        .append(": ")
+                        .append(byTask(tasksOf))
+                        .append(".\n\n");
+            }
+        }
+        JobRun.Result cepTasks = findCep(1);
+        if (cepTasks != null && !cepTasks.cpuByTask().isEmpty()) {
+            s.append("The same with threshold rules on CEP: ")
+                    .append(byTask(cepTasks))
+                    .append(".\n\n");
+        }
 
         s.append("### Ratios\n\n");
         JobRun.Result p1 = find(1);
         JobRun.Result p2 = find(2);
         Ceiling.Result jackson = ceilingOf("consume+jackson");
         Ceiling.Result parse = ceilingOf("consume+parse");
+        JobRun.Result cep1 = findCep(1);
+        if (p1 != null && cep1 != null) {
+            s.append(
+                    ratio(
+                            "sliding count / CEP for threshold rules (job p1), events per CPU-s",
+                            perCpu(p1),
+                            perCpu(cep1)));
+            s.append(
+                    ratio(
+                            "sliding count / CEP for threshold rules (job p1), events/s",
+                            rate(p1),
+                            rate(cep1)));
+        }
         if (p1 != null && jackson != null) {
             s.append(
                     ratio(
@@ -366,11 +401,64 @@ final class Report {
     }
 
     private JobRun.Result find(int p) {
-        return jobs.stream().filter(j -> j.parallelism() == p).findFirst().orElse(null);
+        return jobs.stream()
+                .filter(j -> j.parallelism() == p && isDefault(j))
+                .findFirst()
+                .orElse(null);
+    }
+
+    private JobRun.Result findCep(int p) {
+        return jobs.stream()
+                .filter(j -> j.parallelism() == p && !isDefault(j))
+                .findFirst()
+                .orElse(null);
+    }
+
+    private static boolean isDefault(JobRun.Result r) {
+        return r.thresholds() == ThresholdOperator.SLIDING_COUNT;
     }
 
     private Ceiling.Result ceilingOf(String what) {
         return ceilings.stream().filter(c -> c.what().equals(what)).findFirst().orElse(null);
+    }
+
+    private String jitTimes() {
+        StringBuilder t = new StringBuilder();
+        for (JobRun.Result r : jobs) {
+            if (t.length() > 0) {
+                t.append(", ");
+            }
+            t.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%s p%d %.1f s",
+                            isDefault(r) ? "job" : "CEP",
+                            r.parallelism(),
+                            r.jitSeconds()));
+        }
+        return t.toString();
+    }
+
+    /** The tasks with their CPU seconds, largest first, the small ones summed. */
+    private static String byTask(JobRun.Result r) {
+        List<Map.Entry<String, Double>> tasks = new ArrayList<>(r.cpuByTask().entrySet());
+        tasks.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+        StringBuilder t = new StringBuilder();
+        double rest = 0;
+        for (Map.Entry<String, Double> e : tasks) {
+            if (e.getValue() < 0.2) {
+                rest += e.getValue();
+                continue;
+            }
+            if (t.length() > 0) {
+                t.append("; ");
+            }
+            t.append(String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()));
+        }
+        if (rest > 0) {
+            t.append(String.format(Locale.ROOT, "; others %.1f", rest));
+        }
+        return t.toString();
     }
 
     private static String ratio(String what, double a, double b) {

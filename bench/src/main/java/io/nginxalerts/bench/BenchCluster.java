@@ -1,0 +1,57 @@
+package io.nginxalerts.bench;
+
+import io.nginxalerts.demo.LocalRedis;
+import java.net.URI;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * One local Flink cluster (JobManager and a TaskManager with two slots, in this JVM) that every
+ * throughput run is submitted to, like jobs to a long-running cluster. Starting a cluster per run
+ * would charge each run for the cluster's start and stop, and for the JIT compiling that code again
+ * and again, which are not the job's cost.
+ */
+final class BenchCluster implements AutoCloseable {
+    private final MiniCluster cluster;
+    private final URI rest;
+
+    private BenchCluster(MiniCluster cluster, URI rest) {
+        this.cluster = cluster;
+        this.rest = rest;
+    }
+
+    static BenchCluster start(int slots) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.PORT, LocalRedis.freePort());
+        MiniCluster cluster =
+                new MiniCluster(
+                        new MiniClusterConfiguration.Builder()
+                                .setConfiguration(conf)
+                                .setNumTaskManagers(1)
+                                .setNumSlotsPerTaskManager(slots)
+                                .build());
+        cluster.start();
+        return new BenchCluster(cluster, cluster.getRestAddress().get());
+    }
+
+    /** An environment whose jobs run on this cluster (the job's classes are on its class path). */
+    StreamExecutionEnvironment environment(int parallelism) {
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createRemoteEnvironment(
+                        rest.getHost(), rest.getPort(), new Configuration());
+        env.setParallelism(parallelism);
+        return env;
+    }
+
+    @Override
+    public void close() throws Exception {
+        cluster.close();
+    }
+}
