@@ -42,6 +42,10 @@ final class EventDraft {
 
     long timestamp;
     boolean hasTimestamp;
+
+    /** nginx's {@code $msec} in epoch millis, or -1: the request time to the millisecond. */
+    long msec = -1;
+
     String clientip;
     String host;
     String method;

@@ -155,6 +155,10 @@ final class JsonLogParser {
                 d.requestId = text(p, t, name, d);
                 return 1L << 15;
             }
+            case "msec" -> {
+                msec(p, t, d);
+                return 1L << 16;
+            }
             default -> {
                 extra(p, name, t, d);
                 return 0L;
@@ -231,6 +235,39 @@ final class JsonLogParser {
                     RejectReason.INVALID_TIMESTAMP,
                     "@timestamp is " + describe(t) + ", not an ISO-8601 string");
             skip(p, p.currentToken());
+        }
+    }
+
+    /**
+     * nginx's {@code $msec} ({@code 1764151200.123}, seconds with millisecond resolution), which
+     * the shipped log_format writes next to the one-second {@code $time_iso8601}.
+     */
+    private static void msec(JsonParser p, JsonToken t, EventDraft d) throws IOException {
+        String s;
+        switch (t) {
+            case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> s = p.getText();
+            case VALUE_NULL -> {
+                return;
+            }
+            default -> {
+                d.fail(
+                        RejectReason.INVALID_TIMESTAMP,
+                        "msec is " + describe(t) + ", not seconds since the epoch");
+                skip(p, t);
+                return;
+            }
+        }
+        s = Fields.absentToNull(s);
+        if (s == null) {
+            return;
+        }
+        double seconds = Fields.parseNonNegativeDecimal(s);
+        if (seconds < 0 || seconds > 1e11) {
+            d.fail(
+                    RejectReason.INVALID_TIMESTAMP,
+                    "msec " + Fields.excerpt(s) + " is not seconds since the epoch");
+        } else {
+            d.msec = Math.round(seconds * 1000);
         }
     }
 

@@ -173,6 +173,21 @@ public final class LogParser implements Serializable {
         if (d.status == 0) {
             return ParseResult.rejected(RejectReason.MISSING_FIELD, "no status");
         }
+        if (d.msec >= 0) {
+            // $msec and $time_iso8601 are the same instant; $msec adds the milliseconds, which
+            // order events within a second and let the watermark pass them without waiting for
+            // the next second. If they disagree, one of them is not what nginx wrote.
+            if (d.hasTimestamp && Math.floorDiv(d.msec, 1000) != Math.floorDiv(d.timestamp, 1000)) {
+                return ParseResult.rejected(
+                        RejectReason.INVALID_TIMESTAMP,
+                        "msec "
+                                + java.time.Instant.ofEpochMilli(d.msec)
+                                + " is not within the second of @timestamp "
+                                + java.time.Instant.ofEpochMilli(d.timestamp));
+            }
+            d.timestamp = d.msec;
+            d.hasTimestamp = true;
+        }
         if (!d.hasTimestamp) {
             return ParseResult.rejected(RejectReason.INVALID_TIMESTAMP, "no @timestamp");
         }

@@ -8,9 +8,10 @@ import java.nio.charset.StandardCharsets;
  * not matter. Nothing is formatted until asked, so a benchmark pays only for the format it uses.
  *
  * <p>Guarantees: immutable; the accessors return exactly what the written line holds ({@code "-"}
- * where nginx writes {@code "-"}); {@link #timestampMillis()} is a whole second (the line's
- * resolution) and at most {@code maxJitter} (rounded up to a whole second) before the timestamp of
- * any earlier line; {@link #emitMillis()} never decreases from one line to the next.
+ * where nginx writes {@code "-"}); {@link #timestampMillis()} is the request time to the
+ * millisecond (nginx JSON writes it as {@code $msec}, and to the second as {@code @timestamp};
+ * {@code combined} has the second only) and at most {@code maxJitter} before the timestamp of any
+ * earlier line; {@link #emitMillis()} never decreases from one line to the next.
  */
 public final class GeneratedLine {
 
@@ -82,7 +83,10 @@ public final class GeneratedLine {
         return emitMillis;
     }
 
-    /** The time written in the line ({@code @timestamp} / {@code $time_local}), epoch millis. */
+    /**
+     * The request time in epoch millis: {@code $msec} in nginx JSON; {@code @timestamp} and {@code
+     * $time_local} hold its whole second.
+     */
     public long timestampMillis() {
         return timestampMillis;
     }

@@ -25,6 +25,7 @@ public final class LineEncoder {
     };
 
     private static final byte[] J_TIMESTAMP = bytes("{\"@timestamp\":\"");
+    private static final byte[] J_MSEC = bytes("\",\"msec\":\"");
     private static final byte[] J_HOST = bytes("\",\"host\":\"");
     private static final byte[] J_CLIENTIP = bytes("\",\"clientip\":\"");
     private static final byte[] J_SIZE = bytes("\",\"size\":");
@@ -95,6 +96,8 @@ public final class LineEncoder {
     private void writeJson(GeneratedLine l) {
         put(J_TIMESTAMP);
         put(time(l.timestampMillis));
+        put(J_MSEC);
+        msec(l.timestampMillis);
         put(J_HOST);
         put(l.host.json);
         put(J_CLIENTIP);
@@ -236,6 +239,17 @@ public final class LineEncoder {
     }
 
     /** A non-negative number in decimal. */
+    /** nginx's {@code $msec}: seconds since the epoch with three decimals. */
+    private void msec(long millis) {
+        number(millis / 1000);
+        ensure(4);
+        int ms = (int) (millis % 1000);
+        buf[pos++] = '.';
+        buf[pos++] = (byte) ('0' + ms / 100);
+        buf[pos++] = (byte) ('0' + ms / 10 % 10);
+        buf[pos++] = (byte) ('0' + ms % 10);
+    }
+
     private void number(long value) {
         ensure(20);
         if (value < 10) {

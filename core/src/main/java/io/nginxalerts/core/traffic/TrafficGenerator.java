@@ -195,7 +195,7 @@ public final class TrafficGenerator {
         lines++;
         return new GeneratedLine(
                 now,
-                Math.floorDiv(timestamp, 1000) * 1000,
+                timestamp,
                 d.address,
                 server,
                 d.httpHost,

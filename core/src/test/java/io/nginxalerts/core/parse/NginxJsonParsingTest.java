@@ -37,6 +37,35 @@ class NginxJsonParsingTest {
     }
 
     @Test
+    void takesTheMillisecondsFromMsecWithinTheSecondOfTheTimestamp() {
+        assertThat(
+                        event(MINIMAL_PREFIX + ",\"msec\":\"1795687201.123\",\"status\":\"200\"}")
+                                .timestamp())
+                .isEqualTo(millis("2026-11-26T10:00:01.123Z"));
+        assertThat(event(MINIMAL_PREFIX + ",\"msec\":1795687201.999,\"status\":200}").timestamp())
+                .isEqualTo(millis("2026-11-26T10:00:01.999Z"));
+        // Without @timestamp, msec alone is the event time; "-" means absent.
+        assertThat(
+                        event(
+                                        "{\"msec\":\"1795687201.5\",\"clientip\":\"203.0.113.7\","
+                                                + "\"status\":\"200\"}")
+                                .timestamp())
+                .isEqualTo(millis("2026-11-26T10:00:01.500Z"));
+        assertThat(event(MINIMAL_PREFIX + ",\"msec\":\"-\",\"status\":\"200\"}").timestamp())
+                .isEqualTo(millis("2026-11-26T10:00:01Z"));
+    }
+
+    @Test
+    void rejectsAnMsecThatIsNotTheSecondOfTheTimestampOrNotANumber() {
+        for (String msec :
+                List.of("\"1795687202.000\"", "\"1795687200.999\"", "\"soon\"", "\"1e9\"", "{}")) {
+            ParseResult r = parse(MINIMAL_PREFIX + ",\"msec\":" + msec + ",\"status\":\"200\"}");
+            assertThat(r.reason()).as(msec).isEqualTo(RejectReason.INVALID_TIMESTAMP);
+            assertThat(r.detail()).as(msec).contains("msec");
+        }
+    }
+
+    @Test
     void mapsEveryLogFormatField() {
         AccessEvent e = fixture(0);
 

@@ -55,7 +55,9 @@ class CombinedFormatTest {
             assertThat(m.matches()).as(raw).isTrue();
             assertThat(m.group(1)).isEqualTo(line.clientip());
             assertThat(Instant.from(TIME_LOCAL.parse(m.group(2))))
-                    .isEqualTo(Instant.ofEpochMilli(line.timestampMillis()));
+                    .isEqualTo(
+                            Instant.ofEpochMilli(
+                                    Math.floorDiv(line.timestampMillis(), 1000) * 1000));
             assertThat(unescape(m.group(3)))
                     .isEqualTo(line.method() + " " + line.url() + " " + line.protocol());
             assertThat(m.group(4)).isEqualTo(Integer.toString(line.status()));

@@ -18,6 +18,7 @@ class NginxJsonFormatTest {
     private static final List<String> LOG_FORMAT_FIELDS =
             List.of(
                     "@timestamp",
+                    "msec",
                     "host",
                     "clientip",
                     "size",
@@ -63,6 +64,7 @@ class NginxJsonFormatTest {
             assertThat(n.get("size").isIntegralNumber()).as(raw).isTrue();
             assertThat(n.get("responsetime").isNumber()).as(raw).isTrue();
             assertThat(raw).containsPattern("\"responsetime\":\\d+\\.\\d{3},");
+            assertThat(n.get("msec").asText()).matches("\\d{10}\\.\\d{3}");
             for (String text :
                     List.of(
                             "host",
@@ -96,8 +98,18 @@ class NginxJsonFormatTest {
     void valuesMatchTheAccessorsOfTheLine() throws Exception {
         for (GeneratedLine line : Traffic.run(TrafficProfile.bench(1_000), 5_000)) {
             JsonNode n = parse(line.json());
+            // $time_iso8601 has whole seconds; $msec has the milliseconds.
             assertThat(Instant.parse(n.get("@timestamp").asText().replace("+00:00", "Z")))
-                    .isEqualTo(Instant.ofEpochMilli(line.timestampMillis()));
+                    .isEqualTo(
+                            Instant.ofEpochMilli(
+                                    Math.floorDiv(line.timestampMillis(), 1000) * 1000));
+            assertThat(n.get("msec").asText())
+                    .isEqualTo(
+                            String.format(
+                                    java.util.Locale.ROOT,
+                                    "%d.%03d",
+                                    line.timestampMillis() / 1000,
+                                    line.timestampMillis() % 1000));
             assertThat(n.get("clientip").asText()).isEqualTo(line.clientip());
             assertThat(n.get("host").asText()).isEqualTo(line.host());
             assertThat(n.get("size").asLong()).isEqualTo(line.size());

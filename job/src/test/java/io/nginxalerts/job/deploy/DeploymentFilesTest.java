@@ -69,6 +69,7 @@ class DeploymentFilesTest {
     private static final List<String> LOG_FIELDS =
             List.of(
                     "@timestamp",
+                    "msec",
                     "host",
                     "clientip",
                     "size",
