@@ -115,12 +115,6 @@ final class JobRun {
         double wall = (System.nanoTime() - t0) / 1e9;
         cpu.stop();
         double jit = (JIT.getTotalCompilationTime() - jit0) / 1e3;
-        System.err.printf(
-                "DEBUG %s p%d classes loaded %d jit %.1f%n",
-                label,
-                parallelism,
-                ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount() - classes0,
-                jit);
         Map<String, Object> acc = result.getAllAccumulatorResults();
         long alerts = 0;
         for (Rule rule : rules) {
