@@ -134,11 +134,13 @@ class FlinkClusterITCase {
         for (String rule : bundledRuleIds()) {
             assertThat(all)
                     .as("operators of rule %s", rule)
-                    .contains(
-                            "Rule " + rule + ": filter",
-                            "Rule " + rule + ": CEP ",
-                            "Rule " + rule + ": suppress ");
+                    .contains("Rule " + rule + ": filter", "Rule " + rule + ": suppress ")
+                    // Threshold rules match on the sliding count, sequence rules on CEP.
+                    .containsAnyOf("Rule " + rule + ": count ", "Rule " + rule + ": CEP ");
         }
+        assertThat(all)
+                .contains(
+                        "Rule login-brute-force-success: CEP ", "Rule client-errors-burst: count ");
     }
 
     @Test

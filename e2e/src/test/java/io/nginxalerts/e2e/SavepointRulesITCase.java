@@ -222,11 +222,15 @@ class SavepointRulesITCase {
                 "2s");
     }
 
-    /** Records the rule's CEP operator has received so far (REST metrics, ~10 s behind). */
+    /**
+     * Records the rule's matching operator (the sliding count of a threshold rule) has received so
+     * far (REST metrics, ~10 s behind).
+     */
     private static long recordsIn(JsonNode job, String rule) {
-        return LocalFlinkCluster.vertex(job, "Rule " + rule + ": CEP")
+        return LocalFlinkCluster.vertex(job, "Rule " + rule + ": count")
                 .map(v -> v.path("metrics").path("read-records").asLong())
-                .orElseThrow(() -> new AssertionError("no CEP vertex for " + rule + " in " + job));
+                .orElseThrow(
+                        () -> new AssertionError("no matching vertex for " + rule + " in " + job));
     }
 
     private static Path writeRules(Path dir, String... ids) throws IOException {
