@@ -41,12 +41,19 @@ final class JobRun {
             ThresholdOperator thresholds,
             Map<String, Object> accumulators) {
 
+        // The fixed cost is measured on another run and varies by a few hundred milliseconds;
+        // on a short run (bench --quick) subtracting all of it could leave nearly nothing, so at
+        // most half of the run is taken off.
         double perSecond(double overheadSeconds) {
-            return events / Math.max(1e-3, wallSeconds - overheadSeconds);
+            return events / Math.max(wallSeconds / 2, wallSeconds - overheadSeconds);
         }
 
         double perCpuSecond(double overheadCpu) {
-            return events / Math.max(1e-3, processCpu - overheadCpu);
+            return events / cpuSeconds(overheadCpu);
+        }
+
+        double cpuSeconds(double overheadCpu) {
+            return Math.max(processCpu / 2, processCpu - overheadCpu);
         }
     }
 

@@ -162,7 +162,7 @@ final class Report {
                             isDefault(r) ? "job" : "job, threshold rules on CEP (baseline)",
                             r.parallelism(),
                             rate(r),
-                            r.processCpu() - cpuOverhead(r.parallelism()),
+                            r.cpuSeconds(cpuOverhead(r.parallelism())),
                             perCpu(r),
                             g.getOrDefault("flink-tasks", 0.0),
                             g.getOrDefault("kafka-broker", 0.0),
