@@ -62,20 +62,7 @@ public final class Pipeline {
     /** A sink with the words the web UI shows for it ({@code "Redis list nginx:alerts"}). */
     public record Output<T>(Sink<T> sink, String description) {}
 
-    /** Builds the topology and attaches the two sinks. */
-    public static Streams run(
-            StreamExecutionEnvironment env,
-            List<Input> inputs,
-            List<Rule> rules,
-            EventTimeSettings time,
-            Output<Alert> alerts,
-            Output<DeadLetter> deadLetters) {
-        return run(env, inputs, rules, time, ThresholdOperator.SLIDING_COUNT, alerts, deadLetters);
-    }
-
-    /**
-     * As {@link #run(StreamExecutionEnvironment, List, List, EventTimeSettings, Output, Output)}.
-     */
+    /** Builds the topology (threshold rules on {@code thresholds}) and attaches the two sinks. */
     public static Streams run(
             StreamExecutionEnvironment env,
             List<Input> inputs,
@@ -103,14 +90,6 @@ public final class Pipeline {
                 .sinkTo(output.sink())
                 .uid(DEAD_LETTER_SINK_UID)
                 .name("Dead letters → " + output.description());
-    }
-
-    public static Streams build(
-            StreamExecutionEnvironment env,
-            List<Input> inputs,
-            List<Rule> rules,
-            EventTimeSettings time) {
-        return build(env, inputs, rules, time, ThresholdOperator.SLIDING_COUNT);
     }
 
     /** Builds the topology without sinks; threshold rules run on {@code thresholds}. */

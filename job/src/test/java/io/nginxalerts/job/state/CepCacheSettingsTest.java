@@ -3,6 +3,7 @@ package io.nginxalerts.job.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nginxalerts.job.Pipeline;
+import io.nginxalerts.job.rules.ThresholdOperator;
 import io.nginxalerts.job.source.LogFileFormat;
 import io.nginxalerts.job.source.ParsedRecord;
 import io.nginxalerts.job.source.RecordParser;
@@ -51,7 +52,8 @@ class CepCacheSettingsTest {
                         env,
                         List.of(new Pipeline.Input("file-source", "none", source)),
                         List.of(TestRules.loginBruteForceSuccess()),
-                        new EventTimeSettings(Duration.ofSeconds(5), Duration.ZERO, Duration.ZERO));
+                        new EventTimeSettings(Duration.ofSeconds(5), Duration.ZERO, Duration.ZERO),
+                        ThresholdOperator.SLIDING_COUNT);
         streams.alerts().print();
         JobGraph graph = env.getStreamGraph().getJobGraph();
         // The job configuration has the keys (as it would from `flink run` with config.yaml) ...
