@@ -196,7 +196,7 @@ final class Report {
                         .append(".\n\n");
             }
         }
-        JobRun.Result cepTasks = findCep(1);
+        JobRun.Result cepTasks = find(1, ThresholdOperator.CEP);
         if (cepTasks != null && !cepTasks.cpuByTask().isEmpty()) {
             s.append("The same with threshold rules on CEP: ")
                     .append(byTask(cepTasks))
@@ -208,7 +208,7 @@ final class Report {
         JobRun.Result p2 = find(2);
         Ceiling.Result jackson = ceilingOf("consume+jackson");
         Ceiling.Result parse = ceilingOf("consume+parse");
-        JobRun.Result cep1 = findCep(1);
+        JobRun.Result cep1 = find(1, ThresholdOperator.CEP);
         if (p1 != null && cep1 != null) {
             s.append(
                     ratio(
@@ -400,16 +400,14 @@ final class Report {
         return t.size();
     }
 
+    /** The default job's run at parallelism {@code p}. */
     private JobRun.Result find(int p) {
-        return jobs.stream()
-                .filter(j -> j.parallelism() == p && isDefault(j))
-                .findFirst()
-                .orElse(null);
+        return find(p, ThresholdOperator.SLIDING_COUNT);
     }
 
-    private JobRun.Result findCep(int p) {
+    private JobRun.Result find(int p, ThresholdOperator thresholds) {
         return jobs.stream()
-                .filter(j -> j.parallelism() == p && !isDefault(j))
+                .filter(j -> j.parallelism() == p && j.thresholds() == thresholds)
                 .findFirst()
                 .orElse(null);
     }
