@@ -9,6 +9,7 @@ import io.nginxalerts.core.testing.Poll;
 import io.nginxalerts.core.testing.RedisTestServer;
 import io.nginxalerts.job.cli.Args;
 import io.nginxalerts.job.testing.KafkaTestCluster;
+import io.nginxalerts.job.testing.MiniClusters;
 import io.nginxalerts.job.testing.TestRules;
 import java.io.IOException;
 import java.net.URI;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Set;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -36,13 +36,7 @@ import redis.clients.jedis.Jedis;
  * matching operator (the sliding count or CEP).
  */
 class LateAtRuleITCase {
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoSlots();
 
     static final ObjectMapper JSON = new ObjectMapper();
 

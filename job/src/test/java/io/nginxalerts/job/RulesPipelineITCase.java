@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.parse.DeadLetter;
+import io.nginxalerts.job.testing.MiniClusters;
 import io.nginxalerts.job.testing.NginxLines;
 import io.nginxalerts.job.testing.PipelineRun;
 import io.nginxalerts.job.testing.TestRules;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,13 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * end of input.
  */
 class RulesPipelineITCase {
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoSlots();
 
     static final String TWENTY_ERRORS = "10.0.0.20";
     static final String NINETEEN_ERRORS = "10.0.0.19";

@@ -4,6 +4,7 @@ import static io.nginxalerts.job.testing.NginxLines.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nginxalerts.core.alert.AlertCodec;
+import io.nginxalerts.job.testing.MiniClusters;
 import io.nginxalerts.job.testing.TestRules;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,13 +31,7 @@ import redis.clients.jedis.Jedis;
  * before the events arrive.
  */
 class BoundedReplayITCase {
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoSlots();
 
     private static final String TOPIC = "faults-bounded";
     private static final String LIST = "faults:bounded";

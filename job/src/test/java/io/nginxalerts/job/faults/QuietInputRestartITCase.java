@@ -4,6 +4,7 @@ import static io.nginxalerts.job.testing.NginxLines.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nginxalerts.core.testing.Poll;
+import io.nginxalerts.job.testing.MiniClusters;
 import io.nginxalerts.job.testing.TestRules;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +17,6 @@ import java.util.Set;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -31,12 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class QuietInputRestartITCase {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(2)
-                            .setNumberSlotsPerTaskManager(1)
-                            .build());
+    static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoTaskManagers();
 
     private static final String TOPIC = "faults-quiet";
     private static final String LIST = "faults:quiet";

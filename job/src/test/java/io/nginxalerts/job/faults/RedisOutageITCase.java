@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nginxalerts.core.testing.Poll;
 import io.nginxalerts.core.testing.RedisTestServer;
 import io.nginxalerts.job.testing.KafkaTestCluster;
+import io.nginxalerts.job.testing.MiniClusters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +20,6 @@ import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -49,12 +49,7 @@ class RedisOutageITCase {
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-                            .build());
+            MiniClusters.twoSlots(METRICS.addToConfiguration(new Configuration()));
 
     private static final Duration OUTAGE = Duration.ofSeconds(12);
 

@@ -3,6 +3,7 @@ package io.nginxalerts.job.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nginxalerts.core.testing.Poll;
+import io.nginxalerts.job.testing.MiniClusters;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -11,7 +12,6 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -27,12 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TaskManagerFailureITCase {
     /** Two TaskManagers with one slot each: a job of parallelism 2 runs on both. */
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(2)
-                            .setNumberSlotsPerTaskManager(1)
-                            .build());
+    static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoTaskManagers();
 
     private static final String TOPIC = "faults-tm";
     private static final String LIST = "faults:tm";

@@ -12,6 +12,7 @@ import io.nginxalerts.core.traffic.LineEncoder;
 import io.nginxalerts.core.traffic.LineFormat;
 import io.nginxalerts.core.traffic.TrafficGenerator;
 import io.nginxalerts.core.traffic.TrafficProfile;
+import io.nginxalerts.job.testing.MiniClusters;
 import io.nginxalerts.job.testing.PipelineRun;
 import io.nginxalerts.job.testing.TestRules;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,13 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * time), every late event and every dead letter must be identical.
  */
 class ThresholdMatcherDifferentialITCase {
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoSlots();
 
     /**
      * Tight thresholds and no suppression, so that nearly every window boundary and every match of

@@ -9,6 +9,7 @@ import io.nginxalerts.core.parse.DeadLetter;
 import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.job.Pipeline;
 import io.nginxalerts.job.sink.DeadLetterJson;
+import io.nginxalerts.job.testing.MiniClusters;
 import io.nginxalerts.job.testing.PipelineRun;
 import io.nginxalerts.job.testing.TestRules;
 import java.io.ByteArrayOutputStream;
@@ -23,7 +24,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,13 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * garbage still alerts. A far-future event does not move the watermark.
  */
 class HostileInputITCase {
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoSlots();
 
     /** Large enough that the 100,000-deep nesting reaches the JSON parser's depth limit. */
     private static final int MAX_LINE_BYTES = 1 << 20;
