@@ -49,6 +49,7 @@ final class Report {
         overhead.put(parallelism, r);
     }
 
+    /** One run of a job configuration; a configuration may run several times (--repeats). */
     void job(JobRun.Result r) {
         jobs.add(r);
     }
@@ -97,11 +98,8 @@ final class Report {
 
     /** The measured top rate (events/s) of the job at this parallelism. */
     double topRate(int parallelism) {
-        return jobs.stream()
-                .filter(j -> j.parallelism() == parallelism && isDefault(j))
-                .mapToDouble(this::rate)
-                .max()
-                .orElse(50_000);
+        JobRun.Result r = find(parallelism);
+        return r == null ? 50_000 : rate(r);
     }
 
     String render() {
@@ -152,18 +150,19 @@ final class Report {
                             c.perProcessCpuSecond(),
                             c.threadCpu()));
         }
-        for (JobRun.Result r : jobs) {
+        for (JobRun.Result r : medians()) {
             Map<String, Double> g = r.cpuByGroup();
             s.append(
                     String.format(
                             Locale.ROOT,
-                            "| %s, parallelism %d | %,.0f | %.1f | %,.0f | %.1f / %.1f / %.1f |"
+                            "| %s, parallelism %d | %,.0f | %.1f | %,.0f%s | %.1f / %.1f / %.1f |"
                                     + " %,d |%n",
                             isDefault(r) ? "job" : "job, threshold rules on CEP (baseline)",
                             r.parallelism(),
                             rate(r),
                             r.cpuSeconds(cpuOverhead(r.parallelism())),
                             perCpu(r),
+                            spread(r),
                             g.getOrDefault("flink-tasks", 0.0),
                             g.getOrDefault("kafka-broker", 0.0),
                             g.getOrDefault("other", 0.0),
@@ -178,13 +177,16 @@ final class Report {
                                 + " finish, measured on a 1-event topic (p1 %.1f s wall / %.1f CPU s, p2 %.1f s /"
                                 + " %.1f CPU s). CPU s is the whole process (Flink, the in-process"
                                 + " broker serving the reads, GC, JIT); Redis is another process."
-                                + " Events per CPU-s is the per-core figure. Every job run"
+                                + " Events per CPU-s is the per-core figure. Each job row is the"
+                                + " median of %d runs by events per CPU-s (the range of all runs"
+                                + " in brackets), the configurations interleaved. Every job run"
                                 + " follows a warm-up pass, so the JIT compilers are mostly"
-                                + " done (JIT time during each run: %s).%n%n",
+                                + " done (JIT time during each median run: %s).%n%n",
                         wallOverhead(1),
                         cpuOverhead(1),
                         wallOverhead(2),
                         cpuOverhead(2),
+                        options.repeats,
                         jitTimes()));
         for (int p = 1; p <= 2; p++) {
             JobRun.Result tasksOf = find(p);
@@ -283,20 +285,32 @@ final class Report {
                             "Watermark delay (configured out-of-orderness): %d ms; an alert"
                                     + " waits for it by design (event time = wall time here).%n%n",
                             latency.outOfOrdernessMs()));
-            s.append("| load | target events/s | sent events/s | alerts | p50 ms | p99 ms |\n");
-            s.append("|---|---:|---:|---:|---:|---:|\n");
+            s.append(
+                    "| load | target events/s | sent events/s | alerts | p50 ms | p99 ms | GC ms"
+                            + " |\n");
+            s.append("|---|---:|---:|---:|---:|---:|---:|\n");
             for (LatencyRun.Level l : latency.levels()) {
                 s.append(
                         String.format(
                                 Locale.ROOT,
-                                "| %s of top rate | %,.0f | %,.0f | %d | %d | %d |%n",
+                                "| %s of top rate | %,.0f | %,.0f | %d | %d | %d | %,d |%n",
                                 l.name(),
                                 l.rate(),
                                 l.sentPerSecond(),
                                 l.latencies().size(),
                                 l.percentile(0.5),
-                                l.percentile(0.99)));
+                                l.percentile(0.99),
+                                l.gcMillis()));
             }
+            s.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%nThe generator, the Kafka producer, the broker and the job share this"
+                                    + " machine's cores; GC ms is the JVM's collection time during"
+                                    + " the level (the bench, broker and job are one JVM)."
+                                    + " Alerts completed by a line the harness did not expect to"
+                                    + " match a rule (not measured): %d.%n",
+                            latency.alertsWithoutAppend()));
             s.append("\n### State (heap state backend, checkpoint of the streaming run)\n\n");
             s.append("| when | checkpoint bytes | checkpoint ms | JVM heap used after GC |\n");
             s.append("|---|---:|---:|---:|\n");
@@ -400,16 +414,52 @@ final class Report {
         return t.size();
     }
 
-    /** The default job's run at parallelism {@code p}. */
+    /** The default job's median run at parallelism {@code p}. */
     private JobRun.Result find(int p) {
         return find(p, ThresholdOperator.SLIDING_COUNT);
     }
 
+    /** The median run (by events per CPU-s) of a configuration, or null when it did not run. */
     private JobRun.Result find(int p, ThresholdOperator thresholds) {
-        return jobs.stream()
-                .filter(j -> j.parallelism() == p && j.thresholds() == thresholds)
-                .findFirst()
-                .orElse(null);
+        List<JobRun.Result> runs = runsOf(p, thresholds);
+        if (runs.isEmpty()) {
+            return null;
+        }
+        runs.sort(java.util.Comparator.comparingDouble(this::perCpu));
+        return runs.get((runs.size() - 1) / 2);
+    }
+
+    private List<JobRun.Result> runsOf(int p, ThresholdOperator thresholds) {
+        List<JobRun.Result> runs = new ArrayList<>();
+        for (JobRun.Result j : jobs) {
+            if (j.parallelism() == p && j.thresholds() == thresholds) {
+                runs.add(j);
+            }
+        }
+        return runs;
+    }
+
+    /** Each configuration's median run, in the order the configurations first ran. */
+    private List<JobRun.Result> medians() {
+        List<JobRun.Result> out = new ArrayList<>();
+        for (JobRun.Result j : jobs) {
+            JobRun.Result m = find(j.parallelism(), j.thresholds());
+            if (!out.contains(m)) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    /** " (min–max)" of events per CPU-s over the configuration's runs; empty for one run. */
+    private String spread(JobRun.Result r) {
+        List<JobRun.Result> runs = runsOf(r.parallelism(), r.thresholds());
+        if (runs.size() < 2) {
+            return "";
+        }
+        double min = runs.stream().mapToDouble(this::perCpu).min().orElseThrow();
+        double max = runs.stream().mapToDouble(this::perCpu).max().orElseThrow();
+        return String.format(Locale.ROOT, " (%,.0f–%,.0f)", min, max);
     }
 
     private static boolean isDefault(JobRun.Result r) {
@@ -422,7 +472,7 @@ final class Report {
 
     private String jitTimes() {
         StringBuilder t = new StringBuilder();
-        for (JobRun.Result r : jobs) {
+        for (JobRun.Result r : medians()) {
             if (t.length() > 0) {
                 t.append(", ");
             }
