@@ -56,13 +56,19 @@ import redis.clients.jedis.Jedis;
 final class LatencyRun {
     private LatencyRun() {}
 
-    /** One load level; {@code gcMillis} is the JVM's collection time during it (all collectors). */
+    /**
+     * One load level; {@code gcMillis} is the JVM's collection time during it (all collectors),
+     * {@code processCpu} the process's CPU seconds, split by thread group in {@code cpuByGroup}.
+     */
     record Level(
             String name,
             double rate,
             double sentPerSecond,
             long sent,
             long gcMillis,
+            double seconds,
+            double processCpu,
+            Map<String, Double> cpuByGroup,
             List<Long> latencies) {
         long percentile(double p) {
             if (latencies.isEmpty()) {
@@ -150,6 +156,7 @@ final class LatencyRun {
                 for (int i = 0; i < fractions.length; i++) {
                     double rate = topRate * fractions[i];
                     long gc0 = gcMillis();
+                    Cpu cpu = Cpu.measure();
                     long start = System.currentTimeMillis();
                     long[] sentAndMax =
                             produce(
@@ -162,6 +169,7 @@ final class LatencyRun {
                                     appended,
                                     peakLines);
                     long end = System.currentTimeMillis();
+                    cpu.stop();
                     maxTs = Math.max(maxTs, sentAndMax[1]);
                     windows.add(new long[] {start, end});
                     levels.add(
@@ -171,6 +179,9 @@ final class LatencyRun {
                                     sentAndMax[0] * 1000.0 / Math.max(1, end - start),
                                     sentAndMax[0],
                                     gcMillis() - gc0,
+                                    (end - start) / 1e3,
+                                    cpu.seconds(),
+                                    cpu.groups(),
                                     new ArrayList<>()));
                     if (i == fractions.length - 1) {
                         state.add(sample("end of 80% phase", checkpoints));

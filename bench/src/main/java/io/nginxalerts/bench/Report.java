@@ -287,26 +287,36 @@ final class Report {
                             latency.outOfOrdernessMs()));
             s.append(
                     "| load | target events/s | sent events/s | alerts | p50 ms | p99 ms | GC ms"
-                            + " |\n");
-            s.append("|---|---:|---:|---:|---:|---:|---:|\n");
+                            + " | cores busy: all (job tasks / broker / bench and rest) |\n");
+            s.append("|---|---:|---:|---:|---:|---:|---:|---|\n");
             for (LatencyRun.Level l : latency.levels()) {
                 s.append(
                         String.format(
                                 Locale.ROOT,
-                                "| %s of top rate | %,.0f | %,.0f | %d | %d | %d | %,d |%n",
+                                "| %s of top rate | %,.0f | %,.0f | %d | %d | %d | %,d | %.2f (%.2f /"
+                                        + " %.2f / %.2f) |%n",
                                 l.name(),
                                 l.rate(),
                                 l.sentPerSecond(),
                                 l.latencies().size(),
                                 l.percentile(0.5),
                                 l.percentile(0.99),
-                                l.gcMillis()));
+                                l.gcMillis(),
+                                l.processCpu() / l.seconds(),
+                                l.cpuByGroup().getOrDefault("flink-tasks", 0.0) / l.seconds(),
+                                l.cpuByGroup().getOrDefault("kafka-broker", 0.0) / l.seconds(),
+                                (l.processCpu()
+                                                - l.cpuByGroup().getOrDefault("flink-tasks", 0.0)
+                                                - l.cpuByGroup().getOrDefault("kafka-broker", 0.0))
+                                        / l.seconds()));
             }
             s.append(
                     String.format(
                             Locale.ROOT,
                             "%nThe generator, the Kafka producer, the broker and the job share this"
-                                    + " machine's cores; GC ms is the JVM's collection time during"
+                                    + " machine's cores (cores busy: process CPU seconds per"
+                                    + " second; the rest includes the generator, the producer,"
+                                    + " GC and JIT); GC ms is the JVM's collection time during"
                                     + " the level (the bench, broker and job are one JVM)."
                                     + " Alerts completed by a line the harness did not expect to"
                                     + " match a rule (not measured): %d.%n",
