@@ -228,6 +228,10 @@ final class Conditions {
      * pure function of the text, so a hit gives exactly what the regex would. Slots hold immutable
      * entries, so threads sharing an instance at worst miss, never see a wrong answer; the table is
      * transient (rebuilt empty after serialization).
+     *
+     * <p>Before both, a {@link RegexPrefilter} answers "no match" for a text that contains none of
+     * the literals every match needs (no "..", no scanner name), which is most traffic and costs a
+     * scan of the text; only the rest reaches the table and the regex.
      */
     static final class RegexFind implements Condition {
         private static final long serialVersionUID = 1L;
@@ -238,6 +242,10 @@ final class Conditions {
 
         private final EventField field;
         private final Pattern pattern;
+
+        /** Null when the pattern has no literal worth checking first. */
+        private final RegexPrefilter prefilter;
+
         private transient Remembered[] remembered;
 
         private record Remembered(String text, boolean found) {}
@@ -245,6 +253,7 @@ final class Conditions {
         RegexFind(EventField field, Pattern pattern) {
             this.field = field;
             this.pattern = pattern;
+            this.prefilter = RegexPrefilter.of(pattern.pattern());
         }
 
         EventField field() {
@@ -259,6 +268,10 @@ final class Conditions {
         public boolean test(AccessEvent event) {
             String text = field.text(event);
             if (text == null) {
+                return false;
+            }
+            // Most texts contain none of the literals a match needs: no regex, no memo entry.
+            if (prefilter != null && !prefilter.mayMatch(text)) {
                 return false;
             }
             if (text.length() > MAX_REMEMBERED_LENGTH) {
