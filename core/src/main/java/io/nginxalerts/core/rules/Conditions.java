@@ -229,9 +229,9 @@ final class Conditions {
      * entries, so threads sharing an instance at worst miss, never see a wrong answer; the table is
      * transient (rebuilt empty after serialization).
      *
-     * <p>Before both, a {@link RegexPrefilter} answers "no match" for a text that contains none of
-     * the literals every match needs (no "..", no scanner name), which is most traffic and costs a
-     * scan of the text; only the rest reaches the table and the regex.
+     * <p>For a text not in the table, a {@link RegexPrefilter} answers "no match" when the text
+     * contains none of the literals every match needs (no "..", no scanner name), which is most
+     * traffic and costs a scan of the text; only the rest reaches the regex.
      */
     static final class RegexFind implements Condition {
         private static final long serialVersionUID = 1L;
@@ -270,12 +270,8 @@ final class Conditions {
             if (text == null) {
                 return false;
             }
-            // Most texts contain none of the literals a match needs: no regex, no memo entry.
-            if (prefilter != null && !prefilter.mayMatch(text)) {
-                return false;
-            }
             if (text.length() > MAX_REMEMBERED_LENGTH) {
-                return pattern.matcher(text).find();
+                return find(text);
             }
             Remembered[] table = remembered;
             if (table == null) {
@@ -288,9 +284,14 @@ final class Conditions {
             if (r != null && r.text().equals(text)) {
                 return r.found();
             }
-            boolean found = pattern.matcher(text).find();
+            boolean found = find(text);
             table[slot] = new Remembered(text, found);
             return found;
+        }
+
+        private boolean find(String text) {
+            // Most texts contain none of the literals a match needs: a scan instead of the NFA.
+            return (prefilter == null || prefilter.mayMatch(text)) && pattern.matcher(text).find();
         }
 
         @Override

@@ -28,20 +28,27 @@ final class RegexPrefilter implements Serializable {
     /** Alternatives beyond this many stop being tracked as exact strings. */
     private static final int MAX_EXACT = 16;
 
-    /** Literals shorter than this are found in nearly every text: no use filtering on them. */
+    /**
+     * Literals shorter than this are found in nearly every text: no use filtering on them. (At
+     * least 2: {@link #mayMatch} looks for a literal's first two characters.)
+     */
     private static final int MIN_USEFUL_LENGTH = 2;
 
     /** Lower-case ASCII, none empty. */
     private final String[] literals;
 
-    /** Bit c set when a literal starts with the (lower-case) ASCII character c. */
-    private final long[] firstChars = new long[2];
+    /**
+     * Bit {@code 128 * a + b} set when a literal starts with the (lower-case) ASCII characters a
+     * and b: a text position is looked at closer only when its first two characters start a
+     * literal, which is rare even for literals that start with "/" or ".".
+     */
+    private final long[] firstPairs = new long[128 * 128 / 64];
 
     private RegexPrefilter(Set<String> literals) {
         this.literals = literals.toArray(new String[0]);
         for (String l : this.literals) {
-            char c = l.charAt(0);
-            firstChars[c >> 6] |= 1L << (c & 63);
+            int pair = (l.charAt(0) << 7) | l.charAt(1);
+            firstPairs[pair >> 6] |= 1L << (pair & 63);
         }
     }
 
@@ -80,19 +87,31 @@ final class RegexPrefilter implements Serializable {
     /** False only when the text cannot contain a match. */
     boolean mayMatch(String text) {
         int n = text.length();
-        for (int i = 0; i < n; i++) {
-            char c = text.charAt(i);
+        if (n == 0) {
+            return false;
+        }
+        char c = text.charAt(0);
+        if (c >= 128) {
+            return true;
+        }
+        char previous = lower(c);
+        for (int i = 1; i < n; i++) {
+            c = text.charAt(i);
             if (c >= 128) {
                 return true;
             }
             char lc = lower(c);
-            if ((firstChars[lc >> 6] & (1L << (lc & 63))) != 0) {
+            int pair = (previous << 7) | lc;
+            if ((firstPairs[pair >> 6] & (1L << (pair & 63))) != 0) {
                 for (String l : literals) {
-                    if (l.charAt(0) == lc && startsWithIgnoringCase(text, i, l)) {
+                    if (l.charAt(0) == previous
+                            && l.charAt(1) == lc
+                            && startsWithIgnoringCase(text, i - 1, l)) {
                         return true;
                     }
                 }
             }
+            previous = lc;
         }
         return false;
     }
@@ -102,7 +121,7 @@ final class RegexPrefilter implements Serializable {
         if (at + m > text.length()) {
             return false;
         }
-        for (int j = 1; j < m; j++) {
+        for (int j = 2; j < m; j++) {
             char c = text.charAt(at + j);
             if (c >= 128 || lower(c) != lowerLiteral.charAt(j)) {
                 return false;

@@ -66,6 +66,39 @@ class NginxJsonParsingTest {
     }
 
     @Test
+    void readsMsecInIntegersExactlyAsTheDecimalPathDoes() {
+        java.util.Random random = new java.util.Random(7);
+        int exact = 0;
+        for (int i = 0; i < 200_000; i++) {
+            StringBuilder s = new StringBuilder();
+            int whole = 1 + random.nextInt(12);
+            for (int k = 0; k < whole; k++) {
+                s.append((char) ('0' + random.nextInt(10)));
+            }
+            int fraction = random.nextInt(6) - 1; // -1: no dot
+            if (fraction >= 0) {
+                s.append('.');
+                for (int k = 0; k < fraction; k++) {
+                    s.append((char) ('0' + random.nextInt(10)));
+                }
+            }
+            String text = s.toString();
+            long fast = JsonLogParser.exactMillis(text);
+            if (fast >= 0) {
+                exact++;
+                double seconds = Fields.parseNonNegativeDecimal(text);
+                assertThat(fast).as(text).isEqualTo(Math.round(seconds * 1000));
+                assertThat(seconds).as(text).isLessThan(1e11);
+            }
+        }
+        assertThat(exact).isGreaterThan(50_000);
+        for (String other :
+                List.of("", ".5", "1.", "1.2345", "+1.5", "1e9", "123456789012", "1,5")) {
+            assertThat(JsonLogParser.exactMillis(other)).as(other).isEqualTo(-1);
+        }
+    }
+
+    @Test
     void mapsEveryLogFormatField() {
         AccessEvent e = fixture(0);
 
