@@ -21,9 +21,14 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * not jump to the wall clock itself: a replay of old logs that pauses is not made late wholesale.
  * Watermarks stay monotonic: an input watermark below what was already emitted is swallowed.
  *
- * <p>The last input watermark is kept in operator state, so after a restore on an input that stays
- * quiet the flush still happens and a match pending in the checkpoint completes. Restored values
- * are combined with the minimum (union state), which is safe when the parallelism changes.
+ * <p>The last input watermark and the wall-clock time of the last record are kept in operator
+ * state, so after a restore on an input that stays quiet the flush still happens, a match pending
+ * in the checkpoint completes, and the time the job was down counts as quiet time: otherwise a
+ * quiet subtask would come back with event time behind the others by the downtime and, as their
+ * minimum, hold every rule back until its partitions get a record. After a (re)start the operator
+ * first waits {@code idleAfterMillis} for records, so a backlog that is about to arrive is not made
+ * late by a flush over the downtime. Restored values are combined conservatively (union state: the
+ * lowest watermark, the latest record time), which is safe when the parallelism changes.
  *
  * <p>Trade-off: an event that arrives after such a flush with an older timestamp than the flushed
  * watermark is late (it goes to the late output, never silently lost). Choose {@code
@@ -37,8 +42,11 @@ public final class IdleSourceFlush<T> extends AbstractStreamOperator<T>
     private final long checkIntervalMillis;
 
     private transient long lastRecordWallClock;
+    private transient long restoredLastRecordWallClock = Long.MIN_VALUE;
+    private transient long openedAt;
     private transient long lastInputWatermark = Long.MIN_VALUE;
     private transient ListState<Long> lastInputWatermarkState;
+    private transient ListState<Long> lastRecordWallClockState;
     private transient long emittedWatermark;
     private transient boolean outputIdle;
 
@@ -66,19 +74,35 @@ public final class IdleSourceFlush<T> extends AbstractStreamOperator<T>
             }
         }
         lastInputWatermark = any ? restored : Long.MIN_VALUE;
+        // Absent in state from versions that did not keep it: quiet time then counts from open.
+        lastRecordWallClockState =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>("last-record-wall-clock", Long.class));
+        for (Long wallClock : lastRecordWallClockState.get()) {
+            if (wallClock != null) {
+                restoredLastRecordWallClock = Math.max(restoredLastRecordWallClock, wallClock);
+            }
+        }
     }
 
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         lastInputWatermarkState.update(List.of(lastInputWatermark));
+        lastRecordWallClockState.update(List.of(lastRecordWallClock));
     }
 
     @Override
     public void open() throws Exception {
         super.open();
         emittedWatermark = Long.MIN_VALUE;
-        lastRecordWallClock = getProcessingTimeService().getCurrentProcessingTime();
+        openedAt = getProcessingTimeService().getCurrentProcessingTime();
+        lastRecordWallClock =
+                restoredLastRecordWallClock != Long.MIN_VALUE
+                                && restoredLastRecordWallClock < openedAt
+                        ? restoredLastRecordWallClock
+                        : openedAt;
         scheduleCheck();
     }
 
@@ -106,6 +130,7 @@ public final class IdleSourceFlush<T> extends AbstractStreamOperator<T>
         long now = getProcessingTimeService().getCurrentProcessingTime();
         long quietFor = now - lastRecordWallClock;
         if (quietFor >= idleAfterMillis
+                && now - openedAt >= idleAfterMillis
                 && lastInputWatermark != Long.MIN_VALUE
                 && lastInputWatermark < Long.MAX_VALUE - quietFor) {
             emit(lastInputWatermark + quietFor);

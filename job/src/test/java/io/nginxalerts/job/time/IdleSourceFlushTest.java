@@ -83,24 +83,56 @@ class IdleSourceFlushTest {
     }
 
     @Test
-    void flushesAfterARestoreOnAQuietInputFromTheCheckpointedWatermark() throws Exception {
+    void countsTheDowntimeAsQuietTimeWhenTheInputStaysQuietAfterARestore() throws Exception {
+        // Last record at START; down for 100 s; then quiet for the idle time and 2 s more.
+        OneInputStreamOperatorTestHarness<String, String> restored = restoredAt(START + 100_000);
+        restored.setProcessingTime(START + 100_000 + IDLE_AFTER + 2_000);
+        // Quiet since the record before the failure, not since the restore: event time lands
+        // where it would be had the job not been down, not 100 s behind the other subtasks.
+        assertThat(last(restored)).isBetween(45_000 + 100_000 + IDLE_AFTER, 45_000 + 112_000L);
+        restored.close();
+    }
+
+    @Test
+    void waitsTheIdleTimeAfterARestoreBeforeFlushingSoTheBacklogIsNotMadeLate() throws Exception {
+        OneInputStreamOperatorTestHarness<String, String> restored = restoredAt(START + 100_000);
+        restored.setProcessingTime(START + 100_000 + IDLE_AFTER - 1);
+        assertThat(restored.getOutput()).noneMatch(o -> o instanceof Watermark);
+        restored.close();
+    }
+
+    @Test
+    void aRecordAfterARestoreRestartsTheQuietTime() throws Exception {
+        OneInputStreamOperatorTestHarness<String, String> restored = restoredAt(START + 100_000);
+        restored.setProcessingTime(START + 100_500);
+        restored.processElement(new StreamRecord<>("backlog", 46_000));
+        restored.setProcessingTime(START + 100_500 + IDLE_AFTER - 1);
+        assertThat(restored.getOutput()).noneMatch(o -> o instanceof Watermark);
+        restored.setProcessingTime(START + 100_500 + IDLE_AFTER + 1_000);
+        assertThat(last(restored)).isBetween(45_000 + IDLE_AFTER, 45_000 + IDLE_AFTER + 1_000);
+        restored.close();
+    }
+
+    /** A new instance restored from a snapshot of {@link #harness}, opened at {@code now}. */
+    private OneInputStreamOperatorTestHarness<String, String> restoredAt(long now)
+            throws Exception {
         var snapshot = harness.snapshot(1L, START);
         OneInputStreamOperatorTestHarness<String, String> restored =
                 new OneInputStreamOperatorTestHarness<>(new IdleSourceFlush<>(IDLE_AFTER));
-        restored.setProcessingTime(START + 100_000);
+        restored.setProcessingTime(now);
         restored.initializeState(snapshot);
         restored.open();
-        restored.setProcessingTime(START + 100_000 + IDLE_AFTER + 2_000);
+        return restored;
+    }
+
+    private static long last(OneInputStreamOperatorTestHarness<String, String> h) {
         List<Long> marks =
-                restored.getOutput().stream()
+                h.getOutput().stream()
                         .filter(o -> o instanceof Watermark)
                         .map(o -> ((Watermark) o).getTimestamp())
                         .toList();
-        // Counted from the restore, not from the wall clock before the failure.
-        assertThat(marks).isNotEmpty();
-        assertThat(marks.get(marks.size() - 1))
-                .isBetween(45_000 + IDLE_AFTER, 45_000 + IDLE_AFTER + 2_000);
-        restored.close();
+        assertThat(marks).isNotEmpty().isSorted();
+        return marks.get(marks.size() - 1);
     }
 
     private List<Long> watermarks() {
