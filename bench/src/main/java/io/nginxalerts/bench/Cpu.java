@@ -1,8 +1,12 @@
 package io.nginxalerts.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,6 +34,8 @@ final class Cpu implements AutoCloseable {
     private volatile boolean running = true;
     private final long processStart = processNanos();
     private long processEnd = -1;
+    private final Map<String, Long> compilerStart = compilerTicks();
+    private double compilerSeconds = Double.NaN;
 
     private Cpu() {
         for (long id : THREADS.getAllThreadIds()) {
@@ -77,7 +83,54 @@ final class Cpu implements AutoCloseable {
         sample();
         running = false;
         processEnd = processNanos();
+        Map<String, Long> end = compilerTicks();
+        if (!end.isEmpty() || !compilerStart.isEmpty()) {
+            long ticks = 0;
+            for (Map.Entry<String, Long> e : end.entrySet()) {
+                ticks += e.getValue() - compilerStart.getOrDefault(e.getKey(), 0L);
+            }
+            compilerSeconds = ticks / (double) CLOCK_TICKS;
+        }
         return seconds();
+    }
+
+    /**
+     * CPU seconds of the JIT compiler threads (C1, C2) while measuring, from /proc (they are not
+     * Java threads, so not in the thread groups); NaN where /proc is not readable. A compiler
+     * thread that ended meanwhile is missed.
+     */
+    double compilerSeconds() {
+        return compilerSeconds;
+    }
+
+    /** USER_HZ: the unit of /proc's utime and stime, 100 on Linux. */
+    private static final int CLOCK_TICKS = 100;
+
+    /** utime + stime in clock ticks of each JIT compiler thread, by thread id. */
+    private static Map<String, Long> compilerTicks() {
+        Map<String, Long> ticks = new HashMap<>();
+        Path tasks = Path.of("/proc/self/task");
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(tasks)) {
+            for (Path task : dir) {
+                try {
+                    String comm = Files.readString(task.resolve("comm")).strip();
+                    if (!comm.startsWith("C1 Compiler") && !comm.startsWith("C2 Compiler")) {
+                        continue;
+                    }
+                    String stat = Files.readString(task.resolve("stat"));
+                    // Fields after the ")" that ends the name: state is field 3, utime 14.
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.put(
+                            task.getFileName().toString(),
+                            Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                } catch (IOException | RuntimeException e) {
+                    // The thread ended while reading: it is missed, as documented.
+                }
+            }
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return ticks;
     }
 
     double seconds() {

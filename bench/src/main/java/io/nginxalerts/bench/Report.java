@@ -136,7 +136,7 @@ final class Report {
         s.append("### Throughput (backlog in Kafka, default rule set, alerts into Redis)\n\n");
         s.append(
                 "| run | events/s | CPU s | events per CPU-s | CPU s in Flink tasks / broker /"
-                        + " other | alerts |\n");
+                        + " other / JIT compilers | alerts |\n");
         s.append("|---|---:|---:|---:|---|---:|\n");
         for (Ceiling.Result c : ceilings) {
             s.append(
@@ -155,8 +155,8 @@ final class Report {
             s.append(
                     String.format(
                             Locale.ROOT,
-                            "| %s, parallelism %d | %,.0f | %.1f | %,.0f%s | %.1f / %.1f / %.1f |"
-                                    + " %,d |%n",
+                            "| %s, parallelism %d | %,.0f | %.1f | %,.0f%s | %.1f / %.1f / %.1f /"
+                                    + " %.1f | %,d |%n",
                             isDefault(r) ? "job" : "job, threshold rules on CEP (baseline)",
                             r.parallelism(),
                             rate(r),
@@ -166,6 +166,7 @@ final class Report {
                             g.getOrDefault("flink-tasks", 0.0),
                             g.getOrDefault("kafka-broker", 0.0),
                             g.getOrDefault("other", 0.0),
+                            r.jitCpu(),
                             r.alerts()));
         }
         s.append(
@@ -180,14 +181,15 @@ final class Report {
                                 + " Events per CPU-s is the per-core figure. Each job row is the"
                                 + " median of %d runs by events per CPU-s (the range of all runs"
                                 + " in brackets), the configurations interleaved. Every job run"
-                                + " follows a warm-up pass, so the JIT compilers are mostly"
-                                + " done (JIT time during each median run: %s).%n%n",
+                                + " follows a warm-up pass, yet the JIT compilers (C1, C2; CPU"
+                                + " from /proc) are still at work on Flink's and Kafka's code"
+                                + " during a run of seconds; a long-running job has that behind"
+                                + " it.%n%n",
                         wallOverhead(1),
                         cpuOverhead(1),
                         wallOverhead(2),
                         cpuOverhead(2),
-                        options.repeats,
-                        jitTimes()));
+                        options.repeats));
         for (int p = 1; p <= 2; p++) {
             JobRun.Result tasksOf = find(p);
             if (tasksOf != null && !tasksOf.cpuByTask().isEmpty()) {
@@ -239,6 +241,17 @@ final class Report {
         }
         if (p1 != null && p2 != null) {
             s.append(ratio("job p2 / job p1, events/s (scaling)", rate(p2), rate(p1)));
+        }
+        for (JobRun.Result r : new JobRun.Result[] {p1, p2}) {
+            if (r != null && !Double.isNaN(r.jitCpu())) {
+                s.append(
+                        String.format(
+                                Locale.ROOT,
+                                "- job p%d, events per CPU-s without the JIT compilers' CPU (the"
+                                        + " steady state of a long-running job): %,.0f%n",
+                                r.parallelism(),
+                                r.perCpuSecondCompiled(cpuOverhead(r.parallelism()))));
+            }
         }
         double f2bCpu = 0;
         long f2bLines = 0;
@@ -478,23 +491,6 @@ final class Report {
 
     private Ceiling.Result ceilingOf(String what) {
         return ceilings.stream().filter(c -> c.what().equals(what)).findFirst().orElse(null);
-    }
-
-    private String jitTimes() {
-        StringBuilder t = new StringBuilder();
-        for (JobRun.Result r : medians()) {
-            if (t.length() > 0) {
-                t.append(", ");
-            }
-            t.append(
-                    String.format(
-                            Locale.ROOT,
-                            "%s p%d %.1f s",
-                            isDefault(r) ? "job" : "CEP",
-                            r.parallelism(),
-                            r.jitSeconds()));
-        }
-        return t.toString();
     }
 
     /** The tasks with their CPU seconds, largest first, the small ones summed. */
