@@ -438,44 +438,10 @@ final class RegexPrefilter implements Serializable {
             return inner;
         }
 
-        private Node characterClass() throws Unsupported {
-            int n = re.length();
-            int j = i + 1;
-            if (j < n && re.charAt(j) == '^') {
-                j++;
-            }
-            if (j < n && re.charAt(j) == ']') {
-                j++;
-            }
-            while (j < n) {
-                char c = re.charAt(j);
-                if (c == '\\') {
-                    j += 2;
-                    if (j - 1 < n && "pPx".indexOf(re.charAt(j - 1)) >= 0) {
-                        if (j < n && re.charAt(j) == '{') {
-                            int close = re.indexOf('}', j);
-                            if (close < 0) {
-                                throw new Unsupported();
-                            }
-                            j = close + 1;
-                        } else if (re.charAt(j - 1) == 'x') {
-                            throw new Unsupported();
-                        }
-                    }
-                } else if (c == '[' && j + 1 < n && re.charAt(j + 1) == ':') {
-                    int close = re.indexOf(":]", j + 2);
-                    if (close < 0) {
-                        throw new Unsupported();
-                    }
-                    j = close + 2;
-                } else if (c == ']') {
-                    i = j + 1;
-                    return Atom.ANY;
-                } else {
-                    j++;
-                }
-            }
-            throw new Unsupported();
+        private Node characterClass() {
+            // RE2/J compiled the pattern, so the class is closed; it matches one character.
+            i = Regexes.skipClass(re, i);
+            return Atom.ANY;
         }
 
         private Node escape() throws Unsupported {

@@ -163,7 +163,7 @@ final class Regexes {
     /**
      * Index after a character class {@code [...]}, allowing {@code []...]} and {@code [:alpha:]}.
      */
-    private static int skipClass(String regex, int i) {
+    static int skipClass(String regex, int i) {
         int n = regex.length();
         int j = i + 1;
         if (j < n && regex.charAt(j) == '^') {
