@@ -30,6 +30,8 @@ final class BenchCluster implements AutoCloseable {
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.PORT, LocalRedis.freePort());
+        // Run progress read in-process (steady-state rates), see ProgressReporter.
+        conf.setString("metrics.reporter.progress.factory.class", ProgressReporter.class.getName());
         MiniCluster cluster =
                 new MiniCluster(
                         new MiniClusterConfiguration.Builder()

@@ -7,9 +7,13 @@ import io.nginxalerts.job.AlertJob;
 import io.nginxalerts.job.JobOptions;
 import io.nginxalerts.job.JobSettings;
 import io.nginxalerts.job.rules.ThresholdOperator;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -33,6 +37,7 @@ final class JobRun {
             Map<String, Double> cpuByGroup,
             Map<String, Double> cpuByTask,
             double jitCpu,
+            double steadyPerSecond,
             ThresholdOperator thresholds,
             Map<String, Object> accumulators) {
 
@@ -60,6 +65,32 @@ final class JobRun {
             double compiled = cpuSeconds(overheadCpu) - jitCpu;
             return Double.isNaN(jitCpu) || compiled <= 0 ? Double.NaN : events / compiled;
         }
+    }
+
+    /**
+     * Events per second between the moments 10% and 90% of the run's events were taken in: the rate
+     * of the running job, without its start (submission, scheduling, the first fetches) and finish,
+     * which a run of a few seconds cannot amortize. NaN when there are too few samples.
+     */
+    static double steadyRate(List<long[]> progress) {
+        if (progress.isEmpty()) {
+            return Double.NaN;
+        }
+        long total = progress.get(progress.size() - 1)[1];
+        long[] from = null;
+        long[] to = null;
+        for (long[] p : progress) {
+            if (from == null && p[1] >= total / 10) {
+                from = p;
+            }
+            if (to == null && p[1] >= total - total / 10) {
+                to = p;
+            }
+        }
+        if (from == null || to == null || to[0] <= from[0] || total < 1000) {
+            return Double.NaN;
+        }
+        return (to[1] - from[1]) / ((to[0] - from[0]) / 1e9);
     }
 
     static Map<String, String> options(
@@ -122,8 +153,20 @@ final class JobRun {
         Cpu cpu = Cpu.measure();
         long t0 = System.nanoTime();
         JobClient job = env.executeAsync("nginx-alerts bench " + label);
-        JobExecutionResult result = job.getJobExecutionResult().get();
+        String jobId = job.getJobID().toString();
+        CompletableFuture<JobExecutionResult> done = job.getJobExecutionResult();
+        // Progress every 10 ms while the job runs: (nanos, events taken in).
+        List<long[]> progress = new ArrayList<>();
+        JobExecutionResult result = null;
+        while (result == null) {
+            try {
+                result = done.get(10, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                progress.add(new long[] {System.nanoTime(), ProgressReporter.events(jobId)});
+            }
+        }
         double wall = (System.nanoTime() - t0) / 1e9;
+        ProgressReporter.forget(jobId);
         cpu.stop();
         Map<String, Object> acc = result.getAllAccumulatorResults();
         long alerts = 0;
@@ -148,6 +191,7 @@ final class JobRun {
                 cpu.groups(),
                 cpu.tasks(),
                 cpu.compilerSeconds(),
+                steadyRate(progress),
                 thresholds,
                 acc);
     }

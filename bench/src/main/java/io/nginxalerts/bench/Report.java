@@ -135,14 +135,14 @@ final class Report {
 
         s.append("### Throughput (backlog in Kafka, default rule set, alerts into Redis)\n\n");
         s.append(
-                "| run | events/s | CPU s | events per CPU-s | CPU s in Flink tasks / broker /"
-                        + " other / JIT compilers | alerts |\n");
-        s.append("|---|---:|---:|---:|---|---:|\n");
+                "| run | events/s | steady events/s | CPU s | events per CPU-s | CPU s in Flink"
+                        + " tasks / broker / other / JIT compilers | alerts |\n");
+        s.append("|---|---:|---:|---:|---:|---|---:|\n");
         for (Ceiling.Result c : ceilings) {
             s.append(
                     String.format(
                             Locale.ROOT,
-                            "| ceiling: %s (1 thread, no Flink) | %,.0f | %.1f | %,.0f | consumer"
+                            "| ceiling: %s (1 thread, no Flink) | %,.0f | - | %.1f | %,.0f | consumer"
                                     + " thread %.1f | - |%n",
                             c.what(),
                             c.perSecond(),
@@ -155,11 +155,12 @@ final class Report {
             s.append(
                     String.format(
                             Locale.ROOT,
-                            "| %s, parallelism %d | %,.0f | %.1f | %,.0f%s | %.1f / %.1f / %.1f /"
-                                    + " %.1f | %,d |%n",
+                            "| %s, parallelism %d | %,.0f | %,.0f | %.1f | %,.0f%s | %.1f / %.1f /"
+                                    + " %.1f / %.1f | %,d |%n",
                             isDefault(r) ? "job" : "job, threshold rules on CEP (baseline)",
                             r.parallelism(),
                             rate(r),
+                            r.steadyPerSecond(),
                             r.cpuSeconds(cpuOverhead(r.parallelism())),
                             perCpu(r),
                             spread(r),
@@ -178,7 +179,10 @@ final class Report {
                                 + " finish, measured on a 1-event topic (p1 %.1f s wall / %.1f CPU s, p2 %.1f s /"
                                 + " %.1f CPU s). CPU s is the whole process (Flink, the in-process"
                                 + " broker serving the reads, GC, JIT); Redis is another process."
-                                + " Events per CPU-s is the per-core figure. Each job row is the"
+                                + " Events per CPU-s is the per-core figure. Steady events/s is"
+                                + " the rate between the moments 10%% and 90%% of the events were"
+                                + " taken in (from the job's own counters, every 10 ms): the"
+                                + " running job without its start and finish. Each job row is the"
                                 + " median of %d runs by events per CPU-s (the range of all runs"
                                 + " in brackets), the configurations interleaved. Every job run"
                                 + " follows a warm-up pass, yet the JIT compilers (C1, C2; CPU"
@@ -241,6 +245,23 @@ final class Report {
         }
         if (p1 != null && p2 != null) {
             s.append(ratio("job p2 / job p1, events/s (scaling)", rate(p2), rate(p1)));
+            s.append(
+                    ratio(
+                            "job p2 / job p1, steady events/s (scaling while running)",
+                            p2.steadyPerSecond(),
+                            p1.steadyPerSecond()));
+            // On two cores, parallelism 2 can at most add what parallelism 1 leaves idle.
+            s.append(
+                    String.format(
+                            Locale.ROOT,
+                            "- cores busy (process CPU s / wall s): job p1 %.2f, job p2 %.2f of %d;"
+                                    + " so parallelism 2 could be at most %.2f× parallelism 1"
+                                    + " here%n",
+                            p1.processCpu() / p1.wallSeconds(),
+                            p2.processCpu() / p2.wallSeconds(),
+                            Runtime.getRuntime().availableProcessors(),
+                            Runtime.getRuntime().availableProcessors()
+                                    / (p1.processCpu() / p1.wallSeconds())));
         }
         for (JobRun.Result r : new JobRun.Result[] {p1, p2}) {
             if (r != null && !Double.isNaN(r.jitCpu())) {
