@@ -47,7 +47,9 @@ public final class DemoMain {
         } catch (IllegalArgumentException e) {
             System.err.println("nginx-alerts demo: " + e.getMessage());
             status = 2;
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
+            // Errors too (a class missing from the class path): the worker, Kafka and Redis
+            // threads would otherwise keep the JVM up with nothing left to do.
             System.err.println("nginx-alerts demo: failed: " + e);
             e.printStackTrace(System.err);
             status = 1;
