@@ -52,6 +52,11 @@ final class JobRun {
             return events / cpuSeconds(overheadCpu);
         }
 
+        /** The run produced alerts and every one of them reached Redis. */
+        boolean allDelivered() {
+            return alerts > 0 && alertsInRedis == alerts;
+        }
+
         double cpuSeconds(double overheadCpu) {
             return Math.max(processCpu / 2, processCpu - overheadCpu);
         }
@@ -107,28 +112,6 @@ final class JobRun {
             o.put(JobOptions.RULES.key(), rulesDir);
         }
         return o;
-    }
-
-    static Result run(
-            BenchCluster cluster,
-            String label,
-            LocalKafka kafka,
-            LocalRedis redis,
-            String topic,
-            long events,
-            int parallelism,
-            String rulesDir)
-            throws Exception {
-        return run(
-                cluster,
-                label,
-                kafka,
-                redis,
-                topic,
-                events,
-                parallelism,
-                rulesDir,
-                ThresholdOperator.SLIDING_COUNT);
     }
 
     static Result run(
