@@ -238,7 +238,6 @@ public final class LineEncoder {
         number(a & 0xff);
     }
 
-    /** A non-negative number in decimal. */
     /** nginx's {@code $msec}: seconds since the epoch with three decimals. */
     private void msec(long millis) {
         number(millis / 1000);
@@ -250,6 +249,7 @@ public final class LineEncoder {
         buf[pos++] = (byte) ('0' + ms % 10);
     }
 
+    /** A non-negative number in decimal. */
     private void number(long value) {
         ensure(20);
         if (value < 10) {
