@@ -349,7 +349,8 @@ final class RegexPrefilter implements Serializable {
                     int comma = body.indexOf(',');
                     String low = comma < 0 ? body : body.substring(0, comma);
                     String high = comma < 0 ? body : body.substring(comma + 1);
-                    if (!digits(low) || !(high.isEmpty() || digits(high))) {
+                    if (!Regexes.isSmallNumber(low)
+                            || !(high.isEmpty() || Regexes.isSmallNumber(high))) {
                         // RE2 reads such a brace as a literal; not worth following.
                         throw new Unsupported();
                     }
@@ -496,18 +497,6 @@ final class RegexPrefilter implements Serializable {
                     // \x41, \t, octal and the rest: possible, but not worth following.
                     throw new Unsupported();
             }
-        }
-
-        private static boolean digits(String s) {
-            if (s.isEmpty() || s.length() > 4) {
-                return false;
-            }
-            for (int k = 0; k < s.length(); k++) {
-                if (s.charAt(k) < '0' || s.charAt(k) > '9') {
-                    return false;
-                }
-            }
-            return true;
         }
     }
 }

@@ -133,7 +133,7 @@ final class Regexes {
         return high.isEmpty() ? Long.parseLong(low) + 1 : Long.parseLong(high);
     }
 
-    private static boolean isSmallNumber(String s) {
+    static boolean isSmallNumber(String s) {
         if (s.isEmpty() || s.length() > 6) {
             return false;
         }
