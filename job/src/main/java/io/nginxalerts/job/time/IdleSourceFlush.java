@@ -41,8 +41,9 @@ public final class IdleSourceFlush<T> extends AbstractStreamOperator<T>
     private final long idleAfterMillis;
     private final long checkIntervalMillis;
 
-    private transient long lastRecordWallClock;
-    private transient long restoredLastRecordWallClock = Long.MIN_VALUE;
+    /** Restored from state before open() (Long.MIN_VALUE when there is none), then live. */
+    private transient long lastRecordWallClock = Long.MIN_VALUE;
+
     private transient long openedAt;
     private transient long lastInputWatermark = Long.MIN_VALUE;
     private transient ListState<Long> lastInputWatermarkState;
@@ -81,7 +82,7 @@ public final class IdleSourceFlush<T> extends AbstractStreamOperator<T>
                                 new ListStateDescriptor<>("last-record-wall-clock", Long.class));
         for (Long wallClock : lastRecordWallClockState.get()) {
             if (wallClock != null) {
-                restoredLastRecordWallClock = Math.max(restoredLastRecordWallClock, wallClock);
+                lastRecordWallClock = Math.max(lastRecordWallClock, wallClock);
             }
         }
     }
@@ -98,11 +99,9 @@ public final class IdleSourceFlush<T> extends AbstractStreamOperator<T>
         super.open();
         emittedWatermark = Long.MIN_VALUE;
         openedAt = getProcessingTimeService().getCurrentProcessingTime();
-        lastRecordWallClock =
-                restoredLastRecordWallClock != Long.MIN_VALUE
-                                && restoredLastRecordWallClock < openedAt
-                        ? restoredLastRecordWallClock
-                        : openedAt;
+        if (lastRecordWallClock == Long.MIN_VALUE || lastRecordWallClock > openedAt) {
+            lastRecordWallClock = openedAt;
+        }
         scheduleCheck();
     }
 
