@@ -100,12 +100,13 @@ public final class LogParser implements Serializable {
         while (first < raw.length && isBlank(raw[first])) {
             first++;
         }
-        int last = raw.length - 1;
-        while (last >= first && isBlank(raw[last])) {
-            last--;
-        }
         if (first == raw.length) {
-            first = -1;
+            // Blank bytes are ASCII, so there is nothing for the UTF-8 check below to find.
+            return ParseResult.rejected(RejectReason.EMPTY, "only white space");
+        }
+        int last = raw.length - 1;
+        while (isBlank(raw[last])) {
+            last--;
         }
         if (!ascii) {
             // ASCII is valid UTF-8; only records with high bytes pay for a strict decode.
@@ -114,9 +115,6 @@ public final class LogParser implements Serializable {
                 return ParseResult.rejected(
                         RejectReason.INVALID_UTF8, "invalid UTF-8 at byte " + bad);
             }
-        }
-        if (first < 0) {
-            return ParseResult.rejected(RejectReason.EMPTY, "only white space");
         }
         switch (raw[first]) {
             case '{':
