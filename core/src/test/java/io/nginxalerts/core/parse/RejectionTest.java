@@ -131,6 +131,17 @@ class RejectionTest {
     }
 
     @Test
+    void rejectsBlankAndBomOnlyRecordsAsEmpty() {
+        for (String blank : List.of(" ", " \t\r\n\f\u000B", "\uFEFF", "\uFEFF  \n")) {
+            ParseResult r = parser().parse(blank.getBytes(StandardCharsets.UTF_8));
+            assertThat(r.reason())
+                    .as("%s", blank.codePoints().boxed().toList())
+                    .isEqualTo(RejectReason.EMPTY);
+            assertThat(r.detail()).isEqualTo("only white space");
+        }
+    }
+
+    @Test
     void rejectsATenMegabyteLineAsTooLargeWithoutReadingIt() {
         byte[] huge = new byte[10 * 1024 * 1024];
         // Invalid UTF-8 and NUL bytes everywhere: the size check must come first.
