@@ -2,6 +2,10 @@ package io.nginxalerts.bench;
 
 import io.nginxalerts.demo.LocalRedis;
 import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -41,6 +45,24 @@ final class BenchCluster implements AutoCloseable {
                                 .build());
         cluster.start();
         return new BenchCluster(cluster, cluster.getRestAddress().get());
+    }
+
+    /**
+     * The result of a job on this cluster the moment it finishes, asked of the cluster in-process.
+     * The {@code JobClient} of a remote environment learns it by polling the REST API with a
+     * back-off that grows to 2 s, so a run of a few seconds looked up to 2 s longer than it was, by
+     * an amount that depended on where in the back-off it ended.
+     */
+    CompletableFuture<JobExecutionResult> result(JobID job) {
+        return cluster.requestJobResult(job)
+                .thenApply(
+                        r -> {
+                            try {
+                                return r.toJobExecutionResult(BenchCluster.class.getClassLoader());
+                            } catch (Exception e) {
+                                throw new CompletionException(e);
+                            }
+                        });
     }
 
     /** An environment whose jobs run on this cluster (the job's classes are on its class path). */

@@ -46,8 +46,10 @@ public final class BenchMain {
         double latencySeconds = 20;
         int latencyParallelism = 2;
         int repeats = 3;
+        int warmups = 2;
         double latencyTopRate;
         boolean repeatsSet;
+        boolean warmupsSet;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -78,6 +80,10 @@ public final class BenchMain {
                     case "--fail2ban-lines" -> o.fail2banLines = (int) count(args[++i]);
                     case "--latency-seconds" -> o.latencySeconds = Double.parseDouble(args[++i]);
                     case "--latency-top-rate" -> o.latencyTopRate = count(args[++i]);
+                    case "--warmups" -> {
+                        o.warmups = Integer.parseInt(args[++i]);
+                        o.warmupsSet = true;
+                    }
                     case "--repeats" -> {
                         o.repeats = Integer.parseInt(args[++i]);
                         o.repeatsSet = true;
@@ -99,9 +105,15 @@ public final class BenchMain {
                 if (!o.repeatsSet) {
                     o.repeats = 1;
                 }
+                if (!o.warmupsSet) {
+                    o.warmups = 1;
+                }
             }
             if (o.repeats < 1) {
                 throw new IllegalArgumentException("--repeats must be at least 1");
+            }
+            if (o.warmups < 0) {
+                throw new IllegalArgumentException("--warmups must not be negative");
             }
             if (o.fail2banLines <= 0) {
                 o.fail2banLines = Math.min(o.events, 200_000);
@@ -133,7 +145,7 @@ public final class BenchMain {
                             + "usage: bench/run [--events N] [--ips 5k|100k|1M] [--peers|--no-peers]"
                             + " [--quick] [--rules DIR] [--out FILE]"
                             + " [--crowdsec-lines N] [--fail2ban-lines N] [--latency-seconds S]"
-                            + " [--latency-top-rate N] [--repeats N]");
+                            + " [--latency-top-rate N] [--warmups N] [--repeats N]");
             System.exit(2);
             return;
         }
@@ -174,38 +186,40 @@ public final class BenchMain {
             err.println("bench: warming up and measuring the job's fixed start/stop cost...");
             // The JIT compiles for tens of seconds of CPU before the job reaches steady state:
             // a full pass first, so that the measured runs show the job, not the compiler.
-            if (o.quick) {
-                JobRun.run(
-                        cluster,
-                        "warmup",
-                        kafka,
-                        redis,
-                        "warmup",
-                        warm,
-                        1,
-                        o.rules,
-                        ThresholdOperator.SLIDING_COUNT);
-            } else {
-                JobRun.run(
-                        cluster,
-                        "warmup",
-                        kafka,
-                        redis,
-                        "nginx",
-                        o.events,
-                        1,
-                        o.rules,
-                        ThresholdOperator.SLIDING_COUNT);
-                JobRun.run(
-                        cluster,
-                        "warmup-cep",
-                        kafka,
-                        redis,
-                        "warmup",
-                        warm,
-                        1,
-                        o.rules,
-                        ThresholdOperator.CEP);
+            // Warm-up rounds of full passes at both parallelisms, then the CEP configuration,
+            // each reported as it ends: the JIT compiles for tens of seconds of CPU before the job
+            // reaches steady state, and the measured runs are to show the job, not the compiler.
+            String warmTopic = o.quick ? "warmup" : "nginx";
+            long warmEvents = o.quick ? warm : o.events;
+            for (int round = 1; round <= o.warmups; round++) {
+                for (int p : new int[] {1, 2}) {
+                    err.println(
+                            report.progressLine(
+                                    JobRun.run(
+                                            cluster,
+                                            "warmup " + round,
+                                            kafka,
+                                            redis,
+                                            warmTopic,
+                                            warmEvents,
+                                            p,
+                                            o.rules,
+                                            ThresholdOperator.SLIDING_COUNT)));
+                }
+            }
+            if (!o.quick) {
+                err.println(
+                        report.progressLine(
+                                JobRun.run(
+                                        cluster,
+                                        "warmup-cep",
+                                        kafka,
+                                        redis,
+                                        "warmup",
+                                        warm,
+                                        1,
+                                        o.rules,
+                                        ThresholdOperator.CEP)));
             }
             for (int p : new int[] {1, 2}) {
                 report.overhead(
@@ -241,6 +255,7 @@ public final class BenchMain {
                                     o.rules,
                                     ThresholdOperator.SLIDING_COUNT);
                     report.job(r);
+                    err.println(report.progressLine(r));
                     ok &= r.allDelivered();
                     if (p == 1 && rep == 1) {
                         report.ourFlagged(flagged(redis, r));
@@ -263,6 +278,7 @@ public final class BenchMain {
                                 o.rules,
                                 ThresholdOperator.CEP);
                 report.job(cep);
+                err.println(report.progressLine(cep));
                 ok &= cep.allDelivered();
             }
 

@@ -137,7 +137,7 @@ final class JobRun {
         long t0 = System.nanoTime();
         JobClient job = env.executeAsync("nginx-alerts bench " + label);
         String jobId = job.getJobID().toString();
-        CompletableFuture<JobExecutionResult> done = job.getJobExecutionResult();
+        CompletableFuture<JobExecutionResult> done = cluster.result(job.getJobID());
         // Progress every 10 ms while the job runs: (nanos, events taken in).
         List<long[]> progress = new ArrayList<>();
         JobExecutionResult result = null;

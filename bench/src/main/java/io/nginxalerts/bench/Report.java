@@ -54,6 +54,22 @@ final class Report {
         jobs.add(r);
     }
 
+    /** One line on a finished run, for the progress output of a long bench. */
+    String progressLine(JobRun.Result r) {
+        return String.format(
+                Locale.ROOT,
+                "bench:   %s p%d: %,.0f events/s, steady %,.0f, %,.0f per CPU-s, %.1f CPU s (JIT"
+                        + " %.1f), %d alerts",
+                r.label(),
+                r.parallelism(),
+                rate(r),
+                r.steadyPerSecond(),
+                perCpu(r),
+                r.processCpu(),
+                r.jitCpu(),
+                r.alerts());
+    }
+
     void latency(LatencyRun.Result r) {
         latency = r;
     }
