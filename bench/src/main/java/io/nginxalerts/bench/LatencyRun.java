@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -45,9 +46,10 @@ import redis.clients.jedis.Jedis;
 /**
  * Alert latency and state, on one streaming (unbounded) run of the job: traffic is appended to
  * Kafka in real time at 25%, 50% and 80% of the measured top rate, with event time = wall time (the
- * generator's rate is set to the sending rate), so the watermark delay in wall time is the
- * configured out-of-orderness. Latency is from the append of the event that completed a match (the
- * alert's key and {@code lastSeen}) to the alert's arrival in Redis.
+ * generator's rate is set to the sending rate; each level is generated before it is sent), so the
+ * watermark delay in wall time is the configured out-of-orderness. Latency is from the append of
+ * the event that completed a match (the alert's key and {@code lastSeen}) to the alert's arrival in
+ * Redis.
  *
  * <p>State: the size of a completed checkpoint (heap state backend) before any traffic, at the end
  * of the 80% phase (divided by the keys active per rule then), and after the keys went quiet: a few
@@ -150,55 +152,55 @@ final class LatencyRun {
             List<long[]> windows = new ArrayList<>();
             List<byte[]> peakLines = new ArrayList<>();
             double[] fractions = {0.25, 0.5, 0.8};
+            double tailRate = Math.max(100, topRate * 0.05);
             long maxTs = Long.MIN_VALUE;
             try (KafkaProducer<byte[], byte[]> producer =
                     KafkaLines.producer(kafka.bootstrapServers())) {
                 for (int i = 0; i < fractions.length; i++) {
                     double rate = topRate * fractions[i];
-                    long gc0 = gcMillis();
-                    Cpu cpu = Cpu.measure();
-                    long start = System.currentTimeMillis();
-                    long[] sentAndMax =
-                            produce(
-                                    producer,
-                                    topic,
+                    Scheduled scheduled =
+                            planAhead(
                                     ips,
                                     rate,
                                     secondsPerLevel,
                                     100 + i,
-                                    appended,
-                                    peakLines);
+                                    tailRate,
+                                    settings.time().maxOutOfOrderness().toSeconds() + 3);
+                    Planned planned = scheduled.level();
+                    long wait = planned.start() - System.currentTimeMillis();
+                    if (wait > 0) {
+                        Thread.sleep(wait);
+                    }
+                    long gc0 = gcMillis();
+                    Cpu cpu = Cpu.measure();
+                    long start = System.currentTimeMillis();
+                    long sent = send(producer, topic, planned, appended, peakLines);
                     long end = System.currentTimeMillis();
                     cpu.stop();
-                    maxTs = Math.max(maxTs, sentAndMax[1]);
+                    maxTs = Math.max(maxTs, planned.maxTimestamp());
                     windows.add(new long[] {start, end});
                     levels.add(
                             new Level(
                                     Math.round(fractions[i] * 100) + "%",
                                     rate,
-                                    sentAndMax[0] * 1000.0 / Math.max(1, end - start),
-                                    sentAndMax[0],
+                                    sent * 1000.0 / Math.max(1, end - start),
+                                    sent,
                                     gcMillis() - gc0,
                                     (end - start) / 1e3,
                                     cpu.seconds(),
                                     cpu.groups(),
                                     new ArrayList<>()));
+                    // Unmeasured: its alerts are appended outside every level's window.
+                    Planned tail = scheduled.tail();
+                    // Gigabytes of sent lines, which would count as heap used in the state sample.
+                    scheduled = null;
+                    planned = null;
+                    send(producer, topic, tail, appended, null);
+                    maxTs = Math.max(maxTs, tail.maxTimestamp());
                     if (i == fractions.length - 1) {
                         state.add(sample("end of 80% phase", checkpoints));
                     }
                 }
-                // Unmeasured tail: moves the watermark past the last measured events.
-                long[] tail =
-                        produce(
-                                producer,
-                                topic,
-                                ips,
-                                Math.max(100, topRate * 0.05),
-                                settings.time().maxOutOfOrderness().toSeconds() + 3,
-                                200,
-                                appended,
-                                null);
-                maxTs = Math.max(maxTs, tail[1]);
                 Thread.sleep(2_000);
                 // Quiet: a few events two hours later on every partition.
                 TrafficGenerator late =
@@ -265,19 +267,20 @@ final class LatencyRun {
     }
 
     /**
-     * Appends lines for {@code seconds} at {@code rate}, each when the wall clock reaches its
-     * emission time; returns {lines sent, newest event time}.
+     * A level's traffic, generated and encoded before it is sent: the generator and encoder would
+     * otherwise share the two cores with the job while the latency is measured (about half a core
+     * at 50% of the top rate). The lines' event times start at {@code start}, a wall-clock instant
+     * still ahead when generation ends.
      */
-    private static long[] produce(
-            KafkaProducer<byte[], byte[]> producer,
-            String topic,
-            int ips,
-            double rate,
-            double seconds,
-            long seed,
-            Map<String, Long> appended,
-            List<byte[]> keep) {
-        long start = System.currentTimeMillis();
+    private record Planned(
+            long start, long[] emitMillis, byte[][] json, String[][] keys, long maxTimestamp) {
+        int size() {
+            return json.length;
+        }
+    }
+
+    /** Lines for {@code seconds} at {@code rate}, whose event times start at {@code start}. */
+    private static Planned plan(int ips, double rate, double seconds, long seed, long start) {
         TrafficGenerator generator =
                 new TrafficGenerator(
                         TrafficProfile.bench(ips).toBuilder()
@@ -287,44 +290,121 @@ final class LatencyRun {
                                 .build());
         LineEncoder encoder = new LineEncoder(LineFormat.NGINX_JSON);
         long end = start + (long) (seconds * 1000);
-        long sent = 0;
+        int expected = (int) Math.min(Integer.MAX_VALUE - 8, rate * seconds * 1.1 + 16);
+        List<byte[]> json = new ArrayList<>(expected);
+        long[] emit = new long[expected];
+        String[][] keys = new String[expected][];
         long maxTs = Long.MIN_VALUE;
         while (true) {
             GeneratedLine line = generator.next();
-            long due = line.emitMillis();
-            if (due >= end) {
+            if (line.emitMillis() >= end) {
                 break;
             }
-            long wait = due - System.currentTimeMillis();
+            int i = json.size();
+            if (i == emit.length) {
+                emit = Arrays.copyOf(emit, i * 2);
+                keys = Arrays.copyOf(keys, i * 2);
+            }
+            json.add(encoder.encode(line));
+            emit[i] = line.emitMillis();
+            // Only lines that can take part in a rule can complete a match, and only their keys
+            // are remembered at the append: a map entry per line (millions per level) made the
+            // harness's own garbage collections part of the measured tail.
+            if (mayTakePartInARule(line)) {
+                long ts = line.timestampMillis();
+                List<String> k = new ArrayList<>(3);
+                k.add(line.clientip() + "|" + ts);
+                if (line.upstreamHost() != null) {
+                    k.add(line.upstreamHost() + "|" + ts);
+                }
+                if (line.httpHost() != null) {
+                    k.add(line.httpHost() + "|" + ts);
+                }
+                keys[i] = k.toArray(String[]::new);
+            }
+            maxTs = Math.max(maxTs, line.timestampMillis());
+        }
+        int n = json.size();
+        return new Planned(
+                start,
+                Arrays.copyOf(emit, n),
+                json.toArray(byte[][]::new),
+                Arrays.copyOf(keys, n),
+                maxTs);
+    }
+
+    /**
+     * A level's lines and an unmeasured tail right after them at a low rate, which moves the
+     * watermark past the level's events: the next level is generated before it is sent, and
+     * meanwhile no line arrives, so without the tail the last alerts of a level would wait for it.
+     */
+    private record Scheduled(Planned level, Planned tail) {}
+
+    /**
+     * Generates a level and its tail (see {@link Planned}) with their event times starting once the
+     * generation is over: the start is planned from the time a sample of the same traffic took,
+     * with room to spare, so the sending does not begin behind its schedule.
+     */
+    private static Scheduled planAhead(
+            int ips, double rate, double seconds, long seed, double tailRate, double tailSeconds) {
+        double sampleSeconds = Math.min(seconds, 1);
+        long t0 = System.nanoTime();
+        plan(ips, rate, sampleSeconds, seed, System.currentTimeMillis());
+        double perSecondOfTraffic = (System.nanoTime() - t0) / 1e6 / sampleSeconds;
+        // Generation, given three times what the sample suggests, then a full collection of up
+        // to a few GB of fresh lines.
+        long start = System.currentTimeMillis() + 3_000 + (long) (3 * perSecondOfTraffic * seconds);
+        Planned level = plan(ips, rate, seconds, seed, start);
+        Planned tail =
+                plan(ips, tailRate, tailSeconds, seed + 1_000, start + (long) (seconds * 1000));
+        // The lines are young objects: without a collection now, the first ones during the level
+        // would copy them all, seconds of pauses in the measured tail.
+        System.gc();
+        long late = System.currentTimeMillis() - start;
+        if (late > 0) {
+            System.err.printf(
+                    "bench: warning: a latency level starts %d ms behind its schedule;"
+                            + " its first lines go out in a burst%n",
+                    late);
+        }
+        return new Scheduled(level, tail);
+    }
+
+    /**
+     * Appends planned lines, each when the wall clock reaches its emission time; returns lines
+     * sent. {@code appended} gets the append time of each line that can complete a match, by key
+     * and event time; {@code keep} the lines themselves.
+     */
+    private static long send(
+            KafkaProducer<byte[], byte[]> producer,
+            String topic,
+            Planned planned,
+            Map<String, Long> appended,
+            List<byte[]> keep) {
+        long sent = 0;
+        for (int i = 0; i < planned.size(); i++) {
+            long wait = planned.emitMillis()[i] - System.currentTimeMillis();
             if (wait > 1) {
                 LockSupport.parkNanos(wait * 1_000_000);
             }
-            byte[] json = encoder.encode(line);
+            byte[] json = planned.json()[i];
             producer.send(new ProducerRecord<>(topic, (int) (sent % 2), null, json));
-            long now = System.currentTimeMillis();
-            // Only lines that can take part in a rule can complete a match, and only they are
-            // remembered: a map entry per line (millions per level) made the harness's own
-            // garbage collections part of the measured tail.
-            boolean mayComplete = mayTakePartInARule(line);
-            if (appended != null && mayComplete) {
-                long ts = line.timestampMillis();
-                appended.putIfAbsent(line.clientip() + "|" + ts, now);
-                if (line.upstreamHost() != null) {
-                    appended.putIfAbsent(line.upstreamHost() + "|" + ts, now);
+            String[] keys = planned.keys()[i];
+            if (keys != null) {
+                long now = System.currentTimeMillis();
+                if (appended != null) {
+                    for (String k : keys) {
+                        appended.putIfAbsent(k, now);
+                    }
                 }
-                if (line.httpHost() != null) {
-                    appended.putIfAbsent(line.httpHost() + "|" + ts, now);
+                if (keep != null) {
+                    keep.add(json);
                 }
             }
-            // The rest cannot hold state either: kept for the count of active keys.
-            if (keep != null && mayComplete) {
-                keep.add(json);
-            }
-            maxTs = Math.max(maxTs, line.timestampMillis());
             sent++;
         }
         producer.flush();
-        return new long[] {sent, maxTs};
+        return sent;
     }
 
     /**

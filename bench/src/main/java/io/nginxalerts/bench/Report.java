@@ -363,10 +363,11 @@ final class Report {
             s.append(
                     String.format(
                             Locale.ROOT,
-                            "%nThe generator, the Kafka producer, the broker and the job share this"
-                                    + " machine's cores (cores busy: process CPU seconds per"
-                                    + " second; the rest includes the generator, the producer,"
-                                    + " GC and JIT); GC ms is the JVM's collection time during"
+                            "%nEach level's lines are generated and encoded before it starts;"
+                                    + " while it runs, the Kafka producer, the broker and the job"
+                                    + " share this machine's cores (cores busy: process CPU"
+                                    + " seconds per second; the rest includes the producer, GC"
+                                    + " and JIT); GC ms is the JVM's collection time during"
                                     + " the level (the bench, broker and job are one JVM)."
                                     + " Alerts completed by a line the harness did not expect to"
                                     + " match a rule (not measured): %d.%n",
