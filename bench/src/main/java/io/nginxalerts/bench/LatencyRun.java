@@ -348,26 +348,38 @@ final class LatencyRun {
     private static Scheduled planAhead(
             int ips, double rate, double seconds, long seed, double tailRate, double tailSeconds) {
         double sampleSeconds = Math.min(seconds, 1);
-        long t0 = System.nanoTime();
-        plan(ips, rate, sampleSeconds, seed, System.currentTimeMillis());
-        double perSecondOfTraffic = (System.nanoTime() - t0) / 1e6 / sampleSeconds;
+        long t0 = System.currentTimeMillis();
+        plan(ips, rate, sampleSeconds, seed, t0);
         // Generation, given three times what the sample suggests, then a full collection of up
-        // to a few GB of fresh lines.
-        long start = System.currentTimeMillis() + 3_000 + (long) (3 * perSecondOfTraffic * seconds);
-        Planned level = plan(ips, rate, seconds, seed, start);
-        Planned tail =
-                plan(ips, tailRate, tailSeconds, seed + 1_000, start + (long) (seconds * 1000));
-        // The lines are young objects: without a collection now, the first ones during the level
-        // would copy them all, seconds of pauses in the measured tail.
-        System.gc();
-        long late = System.currentTimeMillis() - start;
-        if (late > 0) {
-            System.err.printf(
-                    "bench: warning: a latency level starts %d ms behind its schedule;"
-                            + " its first lines go out in a burst%n",
-                    late);
+        // to a few GB of fresh lines. Should that not fit, once more with twice the time the
+        // first attempt took: a level that starts behind its schedule sends its first lines in a
+        // burst.
+        long margin =
+                3_000 + 3 * (System.currentTimeMillis() - t0) * (long) (seconds / sampleSeconds);
+        for (int attempt = 1; ; attempt++) {
+            long begun = System.currentTimeMillis();
+            long start = begun + margin;
+            Planned level = plan(ips, rate, seconds, seed, start);
+            Planned tail =
+                    plan(ips, tailRate, tailSeconds, seed + 1_000, start + (long) (seconds * 1000));
+            // The lines are young objects: without a collection now, the first ones during the
+            // level would copy them all, seconds of pauses in the measured tail.
+            System.gc();
+            long late = System.currentTimeMillis() - start;
+            if (late <= 0 || attempt == 3) {
+                if (late > 0) {
+                    System.err.printf(
+                            "bench: warning: a latency level starts %d ms behind its schedule;"
+                                    + " its first lines go out in a burst%n",
+                            late);
+                }
+                return new Scheduled(level, tail);
+            }
+            margin = 2 * (System.currentTimeMillis() - begun);
+            // Gigabytes at 80%: not kept while the next attempt generates its own.
+            level = null;
+            tail = null;
         }
-        return new Scheduled(level, tail);
     }
 
     /**
