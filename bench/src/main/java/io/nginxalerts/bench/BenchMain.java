@@ -47,6 +47,7 @@ public final class BenchMain {
         int latencyParallelism = 2;
         int repeats = 3;
         int warmups = 2;
+        LineFormat format = LineFormat.NGINX_JSON;
         double latencyTopRate;
         boolean repeatsSet;
         boolean warmupsSet;
@@ -72,6 +73,7 @@ public final class BenchMain {
                         peersSet = true;
                     }
                     case "--quick" -> o.quick = true;
+                    case "--format" -> o.format = format(args[++i]);
                     case "--rules" -> o.rules = args[++i];
                     case "--out" -> o.out = Path.of(args[++i]);
                     case "--work" -> o.work = Path.of(args[++i]);
@@ -121,6 +123,16 @@ public final class BenchMain {
             return o;
         }
 
+        static LineFormat format(String s) {
+            return switch (s) {
+                case "nginx" -> LineFormat.NGINX_JSON;
+                case "logstash" -> LineFormat.LOGSTASH_JSON;
+                default ->
+                        throw new IllegalArgumentException(
+                                "--format must be nginx or logstash, not " + s);
+            };
+        }
+
         static long count(String s) {
             String t = s.strip().toLowerCase(java.util.Locale.ROOT).replace("_", "");
             long m = 1;
@@ -143,7 +155,7 @@ public final class BenchMain {
             System.err.println(
                     (e.getMessage().equals("help") ? "" : "bench: " + e.getMessage() + "\n")
                             + "usage: bench/run [--events N] [--ips 5k|100k|1M] [--peers|--no-peers]"
-                            + " [--quick] [--rules DIR] [--out FILE]"
+                            + " [--quick] [--format nginx|logstash] [--rules DIR] [--out FILE]"
                             + " [--crowdsec-lines N] [--fail2ban-lines N] [--latency-seconds S]"
                             + " [--latency-top-rate N] [--warmups N] [--repeats N]");
             System.exit(2);
@@ -159,7 +171,7 @@ public final class BenchMain {
         o.peersDir = o.peersDir.toAbsolutePath();
         Report report = new Report(o);
         err.printf("bench: generating %,d events over %,d client IPs...%n", o.events, o.ips);
-        Workload w = Workload.generate(TrafficProfile.bench(o.ips), o.events);
+        Workload w = Workload.generate(TrafficProfile.bench(o.ips), o.format, o.events);
         report.workload(w);
         boolean ok = true;
         try (LocalKafka kafka = LocalKafka.start();
@@ -304,6 +316,7 @@ public final class BenchMain {
                             Math.min(o.ips, 100_000),
                             o.latencySeconds,
                             o.latencyParallelism,
+                            o.format,
                             o.work);
             report.latency(lat);
             ok &= lat.levels().stream().anyMatch(l -> !l.latencies().isEmpty());

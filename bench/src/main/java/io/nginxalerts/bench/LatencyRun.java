@@ -112,6 +112,7 @@ final class LatencyRun {
             int ips,
             double secondsPerLevel,
             int parallelism,
+            LineFormat format,
             Path work)
             throws Exception {
         String topic = "latency";
@@ -165,7 +166,8 @@ final class LatencyRun {
                                     secondsPerLevel,
                                     100 + i,
                                     tailRate,
-                                    settings.time().maxOutOfOrderness().toSeconds() + 3);
+                                    settings.time().maxOutOfOrderness().toSeconds() + 3,
+                                    format);
                     Planned planned = scheduled.level();
                     long wait = planned.start() - System.currentTimeMillis();
                     if (wait > 0) {
@@ -280,7 +282,8 @@ final class LatencyRun {
     }
 
     /** Lines for {@code seconds} at {@code rate}, whose event times start at {@code start}. */
-    private static Planned plan(int ips, double rate, double seconds, long seed, long start) {
+    private static Planned plan(
+            int ips, double rate, double seconds, long seed, long start, LineFormat format) {
         TrafficGenerator generator =
                 new TrafficGenerator(
                         TrafficProfile.bench(ips).toBuilder()
@@ -288,7 +291,7 @@ final class LatencyRun {
                                 .eventsPerSecond(rate)
                                 .start(Instant.ofEpochMilli(start))
                                 .build());
-        LineEncoder encoder = new LineEncoder(LineFormat.NGINX_JSON);
+        LineEncoder encoder = new LineEncoder(format);
         long end = start + (long) (seconds * 1000);
         int expected = (int) Math.min(Integer.MAX_VALUE - 8, rate * seconds * 1.1 + 16);
         List<byte[]> json = new ArrayList<>(expected);
@@ -346,10 +349,16 @@ final class LatencyRun {
      * with room to spare, so the sending does not begin behind its schedule.
      */
     private static Scheduled planAhead(
-            int ips, double rate, double seconds, long seed, double tailRate, double tailSeconds) {
+            int ips,
+            double rate,
+            double seconds,
+            long seed,
+            double tailRate,
+            double tailSeconds,
+            LineFormat format) {
         double sampleSeconds = Math.min(seconds, 1);
         long t0 = System.currentTimeMillis();
-        plan(ips, rate, sampleSeconds, seed, t0);
+        plan(ips, rate, sampleSeconds, seed, t0, format);
         // Generation, given three times what the sample suggests, then a full collection of up
         // to a few GB of fresh lines. Should that not fit, once more with twice the time the
         // first attempt took: a level that starts behind its schedule sends its first lines in a
@@ -359,9 +368,15 @@ final class LatencyRun {
         for (int attempt = 1; ; attempt++) {
             long begun = System.currentTimeMillis();
             long start = begun + margin;
-            Planned level = plan(ips, rate, seconds, seed, start);
+            Planned level = plan(ips, rate, seconds, seed, start, format);
             Planned tail =
-                    plan(ips, tailRate, tailSeconds, seed + 1_000, start + (long) (seconds * 1000));
+                    plan(
+                            ips,
+                            tailRate,
+                            tailSeconds,
+                            seed + 1_000,
+                            start + (long) (seconds * 1000),
+                            format);
             // The lines are young objects: without a collection now, the first ones during the
             // level would copy them all, seconds of pauses in the measured tail.
             System.gc();

@@ -1,6 +1,7 @@
 package io.nginxalerts.bench;
 
 import io.nginxalerts.core.traffic.Attack;
+import io.nginxalerts.core.traffic.LineFormat;
 import io.nginxalerts.job.rules.ThresholdOperator;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,10 +129,13 @@ final class Report {
         s.append(
                 String.format(
                         Locale.ROOT,
-                        "- workload: %,d events (nginx JSON, %.0f bytes avg), %,d client IPs (Zipf"
+                        "- workload: %,d events (%s, %.0f bytes avg), %,d client IPs (Zipf"
                                 + " 1.1), %d injected attacks, 0-5 s jitter, seed %d; appended to"
                                 + " Kafka (2 partitions) in %.1f s%n",
                         workload.size(),
+                        workload.format == LineFormat.LOGSTASH_JSON
+                                ? "nginx JSON as Logstash ships it"
+                                : "nginx JSON",
                         workload.averageBytes(),
                         workload.profile.distinctIps(),
                         workload.attacks.size(),

@@ -20,6 +20,7 @@ import java.util.List;
  */
 final class Workload {
     final TrafficProfile profile;
+    final LineFormat format;
     final byte[][] json;
     final List<Attack> attacks;
     final long firstTimestamp;
@@ -28,12 +29,14 @@ final class Workload {
 
     private Workload(
             TrafficProfile profile,
+            LineFormat format,
             byte[][] json,
             List<Attack> attacks,
             long first,
             long last,
             long bytes) {
         this.profile = profile;
+        this.format = format;
         this.json = json;
         this.attacks = attacks;
         this.firstTimestamp = first;
@@ -41,9 +44,10 @@ final class Workload {
         this.bytes = bytes;
     }
 
-    static Workload generate(TrafficProfile profile, int events) {
+    /** {@code events} lines of the profile in {@code format} (nginx JSON or Logstash's JSON). */
+    static Workload generate(TrafficProfile profile, LineFormat format, int events) {
         TrafficGenerator generator = new TrafficGenerator(profile);
-        LineEncoder encoder = new LineEncoder(LineFormat.NGINX_JSON);
+        LineEncoder encoder = new LineEncoder(format);
         byte[][] json = new byte[events][];
         long bytes = 0;
         long first = Long.MAX_VALUE;
@@ -55,7 +59,8 @@ final class Workload {
             first = Math.min(first, line.timestampMillis());
             last = Math.max(last, line.timestampMillis());
         }
-        return new Workload(profile, json, List.copyOf(generator.attacks()), first, last, bytes);
+        return new Workload(
+                profile, format, json, List.copyOf(generator.attacks()), first, last, bytes);
     }
 
     int size() {

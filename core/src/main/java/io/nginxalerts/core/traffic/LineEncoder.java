@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -42,6 +45,54 @@ public final class LineEncoder {
     private static final byte[] J_REQUEST_ID = bytes("\",\"request_id\":\"");
     private static final byte[] J_END = bytes("\"}");
 
+    private static final byte[] L_TIMESTAMP = bytes("{\"@timestamp\":\"");
+    private static final byte[] L_LOGSTASH =
+            bytes(
+                    "\",\"@version\":\"1\",\"path\":\"/var/log/nginx/access.json.log\",\"user_agent\":");
+    private static final byte[] L_GEOIP = bytes(",\"geoip\":{\"ip\":\"");
+    private static final byte[] L_GEO = bytes("\",\"geo\":");
+    private static final byte[] L_END = bytes("}}");
+
+    /**
+     * Locations given to clients in {@link LineFormat#LOGSTASH_JSON}, as the geoip filter writes
+     * them under {@code geoip.geo} (ECS).
+     */
+    private static final byte[][] LOCATIONS = {
+        bytes(
+                "{\"continent_code\":\"EU\",\"country_iso_code\":\"GB\",\"country_name\":\"United"
+                        + " Kingdom\",\"region_iso_code\":\"GB-ENG\",\"region_name\":\"England\","
+                        + "\"city_name\":\"London\",\"postal_code\":\"EC2V\",\"timezone\":"
+                        + "\"Europe/London\",\"location\":{\"lat\":51.5142,\"lon\":-0.0931}}"),
+        bytes(
+                "{\"continent_code\":\"EU\",\"country_iso_code\":\"DE\",\"country_name\":\"Germany\","
+                        + "\"region_iso_code\":\"DE-HE\",\"region_name\":\"Hesse\",\"city_name\":"
+                        + "\"Frankfurt am Main\",\"postal_code\":\"60313\",\"timezone\":"
+                        + "\"Europe/Berlin\",\"location\":{\"lat\":50.1188,\"lon\":8.6843}}"),
+        bytes(
+                "{\"continent_code\":\"NA\",\"country_iso_code\":\"US\",\"country_name\":\"United"
+                        + " States\",\"region_iso_code\":\"US-VA\",\"region_name\":\"Virginia\","
+                        + "\"city_name\":\"Ashburn\",\"postal_code\":\"20149\",\"timezone\":"
+                        + "\"America/New_York\",\"location\":{\"lat\":39.0469,\"lon\":-77.4903}}"),
+        bytes(
+                "{\"continent_code\":\"EU\",\"country_iso_code\":\"NL\",\"country_name\":"
+                        + "\"Netherlands\",\"region_iso_code\":\"NL-NH\",\"region_name\":\"North"
+                        + " Holland\",\"city_name\":\"Amsterdam\",\"postal_code\":\"1012\","
+                        + "\"timezone\":\"Europe/Amsterdam\",\"location\":{\"lat\":52.3759,"
+                        + "\"lon\":4.8975}}"),
+        bytes(
+                "{\"continent_code\":\"AS\",\"country_iso_code\":\"SG\",\"country_name\":"
+                        + "\"Singapore\",\"timezone\":\"Asia/Singapore\",\"location\":{\"lat\":1.2868,"
+                        + "\"lon\":103.8503}}"),
+        bytes(
+                "{\"continent_code\":\"SA\",\"country_iso_code\":\"BR\",\"country_name\":\"Brazil\","
+                        + "\"region_iso_code\":\"BR-SP\",\"region_name\":\"Sao Paulo\",\"city_name\":"
+                        + "\"São Paulo\",\"timezone\":\"America/Sao_Paulo\",\"location\":"
+                        + "{\"lat\":-23.5335,\"lon\":-46.6359}}"),
+    };
+
+    /** Agents seen by {@link LineFormat#LOGSTASH_JSON}: a catalogue, so this stays small. */
+    private static final int MAX_AGENTS = 4096;
+
     private static final byte[] C_USERS = bytes(" - - [");
     private static final byte[] C_REQUEST = bytes("] \"");
     private static final byte[] C_STATUS = bytes("\" ");
@@ -59,6 +110,7 @@ public final class LineEncoder {
     // seconds turns time formatting into a copy for all but the first line of each second.
     private final long[] cachedSecond = new long[TIME_CACHE];
     private final byte[][] cachedTime = new byte[TIME_CACHE][];
+    private final Map<String, byte[]> userAgents = new HashMap<>();
 
     public LineEncoder(LineFormat format) {
         this.format = Objects.requireNonNull(format, "format");
@@ -86,16 +138,34 @@ public final class LineEncoder {
     }
 
     private void write(GeneratedLine line) {
-        if (format == LineFormat.NGINX_JSON) {
-            writeJson(line);
-        } else {
-            writeCombined(line);
+        switch (format) {
+            case NGINX_JSON -> {
+                put(J_TIMESTAMP);
+                put(time(line.timestampMillis));
+                writeJsonFields(line);
+                put(J_END);
+            }
+            case LOGSTASH_JSON -> {
+                put(L_TIMESTAMP);
+                put(time(line.timestampMillis));
+                writeJsonFields(line);
+                put(L_LOGSTASH);
+                put(userAgent(line.agent));
+                put(L_GEOIP);
+                address(line.clientAddress);
+                put(L_GEO);
+                put(
+                        LOCATIONS[
+                                Integer.remainderUnsigned(
+                                        line.clientAddress * 0x9E3779B9, LOCATIONS.length)]);
+                put(L_END);
+            }
+            case COMBINED -> writeCombined(line);
         }
     }
 
-    private void writeJson(GeneratedLine l) {
-        put(J_TIMESTAMP);
-        put(time(l.timestampMillis));
+    /** From {@code msec} to the value of {@code request_id}, without its closing quote. */
+    private void writeJsonFields(GeneratedLine l) {
         put(J_MSEC);
         msec(l.timestampMillis);
         put(J_HOST);
@@ -131,7 +201,113 @@ public final class LineEncoder {
         put(J_REQUEST_ID);
         hex(l.requestIdHigh);
         hex(l.requestIdLow);
-        put(J_END);
+    }
+
+    private byte[] userAgent(Text agent) {
+        byte[] cached = userAgents.get(agent.value);
+        if (cached == null) {
+            if (userAgents.size() >= MAX_AGENTS) {
+                userAgents.clear();
+            }
+            cached = userAgentObject(agent);
+            userAgents.put(agent.value, cached);
+        }
+        return cached;
+    }
+
+    /**
+     * The {@code user_agent} object of Logstash's useragent filter (ECS): browser or tool name and
+     * version, operating system, device, and the original string. A few rules stand in for the
+     * uap-core database; names and versions keep only characters that need no JSON escaping.
+     */
+    static byte[] userAgentObject(Text agent) {
+        String a = agent.value;
+        String name = "Other";
+        String version = null;
+        String[][] browsers = {
+            {"Edg/", "Edge"}, {"OPR/", "Opera"}, {"Firefox/", "Firefox"}, {"Chrome/", "Chrome"}
+        };
+        for (String[] b : browsers) {
+            int at = a.indexOf(b[0]);
+            if (at >= 0) {
+                name = b[1];
+                version = token(a, at + b[0].length());
+                break;
+            }
+        }
+        if (version == null && a.contains("Safari/") && a.contains("Version/")) {
+            name = "Safari";
+            version = token(a, a.indexOf("Version/") + "Version/".length());
+        }
+        if (version == null) {
+            // A tool ("curl/8.4.0", "sqlmap/1.7.2#stable") or a bot inside a browser's clothes
+            // ("Mozilla/5.0 (compatible; Googlebot/2.1; ...)"): its own product token.
+            int compatible = a.indexOf("compatible; ");
+            int from = a.startsWith("Mozilla/") ? compatible < 0 ? -1 : compatible + 12 : 0;
+            int slash = from < 0 ? -1 : a.indexOf('/', from);
+            String product = slash < 0 ? "" : token(a, from);
+            if (!product.isEmpty() && from + product.length() == slash) {
+                name = product;
+                version = token(a, slash + 1);
+            }
+        }
+        // First match wins: an iPhone's agent also says "like Mac OS X".
+        String[][] systems = {
+            {"Windows NT 10.0", "Windows", "Windows 10"},
+            {"iPhone", "iOS", "iOS"},
+            {"Mac OS X", "Mac OS X", "Mac OS X"},
+            {"Android", "Android", "Android"},
+            {"Linux", "Linux", "Linux"},
+            {"", "Other", "Other"}
+        };
+        String[] system = systems[systems.length - 1];
+        for (String[] candidate : systems) {
+            if (a.contains(candidate[0])) {
+                system = candidate;
+                break;
+            }
+        }
+        String lower = a.toLowerCase(Locale.ROOT);
+        String device =
+                a.contains("iPhone")
+                        ? "iPhone"
+                        : a.contains("Android") && a.contains("Mobile")
+                                ? "Generic Smartphone"
+                                : lower.contains("bot")
+                                                || lower.contains("spider")
+                                                || lower.contains("crawl")
+                                        ? "Spider"
+                                        : "Other";
+        StringBuilder s = new StringBuilder(96).append("{\"name\":\"").append(name).append('"');
+        if (version != null && !version.isEmpty()) {
+            s.append(",\"version\":\"").append(version).append('"');
+        }
+        s.append(",\"os\":{\"name\":\"")
+                .append(system[1])
+                .append("\",\"full\":\"")
+                .append(system[2])
+                .append("\"},\"device\":{\"name\":\"")
+                .append(device)
+                .append("\"},\"original\":\"");
+        byte[] head = bytes(s.toString());
+        byte[] out = Arrays.copyOf(head, head.length + agent.json.length + 2);
+        System.arraycopy(agent.json, 0, out, head.length, agent.json.length);
+        out[out.length - 2] = '"';
+        out[out.length - 1] = '}';
+        return out;
+    }
+
+    /** The version-like run of characters at {@code from}: letters, digits, dots, dashes. */
+    private static String token(String s, int from) {
+        int end = from;
+        while (end < s.length()
+                && (Character.isLetterOrDigit(s.charAt(end)) && s.charAt(end) < 128
+                        || s.charAt(end) == '.'
+                        || s.charAt(end) == '_'
+                        || s.charAt(end) == '-')) {
+            end++;
+        }
+        return s.substring(from, end);
     }
 
     private void writeCombined(GeneratedLine l) {
@@ -160,7 +336,11 @@ public final class LineEncoder {
         int slot = (int) (second & (TIME_CACHE - 1));
         if (cachedSecond[slot] != second) {
             cachedTime[slot] =
-                    format == LineFormat.NGINX_JSON ? iso8601(second) : timeLocal(second);
+                    switch (format) {
+                        case NGINX_JSON -> iso8601(second);
+                        case LOGSTASH_JSON -> logstashTime(second);
+                        case COMBINED -> timeLocal(second);
+                    };
             cachedSecond[slot] = second;
         }
         return cachedTime[slot];
@@ -178,6 +358,13 @@ public final class LineEncoder {
         b[10] = 'T';
         clock(b, 11, t);
         System.arraycopy(bytes("+00:00"), 0, b, 19, 6);
+        return b;
+    }
+
+    /** Logstash's {@code @timestamp} of a whole second: {@code 2026-11-26T10:00:01.000Z}. */
+    static byte[] logstashTime(long epochSecond) {
+        byte[] b = Arrays.copyOf(iso8601(epochSecond), 24);
+        System.arraycopy(bytes(".000Z"), 0, b, 19, 5);
         return b;
     }
 
