@@ -8,6 +8,8 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import java.io.IOException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads an nginx JSON record (as written by the project's {@code log_format}, directly or after
@@ -25,6 +27,13 @@ final class JsonLogParser {
 
     /** Longer than any sane value; stops Jackson from doing quadratic work on 10,000 digits. */
     static final int MAX_NUMBER_LENGTH = 64;
+
+    /** Dotted keys kept by {@link #dotted}; beyond this, keys are built per record. */
+    static final int MAX_CACHED_KEYS = 4096;
+
+    private static final ConcurrentHashMap<String, ConcurrentHashMap<String, String>> KEYS =
+            new ConcurrentHashMap<>();
+    private static final AtomicInteger CACHED_KEYS = new AtomicInteger();
 
     /**
      * One factory for the JVM: it is thread-safe once built, and creating it per parser would waste
@@ -477,7 +486,7 @@ final class JsonLogParser {
             if (t == JsonToken.VALUE_NULL) {
                 continue;
             }
-            String key = prefix + '.' + name;
+            String key = dotted(prefix, name);
             if (t == JsonToken.START_OBJECT) {
                 if (segments + 2 <= EventDraft.MAX_EXTRA_KEY_SEGMENTS) {
                     flatten(p, key, segments + 1, d);
@@ -490,6 +499,42 @@ final class JsonLogParser {
                 d.putExtra(key, p.getText());
             }
         }
+    }
+
+    /**
+     * {@code prefix + "." + name}, the same instance for the same names: a Logstash record has two
+     * dozen nested fields (geoip.geo.city_name, user_agent.os.name...), and building and hashing
+     * their keys anew for every record was a fifth of its parse. The prefix is a top-level name
+     * (Jackson's canonical instance) or a key from here, so both lookups hit cached hashes. At most
+     * {@link #MAX_CACHED_KEYS} are kept, so names that never repeat (hostile input) cannot fill the
+     * memory; beyond that keys are built per record, as before.
+     */
+    static String dotted(String prefix, String name) {
+        ConcurrentHashMap<String, String> byName = KEYS.get(prefix);
+        if (byName != null) {
+            String key = byName.get(name);
+            if (key != null) {
+                return key;
+            }
+        }
+        String key = prefix + '.' + name;
+        if (CACHED_KEYS.get() < MAX_CACHED_KEYS) {
+            if (byName == null) {
+                byName = KEYS.computeIfAbsent(prefix, p -> new ConcurrentHashMap<>());
+            }
+            String earlier = byName.putIfAbsent(name, key);
+            if (earlier == null) {
+                CACHED_KEYS.incrementAndGet();
+            } else {
+                key = earlier;
+            }
+        }
+        return key;
+    }
+
+    /** How many keys {@link #dotted} keeps. */
+    static int cachedKeys() {
+        return CACHED_KEYS.get();
     }
 
     /** An array of scalars becomes one comma-joined value; nested containers are skipped. */
