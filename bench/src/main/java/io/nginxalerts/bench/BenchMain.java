@@ -196,8 +196,6 @@ public final class BenchMain {
             }
 
             err.println("bench: warming up and measuring the job's fixed start/stop cost...");
-            // The JIT compiles for tens of seconds of CPU before the job reaches steady state:
-            // a full pass first, so that the measured runs show the job, not the compiler.
             // Warm-up rounds of full passes at both parallelisms, then the CEP configuration,
             // each reported as it ends: the JIT compiles for tens of seconds of CPU before the job
             // reaches steady state, and the measured runs are to show the job, not the compiler.

@@ -400,7 +400,7 @@ final class LatencyRun {
     /**
      * Appends planned lines, each when the wall clock reaches its emission time; returns lines
      * sent. {@code appended} gets the append time of each line that can complete a match, by key
-     * and event time; {@code keep} the lines themselves.
+     * and event time; {@code keep}, when not null, the lines themselves.
      */
     private static long send(
             KafkaProducer<byte[], byte[]> producer,
@@ -408,30 +408,26 @@ final class LatencyRun {
             Planned planned,
             Map<String, Long> appended,
             List<byte[]> keep) {
-        long sent = 0;
         for (int i = 0; i < planned.size(); i++) {
             long wait = planned.emitMillis()[i] - System.currentTimeMillis();
             if (wait > 1) {
                 LockSupport.parkNanos(wait * 1_000_000);
             }
             byte[] json = planned.json()[i];
-            producer.send(new ProducerRecord<>(topic, (int) (sent % 2), null, json));
+            producer.send(new ProducerRecord<>(topic, i % 2, null, json));
             String[] keys = planned.keys()[i];
             if (keys != null) {
                 long now = System.currentTimeMillis();
-                if (appended != null) {
-                    for (String k : keys) {
-                        appended.putIfAbsent(k, now);
-                    }
+                for (String k : keys) {
+                    appended.putIfAbsent(k, now);
                 }
                 if (keep != null) {
                     keep.add(json);
                 }
             }
-            sent++;
         }
         producer.flush();
-        return sent;
+        return planned.size();
     }
 
     /**

@@ -205,7 +205,7 @@ final class Report {
                                 + " running job without its start and finish. Each job row is the"
                                 + " median of %d runs by events per CPU-s (the range of all runs"
                                 + " in brackets), the configurations interleaved. Every job run"
-                                + " follows a warm-up pass, yet the JIT compilers (C1, C2; CPU"
+                                + " follows the warm-up rounds, yet the JIT compilers (C1, C2; CPU"
                                 + " from /proc) are still at work on Flink's and Kafka's code"
                                 + " during a run of seconds; a long-running job has that behind"
                                 + " it.%n%n",
@@ -271,17 +271,18 @@ final class Report {
                             p2.steadyPerSecond(),
                             p1.steadyPerSecond()));
             // On two cores, parallelism 2 can at most add what parallelism 1 leaves idle.
+            double busy1 = p1.processCpu() / p1.wallSeconds();
+            int cores = Runtime.getRuntime().availableProcessors();
             s.append(
                     String.format(
                             Locale.ROOT,
                             "- cores busy (process CPU s / wall s): job p1 %.2f, job p2 %.2f of %d;"
                                     + " so parallelism 2 could be at most %.2f× parallelism 1"
                                     + " here%n",
-                            p1.processCpu() / p1.wallSeconds(),
+                            busy1,
                             p2.processCpu() / p2.wallSeconds(),
-                            Runtime.getRuntime().availableProcessors(),
-                            Runtime.getRuntime().availableProcessors()
-                                    / (p1.processCpu() / p1.wallSeconds())));
+                            cores,
+                            cores / busy1));
         }
         for (JobRun.Result r : new JobRun.Result[] {p1, p2}) {
             if (r != null && !Double.isNaN(r.jitCpu())) {
@@ -344,6 +345,8 @@ final class Report {
                             + " | cores busy: all (job tasks / broker / bench and rest) |\n");
             s.append("|---|---:|---:|---:|---:|---:|---:|---|\n");
             for (LatencyRun.Level l : latency.levels()) {
+                double tasks = l.cpuByGroup().getOrDefault("flink-tasks", 0.0);
+                double broker = l.cpuByGroup().getOrDefault("kafka-broker", 0.0);
                 s.append(
                         String.format(
                                 Locale.ROOT,
@@ -357,12 +360,9 @@ final class Report {
                                 l.percentile(0.99),
                                 l.gcMillis(),
                                 l.processCpu() / l.seconds(),
-                                l.cpuByGroup().getOrDefault("flink-tasks", 0.0) / l.seconds(),
-                                l.cpuByGroup().getOrDefault("kafka-broker", 0.0) / l.seconds(),
-                                (l.processCpu()
-                                                - l.cpuByGroup().getOrDefault("flink-tasks", 0.0)
-                                                - l.cpuByGroup().getOrDefault("kafka-broker", 0.0))
-                                        / l.seconds()));
+                                tasks / l.seconds(),
+                                broker / l.seconds(),
+                                (l.processCpu() - tasks - broker) / l.seconds()));
             }
             s.append(
                     String.format(
