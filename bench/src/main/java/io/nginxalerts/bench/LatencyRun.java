@@ -216,7 +216,7 @@ final class LatencyRun {
                                         .upstreamEpisodesPerHour(0)
                                         .eventsPerSecond(10)
                                         .build());
-                LineEncoder encoder = new LineEncoder(LineFormat.NGINX_JSON);
+                LineEncoder encoder = new LineEncoder(format);
                 for (int i = 0; i < 8; i++) {
                     producer.send(
                             new ProducerRecord<>(topic, i % 2, null, encoder.encode(late.next())));
