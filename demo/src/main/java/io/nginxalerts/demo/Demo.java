@@ -48,6 +48,13 @@ final class Demo implements AutoCloseable {
     private Feed feed;
     private Thread feedThread;
     private JobClient job;
+
+    /**
+     * Set when {@link #close} begins (the shutdown hook on Ctrl-C): from then on the main loop's
+     * Kafka, Redis and Flink go away under it, which is the user stopping the demo, not a failure.
+     */
+    private volatile boolean closing;
+
     private KafkaConsumer<byte[], byte[]> dlqCounter;
     private int webPort;
 
@@ -90,24 +97,32 @@ final class Demo implements AutoCloseable {
         dlqCounter = dlqCounter();
         webPort = LocalRedis.Ports.preferred(options.webPort());
         banner(rules);
-        return options.once() ? runOnce(settings, rules) : runLive(settings, rules);
+        try {
+            return options.once() ? runOnce(settings, rules) : runLive(settings, rules);
+        } catch (Exception e) {
+            if (closing) {
+                return 0;
+            }
+            throw e;
+        }
     }
 
     private int runLive(JobSettings settings, List<Rule> rules) throws Exception {
         job = startJob(settings, rules);
         startFeed();
-        while (true) {
+        while (!closing) {
             progress();
             LockSupport.parkNanos(PROGRESS_EVERY.toNanos());
-            if (job.getJobStatus().get().isGloballyTerminalState()) {
+            if (job.getJobStatus().get().isGloballyTerminalState() && !closing) {
                 err.println("nginx-alerts demo: the job ended: " + job.getJobStatus().get());
                 return 1;
             }
-            if (feed.failure() != null) {
+            if (feed.failure() != null && !closing) {
                 err.println("nginx-alerts demo: the feed failed: " + feed.failure());
                 return 1;
             }
         }
+        return 0;
     }
 
     /**
@@ -247,6 +262,7 @@ final class Demo implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         if (feed != null) {
             feed.close();
         }
