@@ -43,7 +43,7 @@ public final class AlertJob {
         JobSettings settings;
         List<Rule> rules;
         try {
-            settings = JobSettings.from(Args.parse(args).flat(Set.of()), true);
+            settings = JobSettings.from(Args.parse(args).flat(Set.of()), System.getenv(), true);
             rules = settings.loadRules();
         } catch (IllegalArgumentException e) {
             System.err.println("nginx-alerts: " + e.getMessage());

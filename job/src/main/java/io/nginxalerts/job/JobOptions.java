@@ -1,5 +1,6 @@
 package io.nginxalerts.job;
 
+import io.nginxalerts.core.redis.RedisOption;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
@@ -7,8 +8,9 @@ import org.apache.flink.configuration.ConfigOptions;
 
 /**
  * Every setting of the job, as typed Flink {@link ConfigOption}s with defaults and descriptions.
- * Pass them as {@code --key value} program arguments; {@link JobSettings#fromArgs} validates them
- * all at once and names the bad key.
+ * Pass them as {@code --key value} program arguments; {@link JobSettings#from} validates them all
+ * at once and names the bad key. The Redis options are the worker's too, with the same keys and
+ * environment variables ({@link RedisOption}).
  */
 public final class JobOptions {
     private JobOptions() {}
@@ -74,37 +76,32 @@ public final class JobOptions {
                                     + " topic, partition, offset).");
 
     public static final ConfigOption<String> REDIS_URL =
-            ConfigOptions.key("redis.url")
+            ConfigOptions.key(RedisOption.URL.key())
                     .stringType()
-                    .defaultValue("redis://localhost:6379")
-                    .withDescription(
-                            "Redis server: redis://[user:password@]host:port[/db], or rediss://"
-                                    + " for TLS.");
+                    .defaultValue(RedisOption.URL.defaultValue())
+                    .withDescription(RedisOption.URL.description());
 
     public static final ConfigOption<String> REDIS_TLS_CA_FILE =
-            ConfigOptions.key("redis.tls.ca-file")
+            ConfigOptions.key(RedisOption.TLS_CA_FILE.key())
                     .stringType()
                     .noDefaultValue()
                     .withDescription(
-                            "For rediss://: PEM file of the CA certificate(s) the Redis server's"
-                                    + " certificate must chain to (its host name is verified"
-                                    + " too). Read when the job is submitted, so TaskManagers"
-                                    + " need no copy. Default: the JVM's trust store.");
+                            RedisOption.TLS_CA_FILE.description()
+                                    + " Read when the job is submitted, so TaskManagers need no copy.");
 
     public static final ConfigOption<String> REDIS_PASSWORD_FILE =
-            ConfigOptions.key("redis.password-file")
+            ConfigOptions.key(RedisOption.PASSWORD_FILE.key())
                     .stringType()
                     .noDefaultValue()
                     .withDescription(
-                            "File whose content (one line) is the Redis password, used instead"
-                                    + " of a password in redis.url, so the password is not on"
-                                    + " the command line (which `flink run` logs).");
+                            RedisOption.PASSWORD_FILE.description()
+                                    + " (`flink run` logs its command line.)");
 
     public static final ConfigOption<String> REDIS_LIST =
-            ConfigOptions.key("redis.list")
+            ConfigOptions.key(RedisOption.LIST.key())
                     .stringType()
-                    .defaultValue("nginx:alerts")
-                    .withDescription("The Redis list that alerts are LPUSHed onto.");
+                    .defaultValue(RedisOption.LIST.defaultValue())
+                    .withDescription(RedisOption.LIST.description());
 
     public static final ConfigOption<Duration> REDIS_RETRY_TIMEOUT =
             ConfigOptions.key("redis.retry-timeout")

@@ -1,18 +1,18 @@
 package io.nginxalerts.job;
 
+import io.nginxalerts.core.redis.RedisEndpoint;
+import io.nginxalerts.core.redis.RedisOption;
 import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.core.rules.RuleException;
 import io.nginxalerts.core.rules.RuleLoader;
 import io.nginxalerts.job.rules.ThresholdOperator;
-import io.nginxalerts.job.sink.RedisEndpoint;
 import io.nginxalerts.job.time.EventTimeSettings;
 import java.io.IOException;
 import java.io.Reader;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -53,6 +53,16 @@ public record JobSettings(
      *     or may be absent (backtest)
      */
     public static JobSettings from(Map<String, String> options, boolean requireKafka) {
+        return from(options, Map.of(), requireKafka);
+    }
+
+    /**
+     * Validates the given options; a Redis option that is not given is read from its environment
+     * variable ({@link RedisOption#env()}, the worker's too), so one environment configures both.
+     */
+    public static JobSettings from(
+            Map<String, String> options, Map<String, String> env, boolean requireKafka) {
+        options = withRedisEnvironment(options, env);
         Set<String> known = new TreeSet<>();
         for (ConfigOption<?> option : JobOptions.ALL) {
             known.add(option.key());
@@ -85,17 +95,14 @@ public record JobSettings(
         }
         RedisEndpoint redis;
         try {
-            redis = RedisEndpoint.parse(get(config, JobOptions.REDIS_URL));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    "--" + JobOptions.REDIS_URL.key() + ": " + e.getMessage(), e);
+            redis =
+                    RedisEndpoint.fromSettings(
+                            get(config, JobOptions.REDIS_URL),
+                            get(config, JobOptions.REDIS_PASSWORD_FILE),
+                            get(config, JobOptions.REDIS_TLS_CA_FILE));
+        } catch (RedisEndpoint.InvalidRedisSetting e) {
+            throw new IllegalArgumentException("--" + e.option().key() + ": " + e.getMessage(), e);
         }
-        redis =
-                withPasswordFile(
-                        redis,
-                        get(config, JobOptions.REDIS_URL),
-                        get(config, JobOptions.REDIS_PASSWORD_FILE));
-        redis = withTrustedCa(redis, get(config, JobOptions.REDIS_TLS_CA_FILE));
         String rules = get(config, JobOptions.RULES);
         Path rulesDir = rules == null ? null : Path.of(rules);
         if (rulesDir != null && !Files.isDirectory(rulesDir)) {
@@ -137,6 +144,18 @@ public record JobSettings(
                 maxLineBytes);
     }
 
+    private static Map<String, String> withRedisEnvironment(
+            Map<String, String> options, Map<String, String> env) {
+        Map<String, String> merged = new HashMap<>(options);
+        for (RedisOption option : RedisOption.values()) {
+            String value = env.get(option.env());
+            if (value != null && !value.isBlank()) {
+                merged.putIfAbsent(option.key(), value);
+            }
+        }
+        return merged;
+    }
+
     /** The rules from {@code --rules}, or the set bundled in the jar. */
     public List<Rule> loadRules() throws RuleException {
         return rulesDir != null
@@ -174,58 +193,6 @@ public record JobSettings(
             throw new IllegalArgumentException("--" + option.key() + " must be positive");
         }
         return value;
-    }
-
-    /**
-     * With a password file, {@code redis://name@host} names the ACL user (without one it is the
-     * password-only form), and a password in the URL as well is an error.
-     */
-    private static RedisEndpoint withPasswordFile(RedisEndpoint redis, String url, String path) {
-        if (path == null) {
-            return redis;
-        }
-        String key = "--" + JobOptions.REDIS_PASSWORD_FILE.key();
-        String userInfo = URI.create(url.trim()).getRawUserInfo();
-        if (userInfo != null && userInfo.contains(":")) {
-            throw new IllegalArgumentException(
-                    key + ": " + JobOptions.REDIS_URL.key() + " has a password already");
-        }
-        if (userInfo != null && !userInfo.isEmpty()) {
-            redis =
-                    new RedisEndpoint(
-                            redis.host(),
-                            redis.port(),
-                            redis.password(), // what parse() took for a password is the user
-                            null,
-                            redis.database(),
-                            redis.tls(),
-                            redis.trustedCaPem());
-        }
-        String password;
-        try {
-            password = Files.readString(Path.of(path), StandardCharsets.UTF_8).strip();
-        } catch (IOException | RuntimeException e) {
-            // The path only, never the content.
-            throw new IllegalArgumentException(key + ": cannot read " + path, e);
-        }
-        if (password.isEmpty() || password.contains("\n")) {
-            throw new IllegalArgumentException(key + ": " + path + " must hold one line");
-        }
-        return redis.withPassword(password);
-    }
-
-    private static RedisEndpoint withTrustedCa(RedisEndpoint redis, String path) {
-        if (path == null) {
-            return redis;
-        }
-        String key = "--" + JobOptions.REDIS_TLS_CA_FILE.key();
-        try {
-            return redis.withTrustedCa(Files.readString(Path.of(path), StandardCharsets.US_ASCII));
-        } catch (IOException e) {
-            throw new IllegalArgumentException(key + ": cannot read " + path + ": " + e, e);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(key + ": " + path + ": " + e.getMessage(), e);
-        }
     }
 
     private static Properties kafkaProperties(String path) {

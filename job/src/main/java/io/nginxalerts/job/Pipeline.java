@@ -1,10 +1,10 @@
 package io.nginxalerts.job;
 
 import io.nginxalerts.core.alert.Alert;
-import io.nginxalerts.core.alert.Alerts;
 import io.nginxalerts.core.event.AccessEvent;
 import io.nginxalerts.core.parse.DeadLetter;
 import io.nginxalerts.core.rules.Rule;
+import io.nginxalerts.core.time.Durations;
 import io.nginxalerts.job.rules.AlertKeySelector;
 import io.nginxalerts.job.rules.AlertSuppressor;
 import io.nginxalerts.job.rules.LateAtRule;
@@ -121,7 +121,7 @@ public final class Pipeline {
             records =
                     records.transform(
                                     "Idle source flush (after "
-                                            + Alerts.humanDuration(time.idleFlushAfter())
+                                            + Durations.format(time.idleFlushAfter())
                                             + ")",
                                     TypeInformation.of(ParsedRecord.class),
                                     new IdleSourceFlush<ParsedRecord>(
@@ -184,7 +184,7 @@ public final class Pipeline {
                         .process(new AlertSuppressor(rule))
                         .returns(Alert.class)
                         .uid("rule-" + id + "-suppress")
-                        .name("Rule " + id + ": suppress " + Alerts.humanDuration(rule.suppress()));
+                        .name("Rule " + id + ": suppress " + Durations.format(rule.suppress()));
         DataStream<DeadLetter> lateAtRule =
                 matches.getSideOutput(late)
                         .map(new LateAtRule(rule))
@@ -202,6 +202,6 @@ public final class Pipeline {
             }
             s.append(rule.steps().get(i).atLeast()).append('×');
         }
-        return s.append(" within ").append(Alerts.humanDuration(rule.within())).toString();
+        return s.append(" within ").append(Durations.format(rule.within())).toString();
     }
 }

@@ -2,6 +2,7 @@ package io.nginxalerts.worker;
 
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.alert.AlertCodec;
+import io.nginxalerts.core.time.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -68,7 +69,7 @@ public final class AlertDrainer implements Runnable, AutoCloseable {
         this.processing = keys.processing(settings.workerId());
         // A new token per run: claims and heartbeats of an earlier run of the same id are stale.
         String runToken = UUID.randomUUID().toString();
-        this.client = settings.redis().newClient(WorkerSettings.POP_TIMEOUT.plusSeconds(5));
+        this.client = RedisPool.open(settings.redis(), WorkerSettings.POP_TIMEOUT.plusSeconds(5));
         Duration maxReconnect = settings.reconnectBackoffMax();
         Duration firstReconnect =
                 maxReconnect.compareTo(Duration.ofMillis(100)) < 0
@@ -77,7 +78,7 @@ public final class AlertDrainer implements Runnable, AutoCloseable {
         this.redis =
                 new RedisGuard(
                         client,
-                        settings.redis().masked(),
+                        settings.redis().toString(),
                         new Retry(firstReconnect, maxReconnect),
                         metrics);
         this.registry =
@@ -286,7 +287,7 @@ public final class AlertDrainer implements Runnable, AutoCloseable {
                 + " reads "
                 + keys.list()
                 + " at "
-                + settings.redis().masked()
+                + settings.redis().toString()
                 + " (processing list "
                 + processing
                 + ", dead list "

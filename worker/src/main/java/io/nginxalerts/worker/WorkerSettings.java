@@ -1,9 +1,11 @@
 package io.nginxalerts.worker;
 
+import io.nginxalerts.core.redis.RedisEndpoint;
+import io.nginxalerts.core.redis.RedisOption;
+import io.nginxalerts.core.time.Durations;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,7 +24,7 @@ import java.util.regex.Pattern;
  * or variable (the launcher exits with status 2).
  */
 public record WorkerSettings(
-        RedisTarget redis,
+        RedisEndpoint redis,
         String list,
         String deadList,
         List<OutputSpec> outputs,
@@ -52,18 +55,10 @@ public record WorkerSettings(
 
     /** The options, their environment variables, defaults and help text, in help order. */
     enum Option {
-        REDIS_URL(
-                "--redis.url",
-                "REDIS_URL",
-                "redis://localhost:6379",
-                "Redis to read from: redis://[user:password@]host[:port][/db], or rediss:// for TLS"),
-        REDIS_TLS_CA(
-                "--redis.tls-ca",
-                "REDIS_TLS_CA",
-                "the JVM's trust store",
-                "for rediss://: PEM file of the CA certificate(s) the Redis server certificate"
-                        + " must chain to; the host name is always verified"),
-        LIST("--list", "ALERT_LIST", "nginx:alerts", "the Redis list the job LPUSHes alerts onto"),
+        REDIS_URL(RedisOption.URL, RedisOption.URL.defaultValue()),
+        REDIS_PASSWORD_FILE(RedisOption.PASSWORD_FILE, "the URL's password, if any"),
+        REDIS_TLS_CA_FILE(RedisOption.TLS_CA_FILE, "the JVM's trust store"),
+        LIST(RedisOption.LIST, RedisOption.LIST.defaultValue()),
         DEAD_LIST(
                 "--dead-list",
                 "WORKER_DEAD_LIST",
@@ -152,12 +147,34 @@ public record WorkerSettings(
         final String env;
         final String defaultText;
         final String help;
+        final List<String> deprecatedFlags;
+        final List<String> deprecatedEnv;
 
         Option(String flag, String env, String defaultText, String help) {
             this.flag = flag;
             this.env = env;
             this.defaultText = defaultText;
             this.help = help;
+            this.deprecatedFlags = List.of();
+            this.deprecatedEnv = List.of();
+        }
+
+        /** An option the job has too: its names and help come from the shared definition. */
+        Option(RedisOption shared, String defaultText) {
+            this.flag = shared.flag();
+            this.env = shared.env();
+            this.defaultText = defaultText;
+            this.help = shared.description();
+            this.deprecatedFlags = shared.deprecatedFlags();
+            this.deprecatedEnv = shared.deprecatedEnv();
+        }
+
+        String deprecationNotice(String old) {
+            return "nginx-alerts worker: "
+                    + old
+                    + " is deprecated, use "
+                    + (deprecatedEnv.contains(old) ? env : flag)
+                    + " (the name the job uses too)";
         }
 
         boolean repeatable() {
@@ -192,6 +209,16 @@ public record WorkerSettings(
      */
     public static WorkerSettings parse(String[] args, Map<String, String> env)
             throws InvalidSettingsException {
+        return parse(args, env, System.err::println);
+    }
+
+    /**
+     * As {@link #parse(String[], Map)}, telling {@code notices} one line for each deprecated flag
+     * or environment variable that was used.
+     */
+    public static WorkerSettings parse(
+            String[] args, Map<String, String> env, Consumer<String> notices)
+            throws InvalidSettingsException {
         Map<Option, List<String>> flags = new EnumMap<>(Option.class);
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -207,6 +234,9 @@ public record WorkerSettings(
                 value = arg.substring(eq + 1);
             }
             Option option = byFlag(name);
+            if (!option.flag.equals(name)) {
+                notices.accept(option.deprecationNotice(name));
+            }
             if (value == null) {
                 if (i + 1 >= args.length) {
                     throw new InvalidSettingsException("option " + name + " needs a value");
@@ -219,12 +249,12 @@ public record WorkerSettings(
             }
             values.add(value);
         }
-        return new Reader(flags, env).read();
+        return new Reader(flags, env, notices).read();
     }
 
     private static Option byFlag(String flag) throws InvalidSettingsException {
         for (Option o : Option.values()) {
-            if (o.flag.equals(flag)) {
+            if (o.flag.equals(flag) || o.deprecatedFlags.contains(flag)) {
                 return o;
             }
         }
@@ -272,14 +302,16 @@ public record WorkerSettings(
     private static final class Reader {
         private final Map<Option, List<String>> flags;
         private final Map<String, String> env;
+        private final Consumer<String> notices;
 
-        Reader(Map<Option, List<String>> flags, Map<String, String> env) {
+        Reader(Map<Option, List<String>> flags, Map<String, String> env, Consumer<String> notices) {
             this.flags = flags;
             this.env = env;
+            this.notices = notices;
         }
 
         WorkerSettings read() throws InvalidSettingsException {
-            String list = nonBlank(Option.LIST, "nginx:alerts");
+            String list = nonBlank(Option.LIST, RedisOption.LIST.defaultValue());
             String dead = nonBlank(Option.DEAD_LIST, list + ":dead");
             Duration backoff = duration(Option.RETRY_BACKOFF, "1s", Duration.ZERO);
             Duration backoffMax = duration(Option.RETRY_BACKOFF_MAX, "1m", Duration.ZERO);
@@ -316,7 +348,17 @@ public record WorkerSettings(
                 return new Source(o.flag, values.get(0));
             }
             String v = env.get(o.env);
-            return v == null || v.isBlank() ? null : new Source(o.env, v);
+            if (v != null && !v.isBlank()) {
+                return new Source(o.env, v);
+            }
+            for (String old : o.deprecatedEnv) {
+                v = env.get(old);
+                if (v != null && !v.isBlank()) {
+                    notices.accept(o.deprecationNotice(old));
+                    return new Source(old, v);
+                }
+            }
+            return null;
         }
 
         /** Flag values if any flag was given, else the environment variable split. */
@@ -338,28 +380,24 @@ public record WorkerSettings(
             return out;
         }
 
-        private RedisTarget redis() throws InvalidSettingsException {
-            Source s = single(Option.REDIS_URL);
-            String url = s == null ? "redis://localhost:6379" : s.value;
-            RedisTarget target;
+        private RedisEndpoint redis() throws InvalidSettingsException {
+            Source url = single(Option.REDIS_URL);
+            Source passwordFile = single(Option.REDIS_PASSWORD_FILE);
+            Source ca = single(Option.REDIS_TLS_CA_FILE);
             try {
-                target = RedisTarget.parse(url);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidSettingsException(
-                        name(s, Option.REDIS_URL) + ": " + e.getMessage());
-            }
-            Source ca = single(Option.REDIS_TLS_CA);
-            if (ca == null) {
-                return target;
-            }
-            try {
-                return target.withTrustedCa(
-                        Files.readString(Path.of(ca.value.trim()), StandardCharsets.US_ASCII));
-            } catch (IOException e) {
-                throw new InvalidSettingsException(
-                        ca.name + ": cannot read " + ca.value.trim() + ": " + e);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidSettingsException(ca.name + ": " + e.getMessage());
+                return RedisEndpoint.fromSettings(
+                        url == null ? RedisOption.URL.defaultValue() : url.value,
+                        passwordFile == null ? null : passwordFile.value,
+                        ca == null ? null : ca.value);
+            } catch (RedisEndpoint.InvalidRedisSetting e) {
+                Option o =
+                        switch (e.option()) {
+                            case URL -> Option.REDIS_URL;
+                            case PASSWORD_FILE -> Option.REDIS_PASSWORD_FILE;
+                            case TLS_CA_FILE -> Option.REDIS_TLS_CA_FILE;
+                            case LIST -> Option.LIST;
+                        };
+                throw invalid(single(o), o, e.getMessage());
             }
         }
 

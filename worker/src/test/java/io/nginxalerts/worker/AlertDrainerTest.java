@@ -164,11 +164,11 @@ class AlertDrainerTest {
         redis.lpush(workers.processing("dead"), json("orphan"));
         WorkerSettings settings = workers.settings("w1");
         Metrics metrics = new Metrics();
-        try (RedisClient client = settings.redis().newClient(Duration.ofSeconds(6))) {
+        try (RedisClient client = RedisPool.open(settings.redis(), Duration.ofSeconds(6))) {
             RedisGuard guard =
                     new RedisGuard(
                             client,
-                            settings.redis().masked(),
+                            settings.redis().toString(),
                             new Retry(Duration.ofMillis(10), Duration.ofMillis(50)),
                             metrics);
             WorkerRegistry registry =

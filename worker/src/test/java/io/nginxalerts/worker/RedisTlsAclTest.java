@@ -4,6 +4,7 @@ import static io.nginxalerts.worker.TestAlerts.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nginxalerts.core.redis.RedisEndpoint;
 import io.nginxalerts.core.testing.Poll;
 import io.nginxalerts.core.testing.RedisTestServer;
 import io.nginxalerts.core.testing.TestTls;
@@ -72,8 +73,9 @@ class RedisTlsAclTest {
                 new Workers(
                         "rediss://nginx-alerts-worker:" + PASSWORD + "@127.0.0.1:" + tlsPort,
                         "tls");
-        WorkerSettings settings = workers.settings("w1", "--redis.tls-ca", tls.caPem.toString());
-        assertThat(settings.redis().masked()).doesNotContain(PASSWORD).startsWith("rediss://");
+        WorkerSettings settings =
+                workers.settings("w1", "--redis.tls.ca-file", tls.caPem.toString());
+        assertThat(settings.redis().toString()).doesNotContain(PASSWORD).startsWith("rediss://");
         RecordingOutput out = new RecordingOutput();
         workers.start(settings, out);
 
@@ -92,7 +94,7 @@ class RedisTlsAclTest {
                         "rediss://nginx-alerts-worker:" + PASSWORD + "@127.0.0.1:" + tlsPort,
                         "untrusted");
         WorkerSettings settings = workers.settings("w1");
-        try (var client = settings.redis().newClient(Duration.ofSeconds(6))) {
+        try (var client = RedisPool.open(settings.redis(), Duration.ofSeconds(6))) {
             assertThatThrownBy(client::ping)
                     .hasStackTraceContaining("PKIX")
                     .satisfies(
@@ -105,19 +107,20 @@ class RedisTlsAclTest {
         }
         try (TestTls other = TestTls.create("dns:redis.elsewhere.example")) {
             WorkerSettings wrongHost =
-                    workers.settings("w1", "--redis.tls-ca", other.caPem.toString());
+                    workers.settings("w1", "--redis.tls.ca-file", other.caPem.toString());
             int port = RedisTestServer.freePort();
             try (RedisTestServer impostor = other.startRedis(port);
                     var client =
-                            new RedisTarget(
+                            RedisPool.open(
+                                    new RedisEndpoint(
                                             "127.0.0.1",
                                             port,
                                             null,
                                             null,
                                             0,
                                             true,
-                                            wrongHost.redis().trustedCaPem())
-                                    .newClient(Duration.ofSeconds(6))) {
+                                            wrongHost.redis().trustedCaPem()),
+                                    Duration.ofSeconds(6))) {
                 assertThatThrownBy(client::ping)
                         .hasStackTraceContaining("No subject alternative names");
             }
@@ -130,7 +133,7 @@ class RedisTlsAclTest {
         assertThatThrownBy(
                         () ->
                                 WorkerSettings.parse(
-                                        new String[] {"--redis.tls-ca", tls.caPem.toString()},
+                                        new String[] {"--redis.tls.ca-file", tls.caPem.toString()},
                                         Map.of()))
                 .isInstanceOf(WorkerSettings.InvalidSettingsException.class)
                 .hasMessage("--redis.tls-ca: a CA certificate needs a rediss:// URL");

@@ -1,7 +1,6 @@
 package io.nginxalerts.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -11,19 +10,8 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Durations, backoff, secret masking, key names and the stdout formats. */
+/** Backoff, secret masking, key names and the stdout formats. */
 class SmallPartsTest {
-
-    @Test
-    void parsesDurationsInTheFlagNotation() {
-        assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(Durations.parse("30s")).isEqualTo(Duration.ofSeconds(30));
-        assertThat(Durations.parse("10m")).isEqualTo(Duration.ofMinutes(10));
-        assertThat(Durations.parse("24h")).isEqualTo(Duration.ofHours(24));
-        assertThat(Durations.parse("1d")).isEqualTo(Duration.ofDays(1));
-        assertThatThrownBy(() -> Durations.parse("10")).hasMessageContaining("'10'");
-        assertThat(Durations.format(Duration.ofHours(24))).isEqualTo("24h");
-    }
 
     @Test
     void backoffDoublesWithJitterAndStopsAtTheCap() {

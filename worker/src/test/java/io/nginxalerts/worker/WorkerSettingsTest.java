@@ -3,9 +3,16 @@ package io.nginxalerts.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nginxalerts.core.redis.RedisEndpoint;
+import io.nginxalerts.core.redis.RedisOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WorkerSettingsTest {
 
@@ -16,7 +23,7 @@ class WorkerSettingsTest {
     @Test
     void defaultsDeliverToStdoutFromTheJobsListOnLocalRedis() throws Exception {
         WorkerSettings s = parse(Map.of("HOSTNAME", "alerts-1"));
-        assertThat(s.redis().masked()).isEqualTo("redis://localhost:6379/0");
+        assertThat(s.redis().toString()).isEqualTo("redis://localhost:6379/0");
         assertThat(s.list()).isEqualTo("nginx:alerts");
         assertThat(s.deadList()).isEqualTo("nginx:alerts:dead");
         assertThat(s.outputs()).containsExactly(new OutputSpec(OutputSpec.Kind.STDOUT_JSON, null));
@@ -34,7 +41,7 @@ class WorkerSettingsTest {
                         Map.of(),
                         "--redis.url",
                         "rediss://bob:pw@redis.example:6380/2",
-                        "--list",
+                        "--redis.list",
                         "prod:alerts",
                         "--output",
                         "stdout:text",
@@ -50,7 +57,7 @@ class WorkerSettingsTest {
                         "--http-port",
                         "9000");
         assertThat(s.redis())
-                .isEqualTo(new RedisTarget("redis.example", 6380, "bob", "pw", 2, true));
+                .isEqualTo(new RedisEndpoint("redis.example", 6380, "bob", "pw", 2, true));
         assertThat(s.list()).isEqualTo("prod:alerts");
         assertThat(s.deadList()).isEqualTo("prod:alerts:dead");
         assertThat(s.outputs())
@@ -68,7 +75,7 @@ class WorkerSettingsTest {
         Map<String, String> env =
                 Map.of(
                         "REDIS_URL", "redis://env-host:1234",
-                        "ALERT_LIST", "env:alerts",
+                        "REDIS_LIST", "env:alerts",
                         "WORKER_OUTPUTS", "stdout, file:a.jsonl",
                         "WORKER_ID", "env-worker",
                         "WORKER_MAX_ATTEMPTS", "3");
@@ -82,7 +89,7 @@ class WorkerSettingsTest {
         WorkerSettings flagsWin =
                 parse(
                         env,
-                        "--list",
+                        "--redis.list",
                         "flag:alerts",
                         "--output",
                         "stdout:text",
@@ -103,8 +110,8 @@ class WorkerSettingsTest {
                 .hasMessage("unknown option --redis-url (see --help)");
         assertThatThrownBy(() -> parse(Map.of(), "stray"))
                 .hasMessageContaining("unexpected argument 'stray'");
-        assertThatThrownBy(() -> parse(Map.of(), "--list"))
-                .hasMessage("option --list needs a value");
+        assertThatThrownBy(() -> parse(Map.of(), "--redis.list"))
+                .hasMessage("option --redis.list needs a value");
     }
 
     @Test
@@ -119,8 +126,8 @@ class WorkerSettingsTest {
                 .hasMessageStartingWith("--output: unknown output 'email'");
         assertThatThrownBy(() -> parse(Map.of(), "--worker-id", "a b"))
                 .hasMessageStartingWith("--worker-id: 'a b' is not a worker id");
-        assertThatThrownBy(() -> parse(Map.of(), "--list", "a", "--list", "b"))
-                .hasMessage("option --list given twice");
+        assertThatThrownBy(() -> parse(Map.of(), "--redis.list", "a", "--redis.list", "b"))
+                .hasMessage("option --redis.list given twice");
     }
 
     @Test
@@ -138,7 +145,7 @@ class WorkerSettingsTest {
         WorkerSettings s = parse(Map.of(), "--redis.url", "redis://default:p%40ss@h:1/3");
         assertThat(s.redis().password()).isEqualTo("p@ss");
         assertThat(s.redis().toString()).isEqualTo("redis://default:***@h:1/3");
-        assertThat(RedisTarget.parse("redis://onlypassword@h").masked())
+        assertThat(RedisEndpoint.parse("redis://onlypassword@h").toString())
                 .isEqualTo("redis://:***@h:6379/0");
         assertThat(s.secrets()).contains("p@ss");
     }
@@ -184,5 +191,54 @@ class WorkerSettingsTest {
         for (WorkerSettings.Option o : WorkerSettings.Option.values()) {
             assertThat(usage).contains(o.flag, o.env);
         }
+    }
+
+    @Test
+    void takesTheJobsOptionNamesAndVariablesForRedis(@TempDir Path tmp) throws Exception {
+        Path passwordFile = Files.writeString(tmp.resolve("pw"), "a+b c%d@e:f/g\n");
+        WorkerSettings s =
+                parse(
+                        Map.of("REDIS_PASSWORD_FILE", passwordFile.toString()),
+                        "--redis.url",
+                        "redis://alerts@h:1",
+                        "--redis.list",
+                        "l");
+        assertThat(s.redis().user()).isEqualTo("alerts");
+        assertThat(s.redis().password()).isEqualTo("a+b c%d@e:f/g");
+        assertThat(s.list()).isEqualTo("l");
+        for (RedisOption shared : RedisOption.values()) {
+            assertThat(WorkerSettings.usage()).contains(shared.flag(), shared.env());
+        }
+    }
+
+    @Test
+    void acceptsTheOldSpellingsWithOneDeprecationNoticeEach(@TempDir Path tmp) throws Exception {
+        List<String> notices = new ArrayList<>();
+        WorkerSettings s =
+                WorkerSettings.parse(new String[] {"--list", "old:alerts"}, Map.of(), notices::add);
+        assertThat(s.list()).isEqualTo("old:alerts");
+        assertThat(notices)
+                .containsExactly(
+                        "nginx-alerts worker: --list is deprecated, use --redis.list (the name the job"
+                                + " uses too)");
+
+        notices.clear();
+        WorkerSettings fromOldEnv =
+                WorkerSettings.parse(new String[0], Map.of("ALERT_LIST", "env:old"), notices::add);
+        assertThat(fromOldEnv.list()).isEqualTo("env:old");
+        assertThat(notices)
+                .containsExactly(
+                        "nginx-alerts worker: ALERT_LIST is deprecated, use REDIS_LIST (the name"
+                                + " the job uses too)");
+
+        // An error in a value read through an old name names the old name the user wrote.
+        String absent = tmp.resolve("absent.pem").toString();
+        assertThatThrownBy(
+                        () ->
+                                WorkerSettings.parse(
+                                        new String[] {"--redis.url", "rediss://h"},
+                                        Map.of("REDIS_TLS_CA", absent),
+                                        notices::add))
+                .hasMessageStartingWith("REDIS_TLS_CA: cannot read " + absent);
     }
 }

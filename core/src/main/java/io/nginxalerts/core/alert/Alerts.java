@@ -2,6 +2,7 @@ package io.nginxalerts.core.alert;
 
 import io.nginxalerts.core.event.AccessEvent;
 import io.nginxalerts.core.rules.Rule;
+import io.nginxalerts.core.time.Durations;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -105,21 +106,6 @@ public final class Alerts {
                 span.toSeconds(),
                 Instant.ofEpochMilli(firstSeen),
                 Instant.ofEpochMilli(lastSeen),
-                humanDuration(rule.within()));
-    }
-
-    /** {@code 90s}, {@code 10m}, {@code 2h}: the way durations are written in rule files. */
-    public static String humanDuration(Duration d) {
-        if (d.isZero()) {
-            return "0s";
-        }
-        long s = d.toSeconds();
-        if (s % 3600 == 0 && s > 0) {
-            return s / 3600 + "h";
-        }
-        if (s % 60 == 0 && s > 0) {
-            return s / 60 + "m";
-        }
-        return d.toMillis() % 1000 == 0 ? s + "s" : d.toMillis() + "ms";
+                Durations.format(rule.within()));
     }
 }

@@ -2,6 +2,7 @@ package io.nginxalerts.core.rules;
 
 import io.nginxalerts.core.rules.YamlNode.Entry;
 import io.nginxalerts.core.rules.YamlNode.Kind;
+import io.nginxalerts.core.time.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -199,7 +200,7 @@ final class RuleParser {
             return null;
         }
         int line = root.entries.get(key).value().line;
-        Duration duration = Durations.parse(text);
+        Duration duration = Durations.tryParse(text);
         if (duration == null) {
             problems.add(
                     line,

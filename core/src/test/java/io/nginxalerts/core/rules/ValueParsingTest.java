@@ -2,46 +2,10 @@ package io.nginxalerts.core.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** Durations, numbers and regex budgets as the rule loader reads them. */
+/** Numbers and regex budgets as the rule loader reads them. */
 class ValueParsingTest {
-
-    @Test
-    void durationsTakeOneWholeNumberAndOneUnit() {
-        assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(Durations.parse("30s")).isEqualTo(Duration.ofSeconds(30));
-        assertThat(Durations.parse("10m")).isEqualTo(Duration.ofMinutes(10));
-        assertThat(Durations.parse("2h")).isEqualTo(Duration.ofHours(2));
-        assertThat(Durations.parse("1d")).isEqualTo(Duration.ofDays(1));
-        assertThat(Durations.parse("0s")).isEqualTo(Duration.ZERO);
-        for (String bad :
-                new String[] {
-                    "",
-                    "s",
-                    "1",
-                    "1.5s",
-                    "-1s",
-                    "1 s",
-                    "1S",
-                    "1m30s",
-                    "PT1M",
-                    "1w",
-                    "9999999999s",
-                    null
-                }) {
-            assertThat(Durations.parse(bad)).as(bad).isNull();
-        }
-    }
-
-    @Test
-    void durationsFormatInTheLargestWholeUnit() {
-        assertThat(Durations.format(Duration.ofDays(1))).isEqualTo("1d");
-        assertThat(Durations.format(Duration.ofMinutes(90))).isEqualTo("90m");
-        assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
-        assertThat(Durations.format(Duration.ZERO)).isEqualTo("0s");
-    }
 
     @Test
     void numbersAreStrictDecimals() {

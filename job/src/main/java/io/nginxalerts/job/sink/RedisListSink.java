@@ -1,6 +1,7 @@
 package io.nginxalerts.job.sink;
 
 import io.nginxalerts.core.alert.Alert;
+import io.nginxalerts.core.redis.RedisEndpoint;
 import java.time.Duration;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;

@@ -2,7 +2,7 @@ package io.nginxalerts.job.sink;
 
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.alert.AlertCodec;
-import io.nginxalerts.core.tls.RedisTls;
+import io.nginxalerts.core.redis.RedisEndpoint;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -98,26 +98,14 @@ public final class RedisListWriter implements SinkWriter<Alert> {
 
     private Jedis connection() {
         if (jedis == null) {
-            DefaultJedisClientConfig.Builder config =
-                    DefaultJedisClientConfig.builder()
+            DefaultJedisClientConfig config =
+                    endpoint.clientConfig("nginx-alerts-job")
                             .connectionTimeoutMillis(2_000)
                             .socketTimeoutMillis(5_000)
-                            .database(endpoint.database())
-                            .ssl(endpoint.tls())
-                            .clientName("nginx-alerts-job")
                             // LPUSH needs no RESP3; skip the negotiation (and its warning).
-                            .autoNegotiateProtocol(false);
-            if (endpoint.tls()) {
-                config.sslSocketFactory(RedisTls.socketFactory(endpoint.trustedCaPem()))
-                        .sslParameters(RedisTls.verifyHostname());
-            }
-            if (endpoint.user() != null) {
-                config.user(endpoint.user());
-            }
-            if (endpoint.password() != null) {
-                config.password(endpoint.password());
-            }
-            jedis = new Jedis(new HostAndPort(endpoint.host(), endpoint.port()), config.build());
+                            .autoNegotiateProtocol(false)
+                            .build();
+            jedis = new Jedis(new HostAndPort(endpoint.host(), endpoint.port()), config);
         }
         return jedis;
     }

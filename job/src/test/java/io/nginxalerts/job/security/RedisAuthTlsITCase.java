@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.alert.AlertCodec;
+import io.nginxalerts.core.redis.RedisEndpoint;
 import io.nginxalerts.core.testing.RedisTestServer;
 import io.nginxalerts.core.testing.TestTls;
 import io.nginxalerts.job.JobSettings;
 import io.nginxalerts.job.cli.Args;
-import io.nginxalerts.job.sink.RedisEndpoint;
 import io.nginxalerts.job.sink.RedisListWriter;
 import java.io.IOException;
 import java.nio.file.Files;

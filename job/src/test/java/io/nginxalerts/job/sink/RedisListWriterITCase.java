@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.alert.AlertCodec;
+import io.nginxalerts.core.redis.RedisEndpoint;
 import io.nginxalerts.core.testing.RedisTestServer;
 import java.io.IOException;
 import java.time.Duration;
