@@ -10,6 +10,7 @@ import io.nginxalerts.job.rules.AlertSuppressor;
 import io.nginxalerts.job.rules.MatchToAlert;
 import io.nginxalerts.job.rules.RuleKeySelector;
 import io.nginxalerts.job.rules.RulePatterns;
+import io.nginxalerts.job.rules.ThresholdMatcher;
 import io.nginxalerts.job.testing.NginxLines;
 import io.nginxalerts.job.testing.TestRules;
 import java.time.Duration;
@@ -23,12 +24,14 @@ import org.apache.flink.cep.operator.CepOperator;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Keyed state does not grow with the number of distinct clients ever seen: many client IPs pass
- * through a rule's CEP operator and its suppressor, and once the watermark has passed their windows
- * every key's state and every timer is gone again (the habit of flink-training's {@code
+ * through a rule's matcher (CEP, or the sliding count {@link ThresholdMatcher} that threshold rules
+ * run on by default) and its suppressor, and once the watermark has passed their windows every
+ * key's state and every timer is gone again (the habit of flink-training's {@code
  * LongRidesUnitTest}: time moves only by {@code processWatermark}, then {@code
  * numKeyedStateEntries()} and {@code numEventTimeTimers()} are asserted).
  *
@@ -64,23 +67,52 @@ class StateBoundTest {
     void cepStateOfAThresholdRuleReturnsToBaselineForEveryKey() throws Exception {
         // 20 × 4xx within 60 s: each client sends 3, a partial match that must time out.
         Rule rule = TestRules.clientErrorsBurst();
-        assertCepStateReturnsToBaseline(rule, 3, 404, "GET", "/missing");
+        assertStateReturnsToBaseline(cepHarness(rule), rule, 3, 0, 404, "GET", "/missing");
     }
 
     @Test
     void cepStateOfASequenceRuleReturnsToBaselineForEveryKey() throws Exception {
         // 5 failed logins then a success within 10 min: each client fails twice.
         Rule rule = TestRules.loginBruteForceSuccess();
-        assertCepStateReturnsToBaseline(rule, 2, 401, "POST", "/login");
+        assertStateReturnsToBaseline(cepHarness(rule), rule, 2, 0, 401, "POST", "/login");
     }
 
-    private void assertCepStateReturnsToBaseline(
-            Rule rule, int eventsPerKey, int status, String method, String url) throws Exception {
+    @Test
+    void slidingCountStateOfAThresholdRuleReturnsToZeroForEveryKey() throws Exception {
+        // The default operator for threshold rules: each client's 3 of 20 must expire.
+        Rule rule = TestRules.clientErrorsBurst();
+        assertStateReturnsToBaseline(countHarness(rule), rule, 3, 0, 404, "GET", "/missing");
+    }
+
+    @Test
+    void slidingCountStateReturnsToZeroAlsoAfterEveryKeyMatched() throws Exception {
+        // 22 × 4xx per client: one match of 20 empties the window, the 2 left over must expire.
+        Rule rule = TestRules.clientErrorsBurst();
+        assertStateReturnsToBaseline(countHarness(rule), rule, 22, 1, 404, "GET", "/missing");
+    }
+
+    /**
+     * Sends {@code eventsPerKey} events a second apart for every key, round by round, and checks
+     * that after each round's windows the operator holds what it held when opened (zero for the
+     * sliding count; CEP keeps a few entries that do not depend on keys) and no timer.
+     */
+    private void assertStateReturnsToBaseline(
+            KeyedOneInputStreamOperatorTestHarness<String, AccessEvent, Alert> matcher,
+            Rule rule,
+            int eventsPerKey,
+            int alertsPerKey,
+            int status,
+            String method,
+            String url)
+            throws Exception {
         int keys = keys();
         long within = rule.within().toMillis();
-        try (var harness = cepHarness(rule)) {
+        try (var harness = matcher) {
             harness.open();
             int baseline = harness.numKeyedStateEntries();
+            if (harness.getOneInputOperator() instanceof KeyedProcessOperator<?, ?, ?>) {
+                assertThat(baseline).as("the sliding count starts without state").isZero();
+            }
             long roundStart = BEGINNING;
             int maxEntries = 0;
             for (int first = 0; first < keys; first += ROUND_KEYS) {
@@ -101,7 +133,9 @@ class StateBoundTest {
                 assertThat(harness.numEventTimeTimers()).isZero();
                 roundStart = watermark + ONE_MINUTE;
             }
-            assertThat(harness.extractOutputValues()).as("no client reached the rule").isEmpty();
+            assertThat(harness.extractOutputValues())
+                    .as("alerts: %d per client", alertsPerKey)
+                    .hasSize(keys * alertsPerKey);
             // While a round is open there is state (the test is not vacuous), proportional to
             // that round's clients only.
             assertThat(maxEntries).isGreaterThanOrEqualTo(Math.min(keys, ROUND_KEYS) + baseline);
@@ -154,6 +188,18 @@ class StateBoundTest {
                         null);
         return new KeyedOneInputStreamOperatorTestHarness<>(
                 operator, new RuleKeySelector(rule), Types.STRING);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, AccessEvent, Alert> countHarness(
+            Rule rule) throws Exception {
+        // Wired as the Pipeline wires it: keyed by the rule's key, late events to a side output.
+        OutputTag<AccessEvent> late =
+                new OutputTag<>(
+                        "rule-" + rule.id() + "-late", TypeInformation.of(AccessEvent.class));
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ThresholdMatcher(rule, late)),
+                new RuleKeySelector(rule),
+                Types.STRING);
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, Alert, Alert> suppressorHarness(Rule rule)

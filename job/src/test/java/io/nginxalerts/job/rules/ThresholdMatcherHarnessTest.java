@@ -1,0 +1,324 @@
+package io.nginxalerts.job.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.nginxalerts.core.alert.Alert;
+import io.nginxalerts.core.event.AccessEvent;
+import io.nginxalerts.core.rules.Rule;
+import io.nginxalerts.job.testing.NginxLines;
+import io.nginxalerts.job.testing.TestRules;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ThresholdMatcher} as one operator in a test harness, the way flink-training's {@code
+ * LongRidesUnitTest} tests its process function: time moves only by {@code processWatermark}, and
+ * once the keys have gone quiet and the watermark has passed their windows, no keyed state and no
+ * timer is left.
+ *
+ * <p>The rule: three 4xx responses from one client within one minute, suppressed for ten minutes
+ * (suppression belongs to {@link AlertSuppressor} downstream, not to the matcher).
+ */
+class ThresholdMatcherHarnessTest {
+    static final Rule RULE =
+            TestRules.rule(
+                    "three-client-errors",
+                    """
+                    description: three client errors within a minute
+                    severity: warning
+                    group_by: [clientip]
+                    match: { status: 4xx }
+                    threshold: 3
+                    within: 60s
+                    suppress: 10m
+                    """);
+
+    static final OutputTag<AccessEvent> LATE =
+            new OutputTag<>("rule-three-client-errors-late", TypeInformation.of(AccessEvent.class));
+
+    static final String CLIENT = "203.0.113.7";
+    static final String OTHER_CLIENT = "198.51.100.20";
+
+    /** Named time fixtures, as in flink-training. */
+    static final long BEGINNING = NginxLines.BEGINNING.toEpochMilli();
+
+    static final long ONE_SECOND_LATER = BEGINNING + Duration.ofSeconds(1).toMillis();
+    static final long TWO_SECONDS_LATER = BEGINNING + Duration.ofSeconds(2).toMillis();
+    static final long TWENTY_SECONDS_LATER = BEGINNING + Duration.ofSeconds(20).toMillis();
+    static final long THIRTY_SECONDS_LATER = BEGINNING + Duration.ofSeconds(30).toMillis();
+    static final long FORTY_SECONDS_LATER = BEGINNING + Duration.ofSeconds(40).toMillis();
+    static final long ONE_MINUTE_LATER = BEGINNING + Duration.ofMinutes(1).toMillis();
+    static final long JUST_BEFORE_ONE_MINUTE_LATER = ONE_MINUTE_LATER - 1;
+    static final long SEVENTY_SECONDS_LATER = BEGINNING + Duration.ofSeconds(70).toMillis();
+    static final long ONE_HOUR_LATER = BEGINNING + Duration.ofHours(1).toMillis();
+
+    static final long WITHIN = RULE.within().toMillis();
+
+    KeyedOneInputStreamOperatorTestHarness<String, AccessEvent, Alert> harness;
+
+    @BeforeEach
+    void openHarness() throws Exception {
+        harness = harness();
+        harness.open();
+    }
+
+    @AfterEach
+    void closeHarness() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void firesOnceTheWatermarkPassesTheThirdEventWithinTheWindow() throws Exception {
+        send(clientError(BEGINNING, CLIENT));
+        send(clientError(TWENTY_SECONDS_LATER, CLIENT));
+        send(clientError(JUST_BEFORE_ONE_MINUTE_LATER, CLIENT));
+
+        harness.processWatermark(TWENTY_SECONDS_LATER);
+        assertThat(harness.extractOutputValues())
+                .as("the third event waits until the watermark passes it")
+                .isEmpty();
+
+        harness.processWatermark(JUST_BEFORE_ONE_MINUTE_LATER);
+        List<StreamRecord<? extends Alert>> alerts = harness.extractOutputStreamRecords();
+        assertThat(alerts).hasSize(1);
+        StreamRecord<? extends Alert> record = alerts.get(0);
+        assertThat(record.getTimestamp())
+                .as("stamped with the completing event's time, as CEP does")
+                .isEqualTo(JUST_BEFORE_ONE_MINUTE_LATER);
+        Alert alert = record.getValue();
+        assertThat(alert.rule()).isEqualTo(RULE.id());
+        assertThat(alert.key()).containsExactly(Map.entry("clientip", CLIENT));
+        assertThat(alert.count()).isEqualTo(3);
+        assertThat(alert.firstSeen()).isEqualTo(BEGINNING);
+        assertThat(alert.lastSeen()).isEqualTo(JUST_BEFORE_ONE_MINUTE_LATER);
+    }
+
+    @Test
+    void twoEventsAreNotEnough() throws Exception {
+        send(clientError(BEGINNING, CLIENT));
+        send(clientError(ONE_SECOND_LATER, CLIENT));
+        send(clientError(TWO_SECONDS_LATER, OTHER_CLIENT));
+
+        harness.processWatermark(ONE_HOUR_LATER);
+
+        assertThat(harness.extractOutputValues()).as("each client is counted alone").isEmpty();
+    }
+
+    @Test
+    void doesNotFireWhenTheEventsSpanTheWholeWindow() throws Exception {
+        send(clientError(BEGINNING, CLIENT));
+        send(clientError(THIRTY_SECONDS_LATER, CLIENT));
+        // Exactly `within` after the first: that one has expired, as in CEP's within().
+        send(clientError(ONE_MINUTE_LATER, CLIENT));
+
+        harness.processWatermark(ONE_MINUTE_LATER);
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        // The window slides: the second, third and fourth events are within one minute.
+        send(clientError(SEVENTY_SECONDS_LATER, CLIENT));
+        harness.processWatermark(SEVENTY_SECONDS_LATER);
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(
+                        alert -> {
+                            assertThat(alert.firstSeen()).isEqualTo(THIRTY_SECONDS_LATER);
+                            assertThat(alert.lastSeen()).isEqualTo(SEVENTY_SECONDS_LATER);
+                        });
+    }
+
+    @Test
+    void countsOutOfOrderEventsInEventTimeOrder() throws Exception {
+        send(clientError(FORTY_SECONDS_LATER, CLIENT, "/third"));
+        send(clientError(BEGINNING, CLIENT, "/first"));
+        send(clientError(TWENTY_SECONDS_LATER, CLIENT, "/second"));
+
+        harness.processWatermark(FORTY_SECONDS_LATER);
+
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(
+                        alert ->
+                                assertThat(alert.evidence())
+                                        .extracting(AccessEvent::url)
+                                        .containsExactly("/first", "/second", "/third"));
+    }
+
+    @Test
+    void threeEventsAtTheSameMillisecondAreOneMatchInArrivalOrder() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            send(clientError(BEGINNING, CLIENT, "/same/" + i));
+        }
+
+        harness.processWatermark(BEGINNING);
+
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(
+                        alert ->
+                                assertThat(alert.evidence())
+                                        .extracting(AccessEvent::url)
+                                        .containsExactly("/same/0", "/same/1", "/same/2"));
+    }
+
+    @Test
+    void eventsAtOrBehindTheWatermarkGoToTheLateOutputAndDoNotCount() throws Exception {
+        harness.processWatermark(THIRTY_SECONDS_LATER);
+
+        AccessEvent behind = clientError(BEGINNING, CLIENT);
+        AccessEvent atTheWatermark = clientError(THIRTY_SECONDS_LATER, CLIENT);
+        send(behind);
+        send(atTheWatermark);
+        send(clientError(FORTY_SECONDS_LATER, CLIENT));
+        send(clientError(FORTY_SECONDS_LATER + 1, CLIENT));
+        harness.processWatermark(FORTY_SECONDS_LATER + 1);
+
+        assertThat(lateEvents()).containsExactly(behind, atTheWatermark);
+        assertThat(harness.extractOutputValues()).as("only two events on time").isEmpty();
+
+        send(clientError(FORTY_SECONDS_LATER + 2, CLIENT));
+        harness.processWatermark(FORTY_SECONDS_LATER + 2);
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(alert -> assertThat(alert.firstSeen()).isEqualTo(FORTY_SECONDS_LATER));
+    }
+
+    @Test
+    void everyMatchIsEmittedSuppressionIsLeftToTheSuppressor() throws Exception {
+        // Seven events within seconds, far inside the rule's ten minutes of suppression.
+        for (int s = 0; s < 7; s++) {
+            send(clientError(BEGINNING + s * 1000L, CLIENT));
+        }
+
+        harness.processWatermark(ONE_HOUR_LATER);
+
+        // A match empties the window (skip past the last event): 2 matches, the 7th left over.
+        assertThat(harness.extractOutputValues())
+                .extracting(Alert::firstSeen, Alert::lastSeen)
+                .containsExactly(
+                        tuple(BEGINNING, BEGINNING + 2000L),
+                        tuple(BEGINNING + 3000L, BEGINNING + 5000L));
+    }
+
+    @Test
+    void stateAndTimersReturnToZeroOnceTheKeysGoQuiet() throws Exception {
+        int clients = 100;
+        long last = BEGINNING;
+        for (int c = 0; c < clients; c++) {
+            // 1 to 5 events per client: partial windows, matches, matches with a remainder.
+            int events = 1 + c % 5;
+            for (int e = 0; e < events; e++) {
+                long t = BEGINNING + c * 100L + e * 10_000L;
+                send(clientError(t, "10.0.0." + c));
+                last = Math.max(last, t);
+            }
+        }
+        assertThat(harness.numKeyedStateEntries())
+                .as("events wait in state until the watermark passes them")
+                .isGreaterThanOrEqualTo(clients);
+        assertThat(harness.numEventTimeTimers()).isGreaterThanOrEqualTo(clients);
+
+        harness.processWatermark(last);
+        assertThat(harness.numKeyedStateEntries())
+                .as("partial windows are held until they expire")
+                .isPositive();
+        assertThat(harness.numEventTimeTimers()).isPositive();
+
+        harness.processWatermark(last + WITHIN);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        // Clients with 3 or 4 events match once, those with 5 once; 1 and 2 never.
+        assertThat(harness.extractOutputValues()).hasSize(3 * clients / 5);
+    }
+
+    @Test
+    void aRestoredOperatorKeepsThePartialCount() throws Exception {
+        send(clientError(BEGINNING, CLIENT));
+        harness.processWatermark(BEGINNING);
+        // One event in the window, one still waiting for the watermark.
+        send(clientError(TWENTY_SECONDS_LATER, CLIENT));
+        OperatorSubtaskState snapshot = harness.snapshot(1L, TWENTY_SECONDS_LATER);
+        harness.close();
+
+        harness = harness();
+        harness.initializeState(snapshot);
+        harness.open();
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+
+        send(clientError(FORTY_SECONDS_LATER, CLIENT));
+        harness.processWatermark(FORTY_SECONDS_LATER);
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(
+                        alert -> {
+                            assertThat(alert.count()).isEqualTo(3);
+                            assertThat(alert.firstSeen()).isEqualTo(BEGINNING);
+                            assertThat(alert.lastSeen()).isEqualTo(FORTY_SECONDS_LATER);
+                        });
+
+        harness.processWatermark(ONE_HOUR_LATER);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, AccessEvent, Alert> harness()
+            throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ThresholdMatcher(RULE, LATE)),
+                new RuleKeySelector(RULE),
+                Types.STRING);
+    }
+
+    void send(AccessEvent event) throws Exception {
+        harness.processElement(event, event.timestamp());
+    }
+
+    List<AccessEvent> lateEvents() {
+        Queue<StreamRecord<AccessEvent>> late = harness.getSideOutput(LATE);
+        List<AccessEvent> events = new ArrayList<>();
+        if (late != null) {
+            late.forEach(r -> events.add(r.getValue()));
+        }
+        return events;
+    }
+
+    static AccessEvent clientError(long t, String clientip) {
+        return clientError(t, clientip, "/missing");
+    }
+
+    static AccessEvent clientError(long t, String clientip, String url) {
+        return new AccessEvent(
+                t,
+                clientip,
+                "web-1",
+                "GET",
+                url,
+                url,
+                null,
+                "HTTP/1.1",
+                404,
+                153,
+                0.001,
+                "-",
+                "-",
+                "shop.example.com",
+                "-",
+                "-",
+                "curl/8.0",
+                null,
+                Map.of());
+    }
+}
