@@ -119,13 +119,30 @@ final class Report {
         return r == null ? 50_000 : rate(r);
     }
 
+    /**
+     * What the report takes from the machine it renders on rather than from the measurements: the
+     * time of rendering, the machine and version lines and the number of cores.
+     */
+    record Host(String renderedAt, String machine, String versions, int cores) {
+        static Host current() {
+            return new Host(
+                    ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
+                    Machine.describe(),
+                    Machine.versions(),
+                    Runtime.getRuntime().availableProcessors());
+        }
+    }
+
     String render() {
+        return render(Host.current());
+    }
+
+    /** The report as Markdown; the same measurements on the same host render the same bytes. */
+    String render(Host host) {
         StringBuilder s = new StringBuilder();
-        s.append("## nginx-alerts bench, ")
-                .append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
-                .append("\n\n");
-        s.append("- machine: ").append(Machine.describe()).append('\n');
-        s.append("- versions: ").append(Machine.versions()).append('\n');
+        s.append("## nginx-alerts bench, ").append(host.renderedAt()).append("\n\n");
+        s.append("- machine: ").append(host.machine()).append('\n');
+        s.append("- versions: ").append(host.versions()).append('\n');
         s.append(
                 String.format(
                         Locale.ROOT,
@@ -272,7 +289,7 @@ final class Report {
                             p1.steadyPerSecond()));
             // On two cores, parallelism 2 can at most add what parallelism 1 leaves idle.
             double busy1 = p1.processCpu() / p1.wallSeconds();
-            int cores = Runtime.getRuntime().availableProcessors();
+            int cores = host.cores();
             s.append(
                     String.format(
                             Locale.ROOT,
