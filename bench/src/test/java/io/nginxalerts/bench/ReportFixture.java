@@ -103,6 +103,22 @@ final class ReportFixture {
         return r;
     }
 
+    /**
+     * A short run: Logstash-shaped lines, one run of the default job at p1 only, no JIT figure, no
+     * overhead measured, no latency run, no peers.
+     */
+    static Report sparseReport() {
+        BenchMain.Options options = new BenchMain.Options();
+        options.peers = false;
+        options.repeats = 1;
+        Report r = new Report(options);
+        r.workload(Workload.generate(TrafficProfile.bench(50), LineFormat.LOGSTASH_JSON, 100));
+        r.produced(0.04);
+        r.job(job("default", 1, 4.0, 6.0, Double.NaN, Double.NaN, ThresholdOperator.SLIDING_COUNT));
+        r.elapsed(9.5);
+        return r;
+    }
+
     /** A run of 1,000,000 events, 20 alerts all delivered; CPU by group and task. */
     static JobRun.Result job(
             String label,

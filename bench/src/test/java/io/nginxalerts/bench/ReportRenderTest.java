@@ -182,4 +182,29 @@ class ReportRenderTest {
                                 + " of those "
                                 + attackers);
     }
+
+    @Test
+    void aShortRunLeavesOutWhatDidNotRun() {
+        String sparse = ReportFixture.sparseReport().render(ReportFixture.HOST);
+
+        assertThat(sparse.lines())
+                .filteredOn(l -> l.startsWith("#"))
+                .containsExactly(
+                        "## nginx-alerts bench, 2026-01-02T03:04:05Z",
+                        "### Throughput (backlog in Kafka, default rule set, alerts into Redis)",
+                        "### Ratios");
+        assertThat(sparse.lines())
+                .contains(
+                        "- command: `bench/run --events 1000000 --ips 100000 --no-peers`; whole"
+                                + " run 10 s",
+                        "| job, parallelism 1 | 250,000 | NaN | 6.0 | 166,667 | 3.0 / 1.5 / 1.5 /"
+                                + " NaN | 20 |")
+                .anySatisfy(
+                        l ->
+                                assertThat(l)
+                                        .startsWith(
+                                                "- workload: 100 events (nginx JSON as Logstash"
+                                                        + " ships it, "));
+        assertThat(sparse).endsWith("### Ratios\n\n\n");
+    }
 }
