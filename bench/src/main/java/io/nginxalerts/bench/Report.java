@@ -8,12 +8,15 @@ import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.ToDoubleFunction;
 
 /** Collects the measurements of one bench run and renders them as one Markdown report. */
 final class Report {
@@ -119,13 +122,49 @@ final class Report {
         return r == null ? 50_000 : rate(r);
     }
 
+    /**
+     * What the report takes from the machine it renders on rather than from the measurements: the
+     * time of rendering, the machine and version lines and the number of cores.
+     */
+    record Host(String renderedAt, String machine, String versions, int cores) {
+        static Host current() {
+            return new Host(
+                    ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
+                    Machine.describe(),
+                    Machine.versions(),
+                    Runtime.getRuntime().availableProcessors());
+        }
+    }
+
     String render() {
+        return render(Host.current());
+    }
+
+    /** The report as Markdown; the same measurements on the same host render the same bytes. */
+    String render(Host host) {
         StringBuilder s = new StringBuilder();
-        s.append("## nginx-alerts bench, ")
-                .append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
-                .append("\n\n");
-        s.append("- machine: ").append(Machine.describe()).append('\n');
-        s.append("- versions: ").append(Machine.versions()).append('\n');
+        s.append(header(host));
+        s.append(throughput());
+        s.append(cpuByTask());
+        s.append(ratios(host.cores()));
+        if (latency != null) {
+            s.append(latencyLevels());
+            s.append(state());
+        }
+        if (!peers.isEmpty()) {
+            s.append(peerTable());
+            s.append('\n').append(detection()).append('\n');
+        }
+        s.append(notes());
+        return s.toString();
+    }
+
+    /** The title, the machine, the versions, the workload and the command that ran. */
+    private String header(Host host) {
+        StringBuilder s = new StringBuilder();
+        s.append("## nginx-alerts bench, ").append(host.renderedAt()).append("\n\n");
+        s.append("- machine: ").append(host.machine()).append('\n');
+        s.append("- versions: ").append(host.versions()).append('\n');
         s.append(
                 String.format(
                         Locale.ROOT,
@@ -152,7 +191,15 @@ final class Report {
                         + "`; whole run "
                         + Math.round(elapsed)
                         + " s\n\n");
+        return s.toString();
+    }
 
+    /**
+     * The throughput table (the ceilings, then each configuration's median run) and the paragraph
+     * on how the job figures were taken.
+     */
+    private String throughput() {
+        StringBuilder s = new StringBuilder();
         s.append("### Throughput (backlog in Kafka, default rule set, alerts into Redis)\n\n");
         s.append(
                 "| run | events/s | steady events/s | CPU s | events per CPU-s | CPU s in Flink"
@@ -214,23 +261,37 @@ final class Report {
                         wallOverhead(2),
                         cpuOverhead(2),
                         options.repeats));
+        return s.toString();
+    }
+
+    /** CPU seconds by Flink task of the default job at p1 and p2, and of the CEP baseline. */
+    private String cpuByTask() {
+        StringBuilder s = new StringBuilder();
         for (int p = 1; p <= 2; p++) {
             JobRun.Result tasksOf = find(p);
             if (tasksOf != null && !tasksOf.cpuByTask().isEmpty()) {
                 s.append("CPU seconds by Flink task (all subtasks), job at parallelism ")
                         .append(p)
                         .append(": ")
-                        .append(byTask(tasksOf))
+                        .append(byTask(tasksOf.cpuByTask()))
                         .append(".\n\n");
             }
         }
         JobRun.Result cepTasks = find(1, ThresholdOperator.CEP);
         if (cepTasks != null && !cepTasks.cpuByTask().isEmpty()) {
             s.append("The same with threshold rules on CEP: ")
-                    .append(byTask(cepTasks))
+                    .append(byTask(cepTasks.cpuByTask()))
                     .append(".\n\n");
         }
+        return s.toString();
+    }
 
+    /**
+     * The median runs against their baselines: CEP, the ceilings, p1 for p2 (with the bound the
+     * cores put on scaling), and the peers.
+     */
+    private String ratios(int cores) {
+        StringBuilder s = new StringBuilder();
         s.append("### Ratios\n\n");
         JobRun.Result p1 = find(1);
         JobRun.Result p2 = find(2);
@@ -270,9 +331,7 @@ final class Report {
                             "job p2 / job p1, steady events/s (scaling while running)",
                             p2.steadyPerSecond(),
                             p1.steadyPerSecond()));
-            // On two cores, parallelism 2 can at most add what parallelism 1 leaves idle.
-            double busy1 = p1.processCpu() / p1.wallSeconds();
-            int cores = Runtime.getRuntime().availableProcessors();
+            double busy1 = coresBusy(p1.processCpu(), p1.wallSeconds());
             s.append(
                     String.format(
                             Locale.ROOT,
@@ -280,9 +339,9 @@ final class Report {
                                     + " so parallelism 2 could be at most %.2f× parallelism 1"
                                     + " here%n",
                             busy1,
-                            p2.processCpu() / p2.wallSeconds(),
+                            coresBusy(p2.processCpu(), p2.wallSeconds()),
                             cores,
-                            cores / busy1));
+                            scalingBound(cores, busy1)));
         }
         for (JobRun.Result r : new JobRun.Result[] {p1, p2}) {
             if (r != null && !Double.isNaN(r.jitCpu())) {
@@ -295,16 +354,6 @@ final class Report {
                                 r.perCpuSecondCompiled(cpuOverhead(r.parallelism()))));
             }
         }
-        double f2bCpu = 0;
-        long f2bLines = 0;
-        int f2bFilters = 0;
-        for (Peers.Result r : peers) {
-            if (r.skipped() == null && r.peer().equals("fail2ban-regex")) {
-                f2bCpu += r.cpuSeconds();
-                f2bLines = r.lines();
-                f2bFilters++;
-            }
-        }
         if (p1 != null) {
             for (Peers.Result r : peers) {
                 if (r.skipped() == null) {
@@ -315,121 +364,137 @@ final class Report {
                                     r.perCpuSecond()));
                 }
             }
-            if (f2bFilters > 0) {
+            Fail2banPass f2b = Fail2banPass.of(peers);
+            if (f2b.filters() > 0) {
                 s.append(
                         ratio(
                                 "ours (p1, 8 rules) / fail2ban-regex (all "
-                                        + f2bFilters
+                                        + f2b.filters()
                                         + " filters, one pass each), per CPU-s",
                                 perCpu(p1),
-                                f2bLines / f2bCpu));
+                                f2b.perCpuSecond()));
             }
         }
         s.append('\n');
+        return s.toString();
+    }
 
-        if (latency != null) {
+    /** The alert latency at each load level, with the cores busy by thread group. */
+    private String latencyLevels() {
+        StringBuilder s = new StringBuilder();
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        "### Alert latency (streaming job, parallelism %d; append to Kafka →"
+                                + " alert in Redis)%n%n",
+                        latency.parallelism()));
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        "Watermark delay (configured out-of-orderness): %d ms; an alert"
+                                + " waits for it by design (event time = wall time here).%n%n",
+                        latency.outOfOrdernessMs()));
+        s.append(
+                "| load | target events/s | sent events/s | alerts | p50 ms | p99 ms | GC ms"
+                        + " | cores busy: all (job tasks / broker / bench and rest) |\n");
+        s.append("|---|---:|---:|---:|---:|---:|---:|---|\n");
+        for (LatencyRun.Level l : latency.levels()) {
+            CoresBusy busy = CoresBusy.of(l);
             s.append(
                     String.format(
                             Locale.ROOT,
-                            "### Alert latency (streaming job, parallelism %d; append to Kafka →"
-                                    + " alert in Redis)%n%n",
-                            latency.parallelism()));
+                            "| %s of top rate | %,.0f | %,.0f | %d | %d | %d | %,d | %.2f (%.2f /"
+                                    + " %.2f / %.2f) |%n",
+                            l.name(),
+                            l.rate(),
+                            l.sentPerSecond(),
+                            l.latencies().size(),
+                            l.percentile(0.5),
+                            l.percentile(0.99),
+                            l.gcMillis(),
+                            busy.all(),
+                            busy.tasks(),
+                            busy.broker(),
+                            busy.rest()));
+        }
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        "%nEach level's lines are generated and encoded before it starts;"
+                                + " while it runs, the Kafka producer, the broker and the job"
+                                + " share this machine's cores (cores busy: process CPU"
+                                + " seconds per second; the rest includes the producer, GC"
+                                + " and JIT); GC ms is the JVM's collection time during"
+                                + " the level (the bench, broker and job are one JVM)."
+                                + " Alerts completed by a line the harness did not expect to"
+                                + " match a rule (not measured): %d.%n",
+                        latency.alertsWithoutAppend()));
+        return s.toString();
+    }
+
+    /** The checkpointed state before, at the peak of and after the streaming run's traffic. */
+    private String state() {
+        StringBuilder s = new StringBuilder();
+        s.append("\n### State (heap state backend, checkpoint of the streaming run)\n\n");
+        s.append("| when | checkpoint bytes | checkpoint ms | JVM heap used after GC |\n");
+        s.append("|---|---:|---:|---:|\n");
+        for (LatencyRun.StateSample st : latency.state()) {
             s.append(
                     String.format(
                             Locale.ROOT,
-                            "Watermark delay (configured out-of-orderness): %d ms; an alert"
-                                    + " waits for it by design (event time = wall time here).%n%n",
-                            latency.outOfOrdernessMs()));
-            s.append(
-                    "| load | target events/s | sent events/s | alerts | p50 ms | p99 ms | GC ms"
-                            + " | cores busy: all (job tasks / broker / bench and rest) |\n");
-            s.append("|---|---:|---:|---:|---:|---:|---:|---|\n");
-            for (LatencyRun.Level l : latency.levels()) {
-                double tasks = l.cpuByGroup().getOrDefault("flink-tasks", 0.0);
-                double broker = l.cpuByGroup().getOrDefault("kafka-broker", 0.0);
+                            "| %s | %,d | %d | %,d MB |%n",
+                            st.when(),
+                            st.stateBytes(),
+                            st.durationMs(),
+                            mebibytes(st.heapBytes())));
+        }
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        "%nActive keys at the end of the 80%% phase (keys with a relevant"
+                                + " event within the rule's window): %,d in all, %s. State"
+                                + " per active key and rule: %,.0f bytes ((checkpoint at"
+                                + " peak - before traffic) / active keys). After the keys go"
+                                + " quiet: %,d bytes vs %,d before traffic.%n%n",
+                        latency.activeKeys(),
+                        latency.activeKeysByRule(),
+                        latency.bytesPerActiveKey(),
+                        latency.state().get(2).stateBytes(),
+                        latency.state().get(0).stateBytes()));
+        return s.toString();
+    }
+
+    /** Each peer's run on the identical events; a skipped peer keeps its row with the reason. */
+    private String peerTable() {
+        StringBuilder s = new StringBuilder();
+        s.append("### Peers (identical events)\n\n");
+        s.append("| peer | what | lines | wall s | CPU s | lines per CPU-s |\n");
+        s.append("|---|---|---:|---:|---:|---:|\n");
+        for (Peers.Result r : peers) {
+            if (r.skipped() != null) {
+                s.append("| ")
+                        .append(r.peer())
+                        .append(" | skipped: ")
+                        .append(r.skipped().replace('|', '/').replace('\n', ' '))
+                        .append(" | | | | |\n");
+            } else {
                 s.append(
                         String.format(
                                 Locale.ROOT,
-                                "| %s of top rate | %,.0f | %,.0f | %d | %d | %d | %,d | %.2f (%.2f /"
-                                        + " %.2f / %.2f) |%n",
-                                l.name(),
-                                l.rate(),
-                                l.sentPerSecond(),
-                                l.latencies().size(),
-                                l.percentile(0.5),
-                                l.percentile(0.99),
-                                l.gcMillis(),
-                                l.processCpu() / l.seconds(),
-                                tasks / l.seconds(),
-                                broker / l.seconds(),
-                                (l.processCpu() - tasks - broker) / l.seconds()));
+                                "| %s | %s | %,d | %.1f | %.1f | %,.0f |%n",
+                                r.peer(),
+                                r.what(),
+                                r.lines(),
+                                r.wallSeconds(),
+                                r.cpuSeconds(),
+                                r.perCpuSecond()));
             }
-            s.append(
-                    String.format(
-                            Locale.ROOT,
-                            "%nEach level's lines are generated and encoded before it starts;"
-                                    + " while it runs, the Kafka producer, the broker and the job"
-                                    + " share this machine's cores (cores busy: process CPU"
-                                    + " seconds per second; the rest includes the producer, GC"
-                                    + " and JIT); GC ms is the JVM's collection time during"
-                                    + " the level (the bench, broker and job are one JVM)."
-                                    + " Alerts completed by a line the harness did not expect to"
-                                    + " match a rule (not measured): %d.%n",
-                            latency.alertsWithoutAppend()));
-            s.append("\n### State (heap state backend, checkpoint of the streaming run)\n\n");
-            s.append("| when | checkpoint bytes | checkpoint ms | JVM heap used after GC |\n");
-            s.append("|---|---:|---:|---:|\n");
-            for (LatencyRun.StateSample st : latency.state()) {
-                s.append(
-                        String.format(
-                                Locale.ROOT,
-                                "| %s | %,d | %d | %,d MB |%n",
-                                st.when(),
-                                st.stateBytes(),
-                                st.durationMs(),
-                                st.heapBytes() >> 20));
-            }
-            s.append(
-                    String.format(
-                            Locale.ROOT,
-                            "%nActive keys at the end of the 80%% phase (keys with a relevant"
-                                    + " event within the rule's window): %,d in all, %s. State"
-                                    + " per active key and rule: %,.0f bytes ((checkpoint at"
-                                    + " peak - before traffic) / active keys). After the keys go"
-                                    + " quiet: %,d bytes vs %,d before traffic.%n%n",
-                            latency.activeKeys(),
-                            latency.activeKeysByRule(),
-                            latency.bytesPerActiveKey(),
-                            latency.state().get(2).stateBytes(),
-                            latency.state().get(0).stateBytes()));
         }
+        return s.toString();
+    }
 
-        if (!peers.isEmpty()) {
-            s.append("### Peers (identical events)\n\n");
-            s.append("| peer | what | lines | wall s | CPU s | lines per CPU-s |\n");
-            s.append("|---|---|---:|---:|---:|---:|\n");
-            for (Peers.Result r : peers) {
-                if (r.skipped() != null) {
-                    s.append("| ")
-                            .append(r.peer())
-                            .append(" | skipped: ")
-                            .append(r.skipped().replace('|', '/').replace('\n', ' '))
-                            .append(" | | | | |\n");
-                } else {
-                    s.append(
-                            String.format(
-                                    Locale.ROOT,
-                                    "| %s | %s | %,d | %.1f | %.1f | %,.0f |%n",
-                                    r.peer(),
-                                    r.what(),
-                                    r.lines(),
-                                    r.wallSeconds(),
-                                    r.cpuSeconds(),
-                                    r.perCpuSecond()));
-                }
-            }
-            s.append('\n').append(detection()).append('\n');
-        }
+    private String notes() {
+        StringBuilder s = new StringBuilder();
         for (String n : notes) {
             s.append("- ").append(n).append('\n');
         }
@@ -473,7 +538,8 @@ final class Report {
         return s.toString();
     }
 
-    private static int intersect(Set<String> flagged, List<String> truth) {
+    /** How many of {@code truth} are among {@code flagged}. */
+    static int intersect(Set<String> flagged, List<String> truth) {
         Set<String> t = new TreeSet<>(truth);
         t.retainAll(flagged);
         return t.size();
@@ -490,8 +556,21 @@ final class Report {
         if (runs.isEmpty()) {
             return null;
         }
-        runs.sort(java.util.Comparator.comparingDouble(this::perCpu));
-        return runs.get((runs.size() - 1) / 2);
+        return median(runs, this::perCpu);
+    }
+
+    /**
+     * The median of {@code items} by {@code key}: the middle one of an odd count, the lower of the
+     * two middle ones of an even count (a run that happened, not an average of two). Null when
+     * empty; {@code items} is left as it was.
+     */
+    static <T> T median(List<T> items, ToDoubleFunction<T> key) {
+        if (items.isEmpty()) {
+            return null;
+        }
+        List<T> sorted = new ArrayList<>(items);
+        sorted.sort(Comparator.comparingDouble(key));
+        return sorted.get((sorted.size() - 1) / 2);
     }
 
     private List<JobRun.Result> runsOf(int p, ThresholdOperator thresholds) {
@@ -522,8 +601,16 @@ final class Report {
         if (runs.size() < 2) {
             return "";
         }
-        double min = runs.stream().mapToDouble(this::perCpu).min().orElseThrow();
-        double max = runs.stream().mapToDouble(this::perCpu).max().orElseThrow();
+        return range(runs.stream().mapToDouble(this::perCpu).toArray());
+    }
+
+    /** " (min–max)" of the figures, rounded to whole numbers; empty for fewer than two. */
+    static String range(double... figures) {
+        if (figures.length < 2) {
+            return "";
+        }
+        double min = Arrays.stream(figures).min().orElseThrow();
+        double max = Arrays.stream(figures).max().orElseThrow();
         return String.format(Locale.ROOT, " (%,.0f–%,.0f)", min, max);
     }
 
@@ -536,8 +623,8 @@ final class Report {
     }
 
     /** The tasks with their CPU seconds, largest first, the small ones summed. */
-    private static String byTask(JobRun.Result r) {
-        List<Map.Entry<String, Double>> tasks = new ArrayList<>(r.cpuByTask().entrySet());
+    static String byTask(Map<String, Double> cpuByTask) {
+        List<Map.Entry<String, Double>> tasks = new ArrayList<>(cpuByTask.entrySet());
         tasks.sort(Map.Entry.<String, Double>comparingByValue().reversed());
         StringBuilder t = new StringBuilder();
         double rest = 0;
@@ -557,8 +644,73 @@ final class Report {
         return t.toString();
     }
 
-    private static String ratio(String what, double a, double b) {
-        return String.format(Locale.ROOT, "- %s: **%.2f×** (%,.0f / %,.0f)%n", what, a / b, a, b);
+    /** A line of the ratios section: {@code a / b} in bold, then both figures. */
+    static String ratio(String what, double a, double b) {
+        return String.format(
+                Locale.ROOT, "- %s: **%.2f×** (%,.0f / %,.0f)%n", what, times(a, b), a, b);
+    }
+
+    /** {@code measured} as a multiple of {@code baseline}. */
+    static double times(double measured, double baseline) {
+        return measured / baseline;
+    }
+
+    /** Cores busy on average: CPU seconds per wall second. */
+    static double coresBusy(double cpuSeconds, double wallSeconds) {
+        return cpuSeconds / wallSeconds;
+    }
+
+    /**
+     * The most parallelism 2 can gain over parallelism 1 on {@code cores} cores when parallelism 1
+     * already keeps {@code coresBusyAtP1} of them busy: it can at most add what p1 leaves idle.
+     */
+    static double scalingBound(int cores, double coresBusyAtP1) {
+        return cores / coresBusyAtP1;
+    }
+
+    /** Whole mebibytes, rounded down. */
+    static long mebibytes(long bytes) {
+        return bytes >> 20;
+    }
+
+    /**
+     * One pass of fail2ban-regex per filter over the same lines, taken as one tool: the lines of a
+     * pass over the CPU seconds of all of them.
+     */
+    record Fail2banPass(int filters, long lines, double cpuSeconds) {
+        static Fail2banPass of(List<Peers.Result> peers) {
+            double cpu = 0;
+            long lines = 0;
+            int filters = 0;
+            for (Peers.Result r : peers) {
+                if (r.skipped() == null && r.peer().equals("fail2ban-regex")) {
+                    cpu += r.cpuSeconds();
+                    lines = r.lines();
+                    filters++;
+                }
+            }
+            return new Fail2banPass(filters, lines, cpu);
+        }
+
+        double perCpuSecond() {
+            return lines / cpuSeconds;
+        }
+    }
+
+    /**
+     * Cores busy during a latency level: the whole process, and split into the job's tasks, the
+     * broker and the rest (the bench's producer, GC, JIT).
+     */
+    record CoresBusy(double all, double tasks, double broker, double rest) {
+        static CoresBusy of(LatencyRun.Level l) {
+            double tasks = l.cpuByGroup().getOrDefault("flink-tasks", 0.0);
+            double broker = l.cpuByGroup().getOrDefault("kafka-broker", 0.0);
+            return new CoresBusy(
+                    coresBusy(l.processCpu(), l.seconds()),
+                    coresBusy(tasks, l.seconds()),
+                    coresBusy(broker, l.seconds()),
+                    coresBusy(l.processCpu() - tasks - broker, l.seconds()));
+        }
     }
 
     static boolean exists(String path) {
