@@ -132,6 +132,17 @@ public final class Backtest {
         // "-" (or no option for alerts) is stdout, as for most command line tools.
         boolean alertsToStdout = output == null || output.equals("-");
         boolean deadToStdout = "-".equals(deadLetters);
+        if (!alertsToStdout
+                && deadLetters != null
+                && !deadToStdout
+                && Path.of(output)
+                        .toAbsolutePath()
+                        .normalize()
+                        .equals(Path.of(deadLetters).toAbsolutePath().normalize())) {
+            // Each is replaced as a whole, so one would silently overwrite the other.
+            throw new IllegalArgumentException(
+                    "--output and --dead-letters must be different files, both are " + output);
+        }
         try (StagedFile alertFile = alertsToStdout ? null : StagedFile.of(Path.of(output));
                 StagedFile deadLetterFile =
                         deadLetters == null || deadToStdout

@@ -140,6 +140,24 @@ class BacktestITCase {
         assertThat(namesIn(out)).containsExactlyInAnyOrder("alerts.jsonl", "dead.jsonl");
     }
 
+    @Test
+    void refusesOneFileForBothAlertsAndDeadLetters() throws Exception {
+        Path both = dir.resolve("both.jsonl");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code =
+                Backtest.main(
+                        new String[] {
+                            "--rules", RULES.toString(),
+                            "--input", resource("access.log").toString(),
+                            "--output", both.toString(),
+                            "--dead-letters", dir.resolve("./both.jsonl").toString()
+                        },
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("must be different files");
+        assertThat(both).doesNotExist();
+    }
+
     static int backtest(Path input, Path output, Path deadLetters, int parallelism)
             throws Exception {
         return Backtest.main(
