@@ -9,6 +9,7 @@ import io.nginxalerts.job.JobSettings;
 import io.nginxalerts.job.Pipeline;
 import io.nginxalerts.job.sink.DeadLetterJson;
 import io.nginxalerts.job.sink.JsonLinesSink;
+import io.nginxalerts.job.sink.StagedFile;
 import io.nginxalerts.job.source.LogFileFormat;
 import io.nginxalerts.job.source.ParsedRecord;
 import io.nginxalerts.job.source.RecordParser;
@@ -35,6 +36,11 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * {@code backtest}: runs the streaming pipeline (same parser, watermarks, CEP and suppression) over
  * log files in a local Flink, bounded: at the end of input event time jumps to the end, so every
  * pending match completes. Writes alerts as JSON lines and a per-rule summary on stderr.
+ *
+ * <p>{@code --output} and {@code --dead-letters} files are replaced, not appended to: they hold
+ * exactly the lines of the last run that finished. A run that fails leaves them as they were (see
+ * {@link StagedFile}); the alerts file is replaced before the dead-letters file, each atomically,
+ * but not both in one step.
  *
  * <p>The one difference from the live job: the idle-source flush is off, because a bounded input
  * ends with a final watermark instead of going quiet.
@@ -123,29 +129,73 @@ public final class Backtest {
                         Duration.ZERO);
         Pipeline.Streams streams =
                 Pipeline.build(env, sources, rules, time, settings.thresholdOperator());
-        Pipeline.sinkAlerts(
-                        streams,
-                        new Pipeline.Output<>(
-                                JsonLinesSink.to(output, AlertCodec::encode),
-                                output == null ? "stdout" : output))
-                .setParallelism(1);
-        Sink<DeadLetter> deadSink =
-                deadLetters == null
-                        ? new DiscardingSink<>()
-                        : JsonLinesSink.to(deadLetters, DeadLetterJson::encode);
-        Pipeline.sinkDeadLetters(
-                        streams,
-                        new Pipeline.Output<>(
-                                deadSink, deadLetters == null ? "counted only" : deadLetters))
-                .setParallelism(1);
+        // "-" (or no option for alerts) is stdout, as for most command line tools.
+        boolean alertsToStdout = output == null || output.equals("-");
+        boolean deadToStdout = "-".equals(deadLetters);
+        if (!alertsToStdout
+                && deadLetters != null
+                && !deadToStdout
+                && Path.of(output)
+                        .toAbsolutePath()
+                        .normalize()
+                        .equals(Path.of(deadLetters).toAbsolutePath().normalize())) {
+            // Each is replaced as a whole, so one would silently overwrite the other.
+            throw new IllegalArgumentException(
+                    "--output and --dead-letters must be different files, both are " + output);
+        }
+        try (StagedFile alertFile = alertsToStdout ? null : StagedFile.of(Path.of(output));
+                StagedFile deadLetterFile =
+                        deadLetters == null || deadToStdout
+                                ? null
+                                : StagedFile.of(Path.of(deadLetters))) {
+            // One writer per output: the lines keep the order they reached the sink in, and
+            // stdout gets no interleaving. (A staged file would take more writers too.)
+            Pipeline.sinkAlerts(
+                            streams,
+                            new Pipeline.Output<>(
+                                    alertsToStdout
+                                            ? JsonLinesSink.toStdout(AlertCodec::encode)
+                                            : JsonLinesSink.toParts(alertFile, AlertCodec::encode),
+                                    alertsToStdout ? "stdout" : output))
+                    .setParallelism(1);
+            Sink<DeadLetter> deadSink =
+                    deadLetters == null
+                            ? new DiscardingSink<>()
+                            : deadToStdout
+                                    ? JsonLinesSink.toStdout(DeadLetterJson::encode)
+                                    : JsonLinesSink.toParts(deadLetterFile, DeadLetterJson::encode);
+            Pipeline.sinkDeadLetters(
+                            streams,
+                            new Pipeline.Output<>(
+                                    deadSink,
+                                    deadLetters == null
+                                            ? "counted only"
+                                            : deadToStdout ? "stdout" : deadLetters))
+                    .setParallelism(1);
+            Map<String, Object> counters = execute(env, rules, progress);
+            // Only a run that finished replaces the files; a failed one threw above, and closing
+            // the staged files deletes its parts and leaves the old outputs as they were.
+            if (alertFile != null) {
+                alertFile.commit();
+            }
+            if (deadLetterFile != null) {
+                deadLetterFile.commit();
+            }
+            return new Result(
+                    rules, counters, alertsToStdout ? null : output, alerts(rules, counters));
+        }
+    }
+
+    private static Map<String, Object> execute(
+            StreamExecutionEnvironment env, List<Rule> rules, PrintStream progress)
+            throws Exception {
         JobClient job = env.executeAsync("nginx-alerts backtest");
         CompletableFuture<JobExecutionResult> done = job.getJobExecutionResult();
         // A large log takes a while: say how far it got every few seconds.
         while (true) {
             try {
-                JobExecutionResult result = done.get(PROGRESS_EVERY.toSeconds(), TimeUnit.SECONDS);
-                Map<String, Object> counters = result.getAllAccumulatorResults();
-                return new Result(rules, counters, output, alerts(rules, counters));
+                return done.get(PROGRESS_EVERY.toSeconds(), TimeUnit.SECONDS)
+                        .getAllAccumulatorResults();
             } catch (TimeoutException stillRunning) {
                 Map<String, Object> counters = job.getAccumulators().get();
                 progress.printf(

@@ -1,6 +1,7 @@
 package io.nginxalerts.job.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.alert.AlertCodec;
@@ -15,9 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code backtest} with the shipped rules over a fixture log that mixes nginx JSON, Logstash 8 and
@@ -79,6 +83,102 @@ class BacktestITCase {
                         new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(code).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--input /no/such.log");
+    }
+
+    @ParameterizedTest(name = "parallelism {0}")
+    @ValueSource(ints = {1, 2})
+    void replacesTheOutputFilesOnEveryRunInsteadOfAppending(int parallelism) throws Exception {
+        Path out = Files.createDirectory(dir.resolve("out"));
+        Path alerts = out.resolve("alerts.jsonl");
+        Path dead = out.resolve("dead.jsonl");
+        Files.writeString(alerts, "a line of an older run\n");
+        Files.writeString(dead, "a line of an older run\n");
+
+        assertThat(backtest(resource("access.log"), alerts, dead, parallelism)).isZero();
+        List<String> firstAlerts = ids(Files.readAllLines(alerts));
+        List<String> firstDead = Files.readAllLines(dead);
+        assertThat(backtest(resource("access.log"), alerts, dead, parallelism)).isZero();
+
+        assertThat(rows(Files.readAllLines(alerts))).isEqualTo(expected());
+        // Alert ids depend only on the events, unlike detected_at, so two runs compare by id.
+        assertThat(ids(Files.readAllLines(alerts)))
+                .hasSize(expected().size())
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(firstAlerts);
+        // The fixture's three rejected lines (empty, invalid JSON, unrecognized), once each.
+        assertThat(Files.readAllLines(dead))
+                .hasSize(3)
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(firstDead);
+        assertThat(namesIn(out)).containsExactlyInAnyOrder("alerts.jsonl", "dead.jsonl");
+    }
+
+    @Test
+    void aFailedRunLeavesTheOldOutputFilesByteForByteAndNoPartsBehind() throws Exception {
+        // Readable, so it passes the up-front check, but the gzip stream breaks off halfway:
+        // the job fails while reading, after its writers opened their parts.
+        Path broken = dir.resolve("access.log.gz");
+        ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+        try (OutputStream gz = new GZIPOutputStream(gzipped)) {
+            Files.copy(resource("access.log"), gz);
+        }
+        byte[] whole = gzipped.toByteArray();
+        Files.write(broken, java.util.Arrays.copyOf(whole, whole.length / 2));
+        Path out = Files.createDirectory(dir.resolve("out"));
+        Path alerts = out.resolve("alerts.jsonl");
+        Path dead = out.resolve("dead.jsonl");
+        byte[] oldAlerts = "{\"an\":\"older run\"}\n".getBytes(StandardCharsets.UTF_8);
+        byte[] oldDead = "{\"older\":\"dead letter\"}\n".getBytes(StandardCharsets.UTF_8);
+        Files.write(alerts, oldAlerts);
+        Files.write(dead, oldDead);
+
+        assertThatThrownBy(() -> backtest(broken, alerts, dead, 2))
+                .hasStackTraceContaining("Unexpected end of ZLIB input stream");
+
+        assertThat(alerts).hasBinaryContent(oldAlerts);
+        assertThat(dead).hasBinaryContent(oldDead);
+        assertThat(namesIn(out)).containsExactlyInAnyOrder("alerts.jsonl", "dead.jsonl");
+    }
+
+    @Test
+    void refusesOneFileForBothAlertsAndDeadLetters() throws Exception {
+        Path both = dir.resolve("both.jsonl");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code =
+                Backtest.main(
+                        new String[] {
+                            "--rules", RULES.toString(),
+                            "--input", resource("access.log").toString(),
+                            "--output", both.toString(),
+                            "--dead-letters", dir.resolve("./both.jsonl").toString()
+                        },
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("must be different files");
+        assertThat(both).doesNotExist();
+    }
+
+    static int backtest(Path input, Path output, Path deadLetters, int parallelism)
+            throws Exception {
+        return Backtest.main(
+                new String[] {
+                    "--rules", RULES.toString(),
+                    "--input", input.toString(),
+                    "--output", output.toString(),
+                    "--dead-letters", deadLetters.toString(),
+                    "--parallelism", Integer.toString(parallelism)
+                },
+                new PrintStream(OutputStream.nullOutputStream()));
+    }
+
+    static List<String> ids(List<String> jsonLines) {
+        return jsonLines.stream().map(json -> AlertCodec.decode(json).id()).toList();
+    }
+
+    static List<String> namesIn(Path directory) throws Exception {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.map(f -> f.getFileName().toString()).toList();
+        }
     }
 
     static Map<String, String> rows(List<String> jsonLines) {
