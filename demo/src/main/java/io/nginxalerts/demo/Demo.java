@@ -77,7 +77,7 @@ final class Demo implements AutoCloseable {
                         new String[] {
                             "--redis.url",
                             redis.url(),
-                            "--list",
+                            "--redis.list",
                             LIST,
                             "--worker-id",
                             WORKER_ID,

@@ -136,7 +136,8 @@ class RedisTlsAclTest {
                                         new String[] {"--redis.tls.ca-file", tls.caPem.toString()},
                                         Map.of()))
                 .isInstanceOf(WorkerSettings.InvalidSettingsException.class)
-                .hasMessage("--redis.tls-ca: a CA certificate needs a rediss:// URL");
+                .hasMessageStartingWith("--redis.tls.ca-file: ")
+                .hasMessageEndingWith("a CA certificate needs a rediss:// URL");
         assertThatThrownBy(
                         () ->
                                 WorkerSettings.parse(
@@ -144,9 +145,9 @@ class RedisTlsAclTest {
                                         Map.of(
                                                 "REDIS_URL",
                                                 "rediss://h:1",
-                                                "REDIS_TLS_CA",
+                                                "REDIS_TLS_CA_FILE",
                                                 junk.toString())))
-                .hasMessageStartingWith("REDIS_TLS_CA: no PEM certificate");
+                .hasMessageStartingWith("REDIS_TLS_CA_FILE: " + junk + ": no PEM certificate");
     }
 
     private static Jedis admin() {

@@ -161,7 +161,7 @@ class WebhookDeliveryTest {
                 List.of(
                         "--redis.url",
                         server.url(),
-                        "--list",
+                        "--redis.list",
                         workers.list(),
                         "--worker-id",
                         "w1",

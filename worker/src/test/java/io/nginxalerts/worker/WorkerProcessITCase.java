@@ -72,7 +72,7 @@ class WorkerProcessITCase {
             String[] args = {
                 "--redis.url",
                 server.url(),
-                "--list",
+                "--redis.list",
                 list,
                 "--worker-id",
                 "crash-1",
@@ -122,7 +122,7 @@ class WorkerProcessITCase {
                             "sigterm",
                             "--redis.url",
                             server.url(),
-                            "--list",
+                            "--redis.list",
                             list,
                             "--worker-id",
                             "term-1",
@@ -175,7 +175,7 @@ class WorkerProcessITCase {
                                 jar.toString(),
                                 "--redis.url",
                                 "redis://:hunter22@127.0.0.1:" + RedisTestServer.freePort(),
-                                "--list",
+                                "--redis.list",
                                 list,
                                 "--worker-id",
                                 "jar-1"));
@@ -197,7 +197,7 @@ class WorkerProcessITCase {
                                 jar.toString(),
                                 "--redis.url",
                                 server.url(),
-                                "--list",
+                                "--redis.list",
                                 list,
                                 "--worker-id",
                                 "jar-1"));

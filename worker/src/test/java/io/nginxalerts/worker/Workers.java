@@ -42,7 +42,7 @@ final class Workers implements AutoCloseable {
                 new ArrayList<>(
                         List.of(
                                 "--redis.url", redisUrl,
-                                "--list", list,
+                                "--redis.list", list,
                                 "--worker-id", workerId,
                                 "--retry-backoff", "10ms",
                                 "--retry-backoff-max", "50ms",

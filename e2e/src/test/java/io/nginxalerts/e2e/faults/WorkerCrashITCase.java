@@ -253,7 +253,7 @@ class WorkerCrashITCase {
                                 WORKER_JAR.toString(),
                                 "--redis.url",
                                 redis.url(),
-                                "--list",
+                                "--redis.list",
                                 list,
                                 "--worker-id",
                                 "crash-1",

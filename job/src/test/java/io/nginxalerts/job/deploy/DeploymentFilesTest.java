@@ -245,7 +245,7 @@ class DeploymentFilesTest {
         JobSettings settings = clientJobSettings();
         Map<String, String> flags = flags(words(services().get("worker").path("command")));
 
-        assertThat(flags.getOrDefault("--list", "nginx:alerts"))
+        assertThat(flags.getOrDefault("--redis.list", "nginx:alerts"))
                 .isEqualTo(settings.redisList())
                 .isEqualTo(JobOptions.REDIS_LIST.defaultValue());
         URI redis = URI.create(flags.get("--redis.url"));

@@ -38,7 +38,7 @@ final class DeliveringWorker implements AutoCloseable {
                 EmbeddedWorker.start(
                         new String[] {
                             "--redis.url", redisUrl,
-                            "--list", list,
+                            "--redis.list", list,
                             "--worker-id", "faults-1",
                             "--output", "file:" + output,
                             "--retry-backoff", "10ms",
