@@ -9,7 +9,7 @@ import java.util.Locale;
  * that matching does no name lookup. {@link #text} returns exactly what {@link
  * AccessEvent#get(String)} returns for the same name; {@link #number} is the field as a number, or
  * {@code NaN} when it is missing or not numeric (every comparison with {@code NaN} is false, which
- * is the "non-numeric never matches" rule). {@link Fields} resolves names.
+ * is the "non-numeric never matches" rule). {@link RuleFieldNames} resolves names.
  */
 interface EventField extends Serializable {
 

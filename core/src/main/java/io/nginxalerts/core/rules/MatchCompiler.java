@@ -103,11 +103,14 @@ final class MatchCompiler {
                 }
             default:
                 {
-                    EventField field = Fields.resolve(key);
+                    EventField field = RuleFieldNames.resolve(key);
                     if (field == null) {
                         problems.add(
                                 entry.line(),
-                                "unknown field '" + key + "'; allowed: " + Fields.allowedNames());
+                                "unknown field '"
+                                        + key
+                                        + "'; allowed: "
+                                        + RuleFieldNames.allowedNames());
                         return null;
                     }
                     return fieldTest(field, value, entry.line());

@@ -11,8 +11,8 @@ import java.util.TreeMap;
  * never depends on initialising this table (the interface has a default method, so the JVM
  * initialises it together with the enum).
  */
-final class Fields {
-    private Fields() {}
+final class RuleFieldNames {
+    private RuleFieldNames() {}
 
     /**
      * First segments of the dotted names that rules may use. These are the nested objects that
