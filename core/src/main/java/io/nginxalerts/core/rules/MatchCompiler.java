@@ -1,5 +1,6 @@
 package io.nginxalerts.core.rules;
 
+import io.nginxalerts.core.event.AccessEvent;
 import io.nginxalerts.core.rules.Conditions.CompareOp;
 import io.nginxalerts.core.rules.Conditions.TextOp;
 import io.nginxalerts.core.rules.YamlNode.Entry;
@@ -155,7 +156,7 @@ final class MatchCompiler {
         boolean ok = true;
         for (YamlNode value : values) {
             String text = value.text;
-            if (field == EventField.Top.STATUS) {
+            if (field.is(AccessEvent.Field.STATUS)) {
                 if (!Conditions.StatusIn.isStatusCode(text)
                         && !Conditions.StatusIn.isStatusClass(text)) {
                     problems.add(
@@ -170,7 +171,7 @@ final class MatchCompiler {
         if (!ok) {
             return null;
         }
-        if (field == EventField.Top.STATUS) {
+        if (field.is(AccessEvent.Field.STATUS)) {
             return new Conditions.StatusIn(texts);
         }
         if (texts.size() == 1) {
