@@ -184,11 +184,12 @@ public final class BenchMain {
             kafka.createTopic("warmup", 2);
             err.println("bench: appending the events to Kafka...");
             long t0 = System.nanoTime();
-            KafkaLines.produceAll(bootstrap, "nginx", 2, w.json);
+            BenchKafkaClients.produceAll(bootstrap, "nginx", 2, w.json);
             report.produced((System.nanoTime() - t0) / 1e9);
-            KafkaLines.produceAll(bootstrap, "calibration", 2, new byte[][] {w.json[0]});
+            BenchKafkaClients.produceAll(bootstrap, "calibration", 2, new byte[][] {w.json[0]});
             int warm = Math.min(o.events, o.quick ? 20_000 : 100_000);
-            KafkaLines.produceAll(bootstrap, "warmup", 2, java.util.Arrays.copyOf(w.json, warm));
+            BenchKafkaClients.produceAll(
+                    bootstrap, "warmup", 2, java.util.Arrays.copyOf(w.json, warm));
 
             err.println("bench: ceiling (consume + parse, no Flink)...");
             for (String what : List.of("consume", "consume+jackson", "consume+parse")) {

@@ -35,7 +35,7 @@ final class Ceiling {
         LogParser parser =
                 new LogParser(new ParserSettings(65536, Duration.ofMinutes(5), Clock.systemUTC()));
         long[] sink = new long[1];
-        KafkaLines.Work work =
+        BenchKafkaClients.Work work =
                 switch (what) {
                     case "consume" -> v -> sink[0] += v.length;
                     case "consume+jackson" ->
@@ -54,7 +54,7 @@ final class Ceiling {
         long cpu0 = threads.getCurrentThreadCpuTime();
         long proc0 = Cpu.processNanos();
         long t0 = System.nanoTime();
-        long n = KafkaLines.consumeAll(bootstrap, topic, partitions, events, work);
+        long n = BenchKafkaClients.consumeAll(bootstrap, topic, partitions, events, work);
         double wall = (System.nanoTime() - t0) / 1e9;
         double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
         double proc = (Cpu.processNanos() - proc0) / 1e9;

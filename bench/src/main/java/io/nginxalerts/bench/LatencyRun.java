@@ -156,7 +156,7 @@ final class LatencyRun {
             double tailRate = Math.max(100, topRate * 0.05);
             long maxTs = Long.MIN_VALUE;
             try (KafkaProducer<byte[], byte[]> producer =
-                    KafkaLines.producer(kafka.bootstrapServers())) {
+                    BenchKafkaClients.producer(kafka.bootstrapServers())) {
                 for (int i = 0; i < fractions.length; i++) {
                     double rate = topRate * fractions[i];
                     Scheduled scheduled =

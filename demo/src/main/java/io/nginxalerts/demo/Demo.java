@@ -44,7 +44,7 @@ final class Demo implements AutoCloseable {
     private LocalKafka kafka;
     private LocalRedis redis;
     private EmbeddedWorker worker;
-    private KafkaLines lines;
+    private KafkaLineProducer lines;
     private Feed feed;
     private Thread feedThread;
     private JobClient job;
@@ -85,7 +85,7 @@ final class Demo implements AutoCloseable {
                             "stdout"
                         },
                         out);
-        lines = new KafkaLines(kafka.bootstrapServers(), TOPIC);
+        lines = new KafkaLineProducer(kafka.bootstrapServers(), TOPIC);
         feed =
                 options.accessLog() != null
                         ? new AccessLogFeed(lines, options.accessLog(), options.once())

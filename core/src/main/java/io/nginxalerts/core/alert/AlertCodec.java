@@ -47,6 +47,9 @@ public final class AlertCodec {
                     .build();
     private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
 
+    /** The fields that evidence holds: every field but those split from the URL. */
+    private static final List<AccessEvent.Field> EVIDENCE_FIELDS = evidenceFields();
+
     private AlertCodec() {}
 
     public static String encode(Alert alert) {
@@ -148,30 +151,38 @@ public final class AlertCodec {
         return out.toString();
     }
 
+    private static List<AccessEvent.Field> evidenceFields() {
+        List<AccessEvent.Field> fields = new ArrayList<>();
+        for (AccessEvent.Field field : AccessEvent.Field.values()) {
+            if (field.kind() != AccessEvent.Field.Kind.FROM_URL) {
+                fields.add(field);
+            }
+        }
+        return List.copyOf(fields);
+    }
+
     static String iso(long millis) {
         return Instant.ofEpochMilli(millis).toString();
     }
 
+    /**
+     * Writes the event's {@link AccessEvent.Field}s in their order (those split from {@code url}
+     * left out: the reader splits them again), then {@code extra}. Numbers are written from their
+     * text, which for {@code Integer/Long/Double.toString} gives back the same value exactly.
+     */
     private static void writeEvent(JsonGenerator g, AccessEvent e) throws IOException {
         g.writeStartObject();
-        g.writeStringField("@timestamp", iso(e.timestamp()));
-        g.writeStringField("clientip", e.clientip());
-        writeIfPresent(g, "host", e.host());
-        writeIfPresent(g, "method", e.method());
-        writeIfPresent(g, "url", e.url());
-        writeIfPresent(g, "protocol", e.protocol());
-        if (e.status() != 0) {
-            g.writeNumberField("status", e.status());
+        for (AccessEvent.Field field : EVIDENCE_FIELDS) {
+            String value = field.stored(e);
+            if (value == null) {
+                continue;
+            }
+            switch (field.kind()) {
+                case INTEGER -> g.writeNumberField(field.jsonName(), Long.parseLong(value));
+                case DECIMAL -> g.writeNumberField(field.jsonName(), Double.parseDouble(value));
+                default -> g.writeStringField(field.jsonName(), value);
+            }
         }
-        g.writeNumberField("size", e.size());
-        g.writeNumberField("responsetime", e.responsetime());
-        writeIfPresent(g, "upstreamtime", e.upstreamtime());
-        writeIfPresent(g, "upstreamhost", e.upstreamhost());
-        writeIfPresent(g, "http_host", e.http_host());
-        writeIfPresent(g, "xff", e.xff());
-        writeIfPresent(g, "refer", e.refer());
-        writeIfPresent(g, "agent", e.agent());
-        writeIfPresent(g, "request_id", e.request_id());
         for (Map.Entry<String, String> x : e.extra().entrySet()) {
             writeIfPresent(g, x.getKey(), x.getValue());
         }

@@ -96,19 +96,19 @@ final class CombinedLineParser {
             unrecognized(d);
             return;
         }
-        long statusCode = status.length() > 3 ? -1 : Fields.parseNonNegativeLong(status);
-        long size = "-".equals(bytes) ? 0 : Fields.parseNonNegativeLong(bytes);
+        long statusCode = status.length() > 3 ? -1 : ParsedValues.parseNonNegativeLong(status);
+        long size = "-".equals(bytes) ? 0 : ParsedValues.parseNonNegativeLong(bytes);
 
-        d.clientip = Fields.absentToNull(addr);
-        String user = Fields.absentToNull(users.substring(userSep + 1));
+        d.clientip = ParsedValues.absentToNull(addr);
+        String user = ParsedValues.absentToNull(users.substring(userSep + 1));
         if (user != null) {
-            d.putExtra("remote_user", Fields.unescapeNginx(user, 0, user.length()));
+            d.putExtra("remote_user", ParsedValues.unescapeNginx(user, 0, user.length()));
         }
         long millis = Timestamps.parseCommonLog(time);
         if (millis == Timestamps.INVALID) {
             d.fail(
                     RejectReason.INVALID_TIMESTAMP,
-                    "unparseable $time_local " + Fields.excerpt(time));
+                    "unparseable $time_local " + ParsedValues.excerpt(time));
         } else {
             d.timestamp = millis;
             d.hasTimestamp = true;
@@ -116,22 +116,22 @@ final class CombinedLineParser {
         if (statusCode < 100 || statusCode > 599) {
             d.fail(
                     RejectReason.INVALID_FIELD,
-                    "status " + Fields.excerpt(status) + " is not an HTTP status (100-599)");
+                    "status " + ParsedValues.excerpt(status) + " is not an HTTP status (100-599)");
         } else {
             d.status = (int) statusCode;
         }
         if (size < 0) {
             d.fail(
                     RejectReason.INVALID_FIELD,
-                    "size " + Fields.excerpt(bytes) + " is out of range");
+                    "size " + ParsedValues.excerpt(bytes) + " is out of range");
         } else {
             d.size = size;
         }
-        request(Fields.unescapeNginx(s, requestStart, requestEnd), d);
-        d.refer = Fields.absentToNull(Fields.unescapeNginx(s, referStart, referEnd));
-        d.agent = Fields.absentToNull(Fields.unescapeNginx(s, agentStart, agentEnd));
+        request(ParsedValues.unescapeNginx(s, requestStart, requestEnd), d);
+        d.refer = ParsedValues.absentToNull(ParsedValues.unescapeNginx(s, referStart, referEnd));
+        d.agent = ParsedValues.absentToNull(ParsedValues.unescapeNginx(s, agentStart, agentEnd));
         if (xffEnd >= 0) {
-            d.xff = Fields.absentToNull(Fields.unescapeNginx(s, xffStart, xffEnd));
+            d.xff = ParsedValues.absentToNull(ParsedValues.unescapeNginx(s, xffStart, xffEnd));
         }
     }
 
@@ -142,7 +142,7 @@ final class CombinedLineParser {
      * scanner rules want to see.
      */
     private static void request(String request, EventDraft d) {
-        String text = Fields.absentToNull(request);
+        String text = ParsedValues.absentToNull(request);
         if (text == null) {
             return;
         }
@@ -219,7 +219,7 @@ final class CombinedLineParser {
 
     private static boolean digitsOnly(String s) {
         for (int i = 0; i < s.length(); i++) {
-            if (!Fields.isDigit(s.charAt(i))) {
+            if (!ParsedValues.isDigit(s.charAt(i))) {
                 return false;
             }
         }

@@ -218,7 +218,7 @@ final class JsonLogParser {
             throws IOException {
         switch (t) {
             case VALUE_STRING:
-                return Fields.absentToNull(p.getText());
+                return ParsedValues.absentToNull(p.getText());
             case VALUE_NUMBER_INT:
             case VALUE_NUMBER_FLOAT:
             case VALUE_TRUE:
@@ -240,7 +240,7 @@ final class JsonLogParser {
             if (millis == Timestamps.INVALID) {
                 d.fail(
                         RejectReason.INVALID_TIMESTAMP,
-                        "unparseable @timestamp " + Fields.excerpt(s));
+                        "unparseable @timestamp " + ParsedValues.excerpt(s));
             } else {
                 d.timestamp = millis;
                 d.hasTimestamp = true;
@@ -272,7 +272,7 @@ final class JsonLogParser {
                 return;
             }
         }
-        s = Fields.absentToNull(s);
+        s = ParsedValues.absentToNull(s);
         if (s == null) {
             return;
         }
@@ -281,11 +281,11 @@ final class JsonLogParser {
             d.msec = exact;
             return;
         }
-        double seconds = Fields.parseNonNegativeDecimal(s);
+        double seconds = ParsedValues.parseNonNegativeDecimal(s);
         if (seconds < 0 || seconds > 1e11) {
             d.fail(
                     RejectReason.INVALID_TIMESTAMP,
-                    "msec " + Fields.excerpt(s) + " is not seconds since the epoch");
+                    "msec " + ParsedValues.excerpt(s) + " is not seconds since the epoch");
         } else {
             d.msec = Math.round(seconds * 1000);
         }
@@ -332,13 +332,15 @@ final class JsonLogParser {
     private static void status(JsonParser p, JsonToken t, EventDraft d) throws IOException {
         switch (t) {
             case VALUE_STRING -> {
-                String s = Fields.absentToNull(p.getText());
+                String s = ParsedValues.absentToNull(p.getText());
                 if (s != null) {
-                    long code = Fields.parseNonNegativeLong(s);
+                    long code = ParsedValues.parseNonNegativeLong(s);
                     if (code < 100 || code > 599) {
                         d.fail(
                                 RejectReason.INVALID_FIELD,
-                                "status " + Fields.excerpt(s) + " is not an HTTP status (100-599)");
+                                "status "
+                                        + ParsedValues.excerpt(s)
+                                        + " is not an HTTP status (100-599)");
                     } else {
                         d.status = (int) code;
                     }
@@ -353,7 +355,7 @@ final class JsonLogParser {
                     d.fail(
                             RejectReason.INVALID_FIELD,
                             "status "
-                                    + Fields.excerpt(p.getText())
+                                    + ParsedValues.excerpt(p.getText())
                                     + " is not an HTTP status (100-599)");
                 }
             }
@@ -374,7 +376,7 @@ final class JsonLogParser {
                         || p.getLongValue() < 0) {
                     d.fail(
                             RejectReason.INVALID_FIELD,
-                            "size " + Fields.excerpt(p.getText()) + " is out of range");
+                            "size " + ParsedValues.excerpt(p.getText()) + " is out of range");
                 } else {
                     d.size = p.getLongValue();
                 }
@@ -386,17 +388,17 @@ final class JsonLogParser {
                 } else {
                     d.fail(
                             RejectReason.INVALID_FIELD,
-                            "size " + Fields.excerpt(p.getText()) + " is not a byte count");
+                            "size " + ParsedValues.excerpt(p.getText()) + " is not a byte count");
                 }
             }
             case VALUE_STRING -> {
-                String s = Fields.absentToNull(p.getText());
+                String s = ParsedValues.absentToNull(p.getText());
                 if (s != null) {
-                    long v = Fields.parseNonNegativeLong(s);
+                    long v = ParsedValues.parseNonNegativeLong(s);
                     if (v < 0) {
                         d.fail(
                                 RejectReason.INVALID_FIELD,
-                                "size " + Fields.excerpt(s) + " is not a byte count");
+                                "size " + ParsedValues.excerpt(s) + " is not a byte count");
                     } else {
                         d.size = v;
                     }
@@ -419,18 +421,20 @@ final class JsonLogParser {
                 } else {
                     d.fail(
                             RejectReason.INVALID_FIELD,
-                            "responsetime " + Fields.excerpt(p.getText()) + " is out of range");
+                            "responsetime "
+                                    + ParsedValues.excerpt(p.getText())
+                                    + " is out of range");
                 }
             }
             case VALUE_STRING -> {
-                String s = Fields.absentToNull(p.getText());
+                String s = ParsedValues.absentToNull(p.getText());
                 if (s != null) {
-                    double v = Fields.parseNonNegativeDecimal(s);
+                    double v = ParsedValues.parseNonNegativeDecimal(s);
                     if (v < 0) {
                         d.fail(
                                 RejectReason.INVALID_FIELD,
                                 "responsetime "
-                                        + Fields.excerpt(s)
+                                        + ParsedValues.excerpt(s)
                                         + " is not a number of seconds");
                     } else {
                         d.responsetime = v;
@@ -480,7 +484,7 @@ final class JsonLogParser {
             if (segments == 1 && "host".equals(prefix) && "name".equals(name)) {
                 // The event's host, whether or not extra still has room.
                 if (t.isScalarValue()) {
-                    d.host = Fields.absentToNull(p.getText());
+                    d.host = ParsedValues.absentToNull(p.getText());
                 }
             }
             if (t == JsonToken.VALUE_NULL) {
@@ -606,7 +610,7 @@ final class JsonLogParser {
                         run[count++] = (byte) v;
                         i += 4;
                     }
-                    String decoded = Fields.decodeUtf8Lenient(run, count);
+                    String decoded = ParsedValues.decodeUtf8Lenient(run, count);
                     for (int k = 0; k < decoded.length(); k++) {
                         o = appendJsonChar(out, o, decoded.charAt(k));
                     }
@@ -641,8 +645,8 @@ final class JsonLogParser {
         if (i + 3 >= end || raw[i + 1] != 'x') {
             return -1;
         }
-        int hi = Fields.hexValue(raw[i + 2]);
-        int lo = Fields.hexValue(raw[i + 3]);
+        int hi = ParsedValues.hexValue(raw[i + 2]);
+        int lo = ParsedValues.hexValue(raw[i + 3]);
         return hi < 0 || lo < 0 ? -1 : hi << 4 | lo;
     }
 

@@ -144,7 +144,7 @@ public final class LogParser implements Serializable {
             JsonLogParser.parse(raw, off, len, d);
         } catch (StreamConstraintsException e) {
             return ParseResult.rejected(
-                    RejectReason.INVALID_JSON, Fields.shortMessage(e.getOriginalMessage()));
+                    RejectReason.INVALID_JSON, ParsedValues.shortMessage(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
             byte[] rewritten = JsonLogParser.rewriteHexEscapes(raw, off, len);
             if (rewritten != null) {
@@ -157,10 +157,10 @@ public final class LogParser implements Serializable {
                 }
             }
             return ParseResult.rejected(
-                    RejectReason.INVALID_JSON, Fields.shortMessage(e.getOriginalMessage()));
+                    RejectReason.INVALID_JSON, ParsedValues.shortMessage(e.getOriginalMessage()));
         } catch (IOException e) {
             return ParseResult.rejected(
-                    RejectReason.INVALID_JSON, Fields.shortMessage(e.getMessage()));
+                    RejectReason.INVALID_JSON, ParsedValues.shortMessage(e.getMessage()));
         }
         return finish(d);
     }
@@ -173,10 +173,10 @@ public final class LogParser implements Serializable {
         if (d.clientip == null) {
             return ParseResult.rejected(RejectReason.MISSING_FIELD, "no clientip");
         }
-        if (!Fields.looksLikeIp(d.clientip)) {
+        if (!ParsedValues.looksLikeIp(d.clientip)) {
             return ParseResult.rejected(
                     RejectReason.INVALID_FIELD,
-                    "clientip " + Fields.excerpt(d.clientip) + " is not an IP address");
+                    "clientip " + ParsedValues.excerpt(d.clientip) + " is not an IP address");
         }
         if (d.status == 0) {
             return ParseResult.rejected(RejectReason.MISSING_FIELD, "no status");

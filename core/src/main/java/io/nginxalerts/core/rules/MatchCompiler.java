@@ -1,5 +1,6 @@
 package io.nginxalerts.core.rules;
 
+import io.nginxalerts.core.event.AccessEvent;
 import io.nginxalerts.core.rules.Conditions.CompareOp;
 import io.nginxalerts.core.rules.Conditions.TextOp;
 import io.nginxalerts.core.rules.YamlNode.Entry;
@@ -103,11 +104,14 @@ final class MatchCompiler {
                 }
             default:
                 {
-                    EventField field = Fields.resolve(key);
+                    EventField field = RuleFieldNames.resolve(key);
                     if (field == null) {
                         problems.add(
                                 entry.line(),
-                                "unknown field '" + key + "'; allowed: " + Fields.allowedNames());
+                                "unknown field '"
+                                        + key
+                                        + "'; allowed: "
+                                        + RuleFieldNames.allowedNames());
                         return null;
                     }
                     return fieldTest(field, value, entry.line());
@@ -152,7 +156,7 @@ final class MatchCompiler {
         boolean ok = true;
         for (YamlNode value : values) {
             String text = value.text;
-            if (field == EventField.Top.STATUS) {
+            if (field.is(AccessEvent.Field.STATUS)) {
                 if (!Conditions.StatusIn.isStatusCode(text)
                         && !Conditions.StatusIn.isStatusClass(text)) {
                     problems.add(
@@ -167,7 +171,7 @@ final class MatchCompiler {
         if (!ok) {
             return null;
         }
-        if (field == EventField.Top.STATUS) {
+        if (field.is(AccessEvent.Field.STATUS)) {
             return new Conditions.StatusIn(texts);
         }
         if (texts.size() == 1) {

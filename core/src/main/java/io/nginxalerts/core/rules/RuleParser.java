@@ -181,10 +181,13 @@ final class RuleParser {
                 problems.add(
                         item.line,
                         "'group_by' must be a list of field names, found " + item.describe());
-            } else if (Fields.resolve(item.text) == null) {
+            } else if (RuleFieldNames.resolve(item.text) == null) {
                 problems.add(
                         item.line,
-                        "unknown field '" + item.text + "'; allowed: " + Fields.allowedNames());
+                        "unknown field '"
+                                + item.text
+                                + "'; allowed: "
+                                + RuleFieldNames.allowedNames());
             } else if (!seen.add(item.text)) {
                 problems.add(item.line, "group_by lists '" + item.text + "' twice");
             } else {

@@ -86,7 +86,7 @@ class NginxJsonParsingTest {
             long fast = JsonLogParser.exactMillis(text);
             if (fast >= 0) {
                 exact++;
-                double seconds = Fields.parseNonNegativeDecimal(text);
+                double seconds = ParsedValues.parseNonNegativeDecimal(text);
                 assertThat(fast).as(text).isEqualTo(Math.round(seconds * 1000));
                 assertThat(seconds).as(text).isLessThan(1e11);
             }

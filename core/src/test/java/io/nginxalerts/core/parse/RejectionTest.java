@@ -39,7 +39,7 @@ class RejectionTest {
         @Override
         public String toString() {
             String text = new String(input, StandardCharsets.UTF_8);
-            return "line " + line + " → " + expected + ": " + Fields.excerpt(text);
+            return "line " + line + " → " + expected + ": " + ParsedValues.excerpt(text);
         }
     }
 

@@ -263,12 +263,14 @@ class ConditionsTest {
                         .build();
         Set<String> expected = new HashSet<>(AccessEvent.FIELDS);
         expected.remove("@timestamp");
-        assertThat(Fields.TOP_LEVEL.keySet()).isEqualTo(expected);
-        for (String name : Fields.TOP_LEVEL.keySet()) {
-            assertThat(Fields.resolve(name).text(event)).as(name).isEqualTo(event.get(name));
+        assertThat(RuleFieldNames.TOP_LEVEL.keySet()).isEqualTo(expected);
+        for (String name : RuleFieldNames.TOP_LEVEL.keySet()) {
+            assertThat(RuleFieldNames.resolve(name).text(event))
+                    .as(name)
+                    .isEqualTo(event.get(name));
         }
         AccessEvent noHost = request().host(null).extra("host.name", "h").build();
-        assertThat(Fields.resolve("host").text(noHost)).isEqualTo(noHost.get("host"));
+        assertThat(RuleFieldNames.resolve("host").text(noHost)).isEqualTo(noHost.get("host"));
     }
 
     @Test

@@ -38,7 +38,10 @@ class RegexFindMemoTest {
                         TrafficProfile.bench(5_000).toBuilder().attackFraction(0.2).build());
         LineEncoder encoder = new LineEncoder(LineFormat.NGINX_JSON);
         List<EventField> fields =
-                List.of(EventField.Top.URL, EventField.Top.PATH, EventField.Top.AGENT);
+                List.of(
+                        new EventField.Top(AccessEvent.Field.URL),
+                        new EventField.Top(AccessEvent.Field.PATH),
+                        new EventField.Top(AccessEvent.Field.AGENT));
         long found = 0;
         for (String regex : REGEXES) {
             Pattern pattern = Pattern.compile(regex);
@@ -62,7 +65,8 @@ class RegexFindMemoTest {
     void collidingTextsDoNotShareAnAnswer() {
         // "Aa" and "BB" have the same String.hashCode, so they land in the same slot.
         Conditions.RegexFind condition =
-                new Conditions.RegexFind(EventField.Top.AGENT, Pattern.compile("^Aa$"));
+                new Conditions.RegexFind(
+                        new EventField.Top(AccessEvent.Field.AGENT), Pattern.compile("^Aa$"));
         AccessEvent aa = TestEvent.request().agent("Aa").build();
         AccessEvent bb = TestEvent.request().agent("BB").build();
         for (int i = 0; i < 3; i++) {

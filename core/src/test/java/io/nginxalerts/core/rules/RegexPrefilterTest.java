@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
+import io.nginxalerts.core.event.AccessEvent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -151,7 +152,8 @@ class RegexPrefilterTest {
     void conditionAnswersAsTheRegexWithThePrefilter() {
         Conditions.RegexFind condition =
                 new Conditions.RegexFind(
-                        EventField.Top.URL, Pattern.compile("(?i)/\\.git(/|$)|/\\.env($|\\.)"));
+                        new EventField.Top(AccessEvent.Field.URL),
+                        Pattern.compile("(?i)/\\.git(/|$)|/\\.env($|\\.)"));
         assertThat(condition.test(TestEvent.request().url("/.git/config").build())).isTrue();
         assertThat(condition.test(TestEvent.request().url("/.ENV").build())).isTrue();
         assertThat(condition.test(TestEvent.request().url("/.gitignore").build())).isFalse();

@@ -63,7 +63,7 @@ class RuleLoaderTest {
                                 + " critical",
                         dir.resolve("c.yaml")
                                 + ":4: unknown field 'colour'; allowed: "
-                                + String.join(", ", Fields.TOP_LEVEL.keySet())
+                                + String.join(", ", RuleFieldNames.TOP_LEVEL.keySet())
                                 + ", or a dotted path under geoip, user_agent, host, event, log,"
                                 + " source, client (e.g. geoip.country_code2)");
     }

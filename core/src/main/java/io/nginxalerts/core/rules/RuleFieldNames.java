@@ -6,13 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/**
- * Which field names rules may use. Kept out of {@link EventField} so that initialising the enum
- * never depends on initialising this table (the interface has a default method, so the JVM
- * initialises it together with the enum).
- */
-final class Fields {
-    private Fields() {}
+/** Which field names rules may use, and the {@link EventField} each of them reads. */
+final class RuleFieldNames {
+    private RuleFieldNames() {}
 
     /**
      * First segments of the dotted names that rules may use. These are the nested objects that
@@ -24,16 +20,18 @@ final class Fields {
             List.of("geoip", "user_agent", "host", "event", "log", "source", "client");
 
     /**
-     * Top-level names usable in conditions and {@code group_by}, sorted (for messages): {@link
-     * AccessEvent#FIELDS} except the ISO timestamp field, which is not useful to match or group on
-     * (the event time is what {@code within} and {@code suppress} measure).
+     * Top-level names usable in conditions and {@code group_by}, sorted (for messages): those of
+     * {@link AccessEvent.Field} except the ISO timestamp field, which is not useful to match or
+     * group on (the event time is what {@code within} and {@code suppress} measure).
      */
     static final Map<String, EventField.Top> TOP_LEVEL = topLevel();
 
     private static Map<String, EventField.Top> topLevel() {
         Map<String, EventField.Top> byName = new TreeMap<>();
-        for (EventField.Top field : EventField.Top.values()) {
-            byName.put(field.fieldName(), field);
+        for (AccessEvent.Field field : AccessEvent.Field.values()) {
+            if (field != AccessEvent.Field.TIMESTAMP) {
+                byName.put(field.jsonName(), new EventField.Top(field));
+            }
         }
         return Collections.unmodifiableMap(byName);
     }

@@ -16,8 +16,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Producing lines into and reading them back from the in-process broker. */
-final class KafkaLines {
-    private KafkaLines() {}
+final class BenchKafkaClients {
+    private BenchKafkaClients() {}
 
     static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
         Properties p = new Properties();

@@ -3,7 +3,7 @@ package io.nginxalerts.core.parse;
 import java.nio.charset.StandardCharsets;
 
 /** Small value checks and conversions shared by the JSON and combined parsers; no regex. */
-final class Fields {
+final class ParsedValues {
 
     /** Longest textual IP address (IPv4-mapped IPv6). */
     private static final int MAX_IP_CHARS = 45;
@@ -11,7 +11,7 @@ final class Fields {
     /** How much of a bad value a rejection detail may quote. */
     private static final int EXCERPT_CHARS = 40;
 
-    private Fields() {}
+    private ParsedValues() {}
 
     /** nginx prints "-" for an unset variable, and escape=json prints "": both mean absent. */
     static String absentToNull(String value) {

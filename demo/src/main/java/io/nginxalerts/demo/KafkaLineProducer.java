@@ -8,11 +8,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** A line sink that produces each line as one record to a Kafka topic (acks=all). */
-final class KafkaLines implements Consumer<byte[]>, AutoCloseable {
+final class KafkaLineProducer implements Consumer<byte[]>, AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
 
-    KafkaLines(String bootstrapServers, String topic) {
+    KafkaLineProducer(String bootstrapServers, String topic) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
