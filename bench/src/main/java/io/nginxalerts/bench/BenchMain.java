@@ -1,12 +1,12 @@
 package io.nginxalerts.bench;
 
 import io.nginxalerts.core.alert.AlertCodec;
-import io.nginxalerts.core.traffic.Attack;
-import io.nginxalerts.core.traffic.LineFormat;
-import io.nginxalerts.core.traffic.TrafficProfile;
 import io.nginxalerts.demo.LocalKafka;
 import io.nginxalerts.demo.LocalRedis;
 import io.nginxalerts.job.rules.ThresholdOperator;
+import io.nginxalerts.traffic.Attack;
+import io.nginxalerts.traffic.LineFormat;
+import io.nginxalerts.traffic.TrafficProfile;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

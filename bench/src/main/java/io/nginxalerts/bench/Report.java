@@ -1,8 +1,8 @@
 package io.nginxalerts.bench;
 
-import io.nginxalerts.core.traffic.Attack;
-import io.nginxalerts.core.traffic.LineFormat;
 import io.nginxalerts.job.rules.ThresholdOperator;
+import io.nginxalerts.traffic.Attack;
+import io.nginxalerts.traffic.LineFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;

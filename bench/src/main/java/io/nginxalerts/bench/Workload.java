@@ -1,11 +1,11 @@
 package io.nginxalerts.bench;
 
-import io.nginxalerts.core.traffic.Attack;
-import io.nginxalerts.core.traffic.GeneratedLine;
-import io.nginxalerts.core.traffic.LineEncoder;
-import io.nginxalerts.core.traffic.LineFormat;
-import io.nginxalerts.core.traffic.TrafficGenerator;
-import io.nginxalerts.core.traffic.TrafficProfile;
+import io.nginxalerts.traffic.Attack;
+import io.nginxalerts.traffic.GeneratedLine;
+import io.nginxalerts.traffic.LineEncoder;
+import io.nginxalerts.traffic.LineFormat;
+import io.nginxalerts.traffic.TrafficGenerator;
+import io.nginxalerts.traffic.TrafficProfile;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

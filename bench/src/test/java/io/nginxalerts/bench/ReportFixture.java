@@ -1,8 +1,8 @@
 package io.nginxalerts.bench;
 
-import io.nginxalerts.core.traffic.LineFormat;
-import io.nginxalerts.core.traffic.TrafficProfile;
 import io.nginxalerts.job.rules.ThresholdOperator;
+import io.nginxalerts.traffic.LineFormat;
+import io.nginxalerts.traffic.TrafficProfile;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

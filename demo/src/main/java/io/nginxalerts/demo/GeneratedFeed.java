@@ -1,10 +1,10 @@
 package io.nginxalerts.demo;
 
-import io.nginxalerts.core.traffic.GeneratedLine;
-import io.nginxalerts.core.traffic.LineEncoder;
-import io.nginxalerts.core.traffic.LineFormat;
-import io.nginxalerts.core.traffic.TrafficGenerator;
-import io.nginxalerts.core.traffic.TrafficProfile;
+import io.nginxalerts.traffic.GeneratedLine;
+import io.nginxalerts.traffic.LineEncoder;
+import io.nginxalerts.traffic.LineFormat;
+import io.nginxalerts.traffic.TrafficGenerator;
+import io.nginxalerts.traffic.TrafficProfile;
 import java.time.Instant;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;

@@ -1,10 +1,10 @@
-package io.nginxalerts.core.traffic;
+package io.nginxalerts.traffic;
 
-import io.nginxalerts.core.traffic.Bursts.Burst;
-import io.nginxalerts.core.traffic.Catalog.Agent;
-import io.nginxalerts.core.traffic.Catalog.Asset;
-import io.nginxalerts.core.traffic.Catalog.Page;
-import io.nginxalerts.core.traffic.Catalog.Site;
+import io.nginxalerts.traffic.Bursts.Burst;
+import io.nginxalerts.traffic.Catalog.Agent;
+import io.nginxalerts.traffic.Catalog.Asset;
+import io.nginxalerts.traffic.Catalog.Page;
+import io.nginxalerts.traffic.Catalog.Site;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

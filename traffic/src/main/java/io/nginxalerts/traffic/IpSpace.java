@@ -1,4 +1,4 @@
-package io.nginxalerts.core.traffic;
+package io.nginxalerts.traffic;
 
 /**
  * A one-to-one map from an index ({@code 0..size()-1}) to an IPv4 address whose first octet comes

@@ -1,4 +1,4 @@
-package io.nginxalerts.core.traffic;
+package io.nginxalerts.traffic;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,6 @@
-package io.nginxalerts.core.traffic;
+package io.nginxalerts.traffic;
 
-import static io.nginxalerts.core.traffic.Traffic.maxInWindow;
+import static io.nginxalerts.traffic.Traffic.maxInWindow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

@@ -1,6 +1,6 @@
-package io.nginxalerts.core.traffic;
+package io.nginxalerts.traffic;
 
-import io.nginxalerts.core.traffic.Catalog.Probe;
+import io.nginxalerts.traffic.Catalog.Probe;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 

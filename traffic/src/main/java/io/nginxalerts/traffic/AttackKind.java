@@ -1,4 +1,4 @@
-package io.nginxalerts.core.traffic;
+package io.nginxalerts.traffic;
 
 /**
  * The kinds of trouble a {@link TrafficGenerator} injects into normal traffic. Each client-side

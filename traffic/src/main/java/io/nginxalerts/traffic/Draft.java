@@ -1,4 +1,4 @@
-package io.nginxalerts.core.traffic;
+package io.nginxalerts.traffic;
 
 /** The line being generated, filled field by field; reused so the hot path allocates nothing. */
 final class Draft {

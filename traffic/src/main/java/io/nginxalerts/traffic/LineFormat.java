@@ -1,4 +1,4 @@
-package io.nginxalerts.core.traffic;
+package io.nginxalerts.traffic;
 
 /** The record formats a {@link LineEncoder} writes. */
 public enum LineFormat {

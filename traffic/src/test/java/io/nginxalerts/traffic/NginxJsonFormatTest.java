@@ -1,4 +1,4 @@
-package io.nginxalerts.core.traffic;
+package io.nginxalerts.traffic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
