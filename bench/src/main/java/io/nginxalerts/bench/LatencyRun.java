@@ -12,11 +12,12 @@ import io.nginxalerts.core.traffic.LineEncoder;
 import io.nginxalerts.core.traffic.LineFormat;
 import io.nginxalerts.core.traffic.TrafficGenerator;
 import io.nginxalerts.core.traffic.TrafficProfile;
-import io.nginxalerts.demo.LocalKafka;
-import io.nginxalerts.demo.LocalRedis;
 import io.nginxalerts.job.AlertJob;
 import io.nginxalerts.job.JobOptions;
 import io.nginxalerts.job.JobSettings;
+import io.nginxalerts.testing.LocalKafka;
+import io.nginxalerts.testing.LocalRedis;
+import io.nginxalerts.testing.Ports;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,7 +125,7 @@ final class LatencyRun {
         JobSettings settings = JobSettings.from(o, true);
         List<Rule> rules = settings.loadRules();
 
-        int restPort = LocalRedis.freePort();
+        int restPort = Ports.free();
         Configuration conf = new Configuration();
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");

@@ -2,11 +2,10 @@ package io.nginxalerts.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nginxalerts.core.testing.Poll;
+import io.nginxalerts.testing.Poll;
+import io.nginxalerts.testing.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -77,7 +76,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
             run(CLI_TIMEOUT, List.of(SCRIPT.toString(), "stop", dir.toString()));
             deleteRecursively(dir);
         }
-        int restPort = freePort();
+        int restPort = Ports.free();
         Result started =
                 run(
                         START_TIMEOUT,
@@ -311,15 +310,6 @@ public final class LocalFlinkCluster implements AutoCloseable {
             for (Path p : paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
                 Files.delete(p);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A loopback port that was free a moment ago. */
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

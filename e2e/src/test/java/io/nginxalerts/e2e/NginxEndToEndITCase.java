@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.alert.AlertCodec;
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
-import io.nginxalerts.job.testing.KafkaTestCluster;
 import io.nginxalerts.job.testing.LocalNginx;
+import io.nginxalerts.testing.LocalKafka;
+import io.nginxalerts.testing.LocalRedis;
+import io.nginxalerts.testing.Poll;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -95,8 +95,8 @@ class NginxEndToEndITCase {
         List<String> logged = Files.readAllLines(accessLog);
         assertThat(logged).hasSize(4 + 3 + 25 + 1 + 7);
 
-        try (KafkaTestCluster kafka = KafkaTestCluster.start();
-                RedisTestServer redis = RedisTestServer.start();
+        try (LocalKafka kafka = LocalKafka.start();
+                LocalRedis redis = LocalRedis.start();
                 LocalFlinkCluster flink = LocalFlinkCluster.start("NginxEndToEndITCase")) {
             kafka.createTopic("nginx", 2);
             kafka.createTopic("nginx-dlq", 1);

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.alert.AlertCodec;
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
-import io.nginxalerts.job.testing.KafkaTestCluster;
+import io.nginxalerts.testing.LocalKafka;
+import io.nginxalerts.testing.LocalRedis;
+import io.nginxalerts.testing.Poll;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,16 +83,16 @@ class SavepointRulesITCase {
                     within: 10m
                     """);
 
-    static KafkaTestCluster kafka;
-    static RedisTestServer redis;
+    static LocalKafka kafka;
+    static LocalRedis redis;
     static LocalFlinkCluster flink;
 
     @BeforeAll
     static void startServers() throws Exception {
-        kafka = KafkaTestCluster.start();
+        kafka = LocalKafka.start();
         kafka.createTopic(TOPIC, 1);
         kafka.createTopic(DLQ, 1);
-        redis = RedisTestServer.start();
+        redis = LocalRedis.start();
         flink = LocalFlinkCluster.start("SavepointRulesITCase");
     }
 

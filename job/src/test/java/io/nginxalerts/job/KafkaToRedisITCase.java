@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.alert.AlertCodec;
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
 import io.nginxalerts.job.cli.Args;
-import io.nginxalerts.job.testing.KafkaTestCluster;
 import io.nginxalerts.job.testing.MiniClusters;
 import io.nginxalerts.job.testing.TestRules;
+import io.nginxalerts.testing.LocalKafka;
+import io.nginxalerts.testing.LocalRedis;
+import io.nginxalerts.testing.Poll;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,13 +32,13 @@ import redis.clients.jedis.Jedis;
 class KafkaToRedisITCase {
     @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoSlots();
 
-    static KafkaTestCluster kafka;
-    static RedisTestServer redis;
+    static LocalKafka kafka;
+    static LocalRedis redis;
 
     @BeforeAll
     static void startServers() throws Exception {
-        kafka = KafkaTestCluster.start();
-        redis = RedisTestServer.start();
+        kafka = LocalKafka.start();
+        redis = LocalRedis.start();
     }
 
     @AfterAll

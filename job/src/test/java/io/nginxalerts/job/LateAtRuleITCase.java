@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
 import io.nginxalerts.job.cli.Args;
-import io.nginxalerts.job.testing.KafkaTestCluster;
 import io.nginxalerts.job.testing.MiniClusters;
 import io.nginxalerts.job.testing.TestRules;
+import io.nginxalerts.testing.LocalKafka;
+import io.nginxalerts.testing.LocalRedis;
+import io.nginxalerts.testing.Poll;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,8 +43,8 @@ class LateAtRuleITCase {
     @Test
     void eventsOfAPartitionThatResumesBehindTheRuleBecomeLateDeadLetters(
             @InjectMiniCluster MiniCluster miniCluster) throws Exception {
-        try (KafkaTestCluster kafka = KafkaTestCluster.start();
-                RedisTestServer redis = RedisTestServer.start()) {
+        try (LocalKafka kafka = LocalKafka.start();
+                LocalRedis redis = LocalRedis.start()) {
             kafka.createTopic("late-topic", 2);
             kafka.createTopic("late-dlq", 1);
             JobSettings settings =

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
+import io.nginxalerts.testing.LocalRedis;
+import io.nginxalerts.testing.Poll;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,13 +26,13 @@ class AlertDrainerTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static RedisTestServer server;
+    private static LocalRedis server;
     private static RedisClient redis;
     private Workers workers;
 
     @BeforeAll
     static void startRedis() {
-        server = RedisTestServer.start();
+        server = LocalRedis.start();
         redis = RedisClient.create(server.url());
     }
 

@@ -2,8 +2,8 @@ package io.nginxalerts.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
+import io.nginxalerts.testing.LocalRedis;
+import io.nginxalerts.testing.Poll;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,7 +19,7 @@ class ConcurrentWorkersTest {
 
     @Test
     void threeWorkersDeliverTenThousandAlertsExactlyOnceAndLeaveNoListBehind() throws Exception {
-        try (RedisTestServer server = RedisTestServer.start();
+        try (LocalRedis server = LocalRedis.start();
                 RedisClient redis = RedisClient.create(server.url());
                 Workers workers = new Workers(server.url(), "three-workers")) {
             RecordingOutput[] outputs = {

@@ -2,8 +2,8 @@ package io.nginxalerts.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
+import io.nginxalerts.testing.LocalRedis;
+import io.nginxalerts.testing.Poll;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +18,7 @@ class MetricsServerTest {
 
     @Test
     void healthIs200WhileRedisAnswersAnd503AfterItStopped() throws Exception {
-        try (RedisTestServer server = RedisTestServer.start();
+        try (LocalRedis server = LocalRedis.start();
                 Workers workers = new Workers(server.url(), "health")) {
             AlertDrainer drainer = workers.start("w1", new RecordingOutput());
             try (MetricsServer metrics = new MetricsServer(0, drainer)) {
@@ -33,7 +33,7 @@ class MetricsServerTest {
 
     @Test
     void metricsCountDeliveredDuplicatesAndDeadAlerts() throws Exception {
-        try (RedisTestServer server = RedisTestServer.start();
+        try (LocalRedis server = LocalRedis.start();
                 RedisClient redis = RedisClient.create(server.url());
                 Workers workers = new Workers(server.url(), "metrics")) {
             RecordingOutput out = new RecordingOutput();

@@ -2,8 +2,8 @@ package io.nginxalerts.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
+import io.nginxalerts.testing.LocalRedis;
+import io.nginxalerts.testing.Poll;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -51,7 +51,7 @@ class RedisOutageTest {
     @Test
     void workersWaitingDuringARedisRestartReconnectAndDeliverWhatIsPushedAfterwards()
             throws Exception {
-        try (RedisTestServer server = RedisTestServer.start();
+        try (LocalRedis server = LocalRedis.start();
                 Workers workers = new Workers(server.url(), "restart")) {
             RecordingOutput out1 = new RecordingOutput();
             RecordingOutput out2 = new RecordingOutput();

@@ -4,9 +4,10 @@ import static io.nginxalerts.worker.TestAlerts.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
-import io.nginxalerts.core.testing.TestTls;
+import io.nginxalerts.testing.LocalRedis;
+import io.nginxalerts.testing.Poll;
+import io.nginxalerts.testing.Ports;
+import io.nginxalerts.testing.TestTls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,14 +30,14 @@ class RedisTlsAclTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     static TestTls tls;
-    static RedisTestServer redis;
+    static LocalRedis redis;
     static int tlsPort;
     Workers workers;
 
     @BeforeAll
     static void start() throws Exception {
         tls = TestTls.forLoopback();
-        tlsPort = RedisTestServer.freePort();
+        tlsPort = Ports.free();
         redis =
                 tls.startRedis(
                         tlsPort,
@@ -106,8 +107,8 @@ class RedisTlsAclTest {
         try (TestTls other = TestTls.create("dns:redis.elsewhere.example")) {
             WorkerSettings wrongHost =
                     workers.settings("w1", "--redis.tls-ca", other.caPem.toString());
-            int port = RedisTestServer.freePort();
-            try (RedisTestServer impostor = other.startRedis(port);
+            int port = Ports.free();
+            try (LocalRedis impostor = other.startRedis(port);
                     var client =
                             new RedisTarget(
                                             "127.0.0.1",

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nginxalerts.core.alert.AlertCodec;
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
+import io.nginxalerts.testing.LocalRedis;
+import io.nginxalerts.testing.Poll;
 import io.nginxalerts.worker.TestWebhook.Reply;
 import java.time.Duration;
 import java.util.List;
@@ -25,14 +25,14 @@ class WebhookDeliveryTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static RedisTestServer server;
+    private static LocalRedis server;
     private static RedisClient redis;
     private Workers workers;
     private TestWebhook webhook;
 
     @BeforeAll
     static void startRedis() {
-        server = RedisTestServer.start();
+        server = LocalRedis.start();
         redis = RedisClient.create(server.url());
     }
 

@@ -2,8 +2,9 @@ package io.nginxalerts.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
+import io.nginxalerts.testing.LocalRedis;
+import io.nginxalerts.testing.Poll;
+import io.nginxalerts.testing.Ports;
 import io.nginxalerts.worker.TestWebhook.Reply;
 import java.io.File;
 import java.io.IOException;
@@ -29,7 +30,7 @@ import redis.clients.jedis.RedisClient;
 class WorkerProcessITCase {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private static RedisTestServer server;
+    private static LocalRedis server;
     private static RedisClient redis;
     private final List<Process> processes = new ArrayList<>();
 
@@ -37,7 +38,7 @@ class WorkerProcessITCase {
 
     @BeforeAll
     static void startRedis() {
-        server = RedisTestServer.start();
+        server = LocalRedis.start();
         redis = RedisClient.create(server.url());
     }
 
@@ -174,7 +175,7 @@ class WorkerProcessITCase {
                                 "-jar",
                                 jar.toString(),
                                 "--redis.url",
-                                "redis://:hunter22@127.0.0.1:" + RedisTestServer.freePort(),
+                                "redis://:hunter22@127.0.0.1:" + Ports.free(),
                                 "--list",
                                 list,
                                 "--worker-id",

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.nginxalerts.core.alert.AlertCodec;
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
 import io.nginxalerts.e2e.LocalFlinkCluster;
-import io.nginxalerts.job.testing.KafkaTestCluster;
+import io.nginxalerts.testing.LocalKafka;
+import io.nginxalerts.testing.LocalRedis;
+import io.nginxalerts.testing.Poll;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -70,19 +70,19 @@ class WorkerCrashITCase {
     /** The request the webhook holds open until the worker has been killed. */
     private static final int HELD_REQUEST = 3;
 
-    static KafkaTestCluster kafka;
-    static RedisTestServer redis;
+    static LocalKafka kafka;
+    static LocalRedis redis;
     static LocalFlinkCluster flink;
 
     private final List<Process> workers = new ArrayList<>();
 
     @BeforeAll
     static void startServers() throws Exception {
-        kafka = KafkaTestCluster.start();
+        kafka = LocalKafka.start();
         for (String topic : List.of("crash-ref", "crash-live", "crash-dlq")) {
             kafka.createTopic(topic, 1);
         }
-        redis = RedisTestServer.start();
+        redis = LocalRedis.start();
         flink = LocalFlinkCluster.start("WorkerCrashITCase");
     }
 

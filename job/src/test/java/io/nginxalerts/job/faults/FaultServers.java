@@ -1,7 +1,7 @@
 package io.nginxalerts.job.faults;
 
-import io.nginxalerts.core.testing.RedisTestServer;
-import io.nginxalerts.job.testing.KafkaTestCluster;
+import io.nginxalerts.testing.LocalKafka;
+import io.nginxalerts.testing.LocalRedis;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -12,27 +12,27 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class FaultServers implements BeforeAllCallback, AfterAllCallback {
     private final String topic;
-    private KafkaTestCluster kafka;
-    private RedisTestServer redis;
+    private LocalKafka kafka;
+    private LocalRedis redis;
 
     FaultServers(String topic) {
         this.topic = topic;
     }
 
-    KafkaTestCluster kafka() {
+    LocalKafka kafka() {
         return kafka;
     }
 
-    RedisTestServer redis() {
+    LocalRedis redis() {
         return redis;
     }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        kafka = KafkaTestCluster.start();
+        kafka = LocalKafka.start();
         kafka.createTopic(topic, 1);
         kafka.createTopic(topic + "-dlq", 1);
-        redis = RedisTestServer.start();
+        redis = LocalRedis.start();
     }
 
     @Override

@@ -2,9 +2,9 @@ package io.nginxalerts.job.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
 import io.nginxalerts.job.testing.MiniClusters;
+import io.nginxalerts.testing.LocalRedis;
+import io.nginxalerts.testing.Poll;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,11 +48,11 @@ class KafkaBrokerRestartITCase {
     private static final Duration OUTAGE = Duration.ofSeconds(5);
 
     static KafkaClusterTestKit kafka;
-    static RedisTestServer redis;
+    static LocalRedis redis;
 
     @BeforeAll
     static void startServers() throws Exception {
-        // The project's KafkaTestCluster does not expose its broker; this is the same single
+        // The project's LocalKafka does not expose its broker; this is the same single
         // combined KRaft node, whose broker part can be restarted (the test kit binds the
         // restarted broker to the same port).
         kafka =
@@ -77,7 +77,7 @@ class KafkaBrokerRestartITCase {
                     .all()
                     .get();
         }
-        redis = RedisTestServer.start();
+        redis = LocalRedis.start();
     }
 
     @AfterAll

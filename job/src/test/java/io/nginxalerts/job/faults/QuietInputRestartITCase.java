@@ -3,9 +3,9 @@ package io.nginxalerts.job.faults;
 import static io.nginxalerts.job.testing.NginxLines.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nginxalerts.core.testing.Poll;
 import io.nginxalerts.job.testing.MiniClusters;
 import io.nginxalerts.job.testing.TestRules;
+import io.nginxalerts.testing.Poll;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

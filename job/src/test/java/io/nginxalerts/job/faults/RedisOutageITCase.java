@@ -2,10 +2,10 @@ package io.nginxalerts.job.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
-import io.nginxalerts.job.testing.KafkaTestCluster;
 import io.nginxalerts.job.testing.MiniClusters;
+import io.nginxalerts.testing.LocalKafka;
+import io.nginxalerts.testing.LocalRedis;
+import io.nginxalerts.testing.Poll;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,11 +53,11 @@ class RedisOutageITCase {
 
     private static final Duration OUTAGE = Duration.ofSeconds(12);
 
-    static KafkaTestCluster kafka;
+    static LocalKafka kafka;
 
     @BeforeAll
     static void startKafka() throws Exception {
-        kafka = KafkaTestCluster.start();
+        kafka = LocalKafka.start();
     }
 
     @AfterAll
@@ -108,9 +108,8 @@ class RedisOutageITCase {
         Set<String> reference = FaultJob.referenceIds(FaultTraffic.rules(), traffic.all());
 
         Path data = Files.createDirectories(tmp.resolve("redis"));
-        try (RedisTestServer redis =
-                        RedisTestServer.start(
-                                "appendonly yes", "appendfsync always", "dir " + data);
+        try (LocalRedis redis =
+                        LocalRedis.start("appendonly yes", "appendfsync always", "dir " + data);
                 DeliveringWorker worker =
                         DeliveringWorker.start(
                                 redis.url(), redis.port(), list, tmp.resolve("delivered.jsonl"))) {

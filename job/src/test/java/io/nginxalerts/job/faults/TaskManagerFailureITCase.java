@@ -2,8 +2,8 @@ package io.nginxalerts.job.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nginxalerts.core.testing.Poll;
 import io.nginxalerts.job.testing.MiniClusters;
+import io.nginxalerts.testing.Poll;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

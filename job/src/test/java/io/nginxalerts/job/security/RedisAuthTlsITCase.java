@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.alert.AlertCodec;
-import io.nginxalerts.core.testing.RedisTestServer;
-import io.nginxalerts.core.testing.TestTls;
 import io.nginxalerts.job.JobSettings;
 import io.nginxalerts.job.cli.Args;
 import io.nginxalerts.job.sink.RedisEndpoint;
 import io.nginxalerts.job.sink.RedisListWriter;
+import io.nginxalerts.testing.LocalRedis;
+import io.nginxalerts.testing.Ports;
+import io.nginxalerts.testing.TestTls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,13 +38,13 @@ class RedisAuthTlsITCase {
     private static final String ADMIN_PASSWORD = "admin-secret-for-tests";
 
     static TestTls tls;
-    static RedisTestServer redis;
+    static LocalRedis redis;
     static int tlsPort;
 
     @BeforeAll
     static void start() throws Exception {
         tls = TestTls.forLoopback();
-        tlsPort = RedisTestServer.freePort();
+        tlsPort = Ports.free();
         redis =
                 tls.startRedis(
                         tlsPort,
@@ -154,8 +155,8 @@ class RedisAuthTlsITCase {
     @Test
     void refusesACertificateForAnotherHostEvenFromTheTrustedCa() throws Exception {
         try (TestTls other = TestTls.create("dns:redis.elsewhere.example")) {
-            int port = RedisTestServer.freePort();
-            try (RedisTestServer impostor = other.startRedis(port)) {
+            int port = Ports.free();
+            try (LocalRedis impostor = other.startRedis(port)) {
                 RedisEndpoint endpoint =
                         RedisEndpoint.parse("rediss://127.0.0.1:" + port)
                                 .withTrustedCa(read(other.caPem));

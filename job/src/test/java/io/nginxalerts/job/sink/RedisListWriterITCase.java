@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.alert.AlertCodec;
-import io.nginxalerts.core.testing.RedisTestServer;
+import io.nginxalerts.testing.LocalRedis;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -20,11 +20,11 @@ import redis.clients.jedis.Jedis;
 
 /** {@link RedisListWriter} against a real redis-server, including losing it. */
 class RedisListWriterITCase {
-    RedisTestServer redis;
+    LocalRedis redis;
 
     @BeforeEach
     void startRedis() {
-        redis = RedisTestServer.start();
+        redis = LocalRedis.start();
     }
 
     @AfterEach
