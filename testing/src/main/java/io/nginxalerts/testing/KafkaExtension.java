@@ -57,6 +57,10 @@ public final class KafkaExtension implements BeforeAllCallback, AfterAllCallback
         kafka().createTopic(topic, partitions);
     }
 
+    public void produce(String topic, List<byte[]> values) throws Exception {
+        kafka().produce(topic, values);
+    }
+
     public void produceLines(String topic, List<String> lines) throws Exception {
         kafka().produceLines(topic, lines);
     }

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -37,8 +38,9 @@ public final class RedisExtension
     }
 
     /**
-     * Before each test: the server is started again if a test stopped it, and emptied with {@code
-     * FLUSHALL} (as the default user, which must then have no password).
+     * Before each test: the server is started again if a test stopped it, emptied with {@code
+     * FLUSHALL} (as the default user, which must then have no password), and {@link #client()} is a
+     * new one.
      */
     public RedisExtension freshPerTest() {
         this.freshPerTest = true;
@@ -74,12 +76,14 @@ public final class RedisExtension
     }
 
     /** A client on the plain port as the default user, opened once and closed after the class. */
-    public synchronized RedisClient client() {
+    public RedisClient client() {
         Servers s = servers();
-        if (s.client == null) {
-            s.client = RedisClient.create(s.redis.url());
+        synchronized (s) {
+            if (s.client == null) {
+                s.client = RedisClient.create(s.redis.url());
+            }
+            return s.client;
         }
-        return s.client;
     }
 
     /** Stops the server; clients see connection errors until {@link #startAgain()}. */
@@ -99,9 +103,15 @@ public final class RedisExtension
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        if (freshPerTest) {
-            startAgain();
-            client().flushAll();
+        if (!freshPerTest) {
+            return;
+        }
+        Servers s = servers();
+        s.redis.startAgain();
+        // A test that stopped the server left the shared client's pool with dead connections.
+        s.closeClient();
+        try (Jedis jedis = new Jedis("127.0.0.1", s.redis.port())) {
+            jedis.flushAll();
         }
     }
 
@@ -140,6 +150,13 @@ public final class RedisExtension
             this.redis = redis;
             this.tls = tls;
             this.tlsPort = tlsPort;
+        }
+
+        synchronized void closeClient() {
+            if (client != null) {
+                client.close();
+                client = null;
+            }
         }
 
         @Override

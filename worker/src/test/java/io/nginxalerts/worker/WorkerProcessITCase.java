@@ -2,9 +2,9 @@ package io.nginxalerts.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nginxalerts.testing.LocalRedis;
 import io.nginxalerts.testing.Poll;
 import io.nginxalerts.testing.Ports;
+import io.nginxalerts.testing.RedisExtension;
 import io.nginxalerts.worker.TestWebhook.Reply;
 import java.io.File;
 import java.io.IOException;
@@ -16,10 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.RedisClient;
 
@@ -30,23 +29,12 @@ import redis.clients.jedis.RedisClient;
 class WorkerProcessITCase {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private static LocalRedis server;
-    private static RedisClient redis;
+    @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
+
+    private final RedisClient redis = REDIS.client();
     private final List<Process> processes = new ArrayList<>();
 
     @TempDir Path dir;
-
-    @BeforeAll
-    static void startRedis() {
-        server = LocalRedis.start();
-        redis = RedisClient.create(server.url());
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-        server.close();
-    }
 
     @AfterEach
     void killLeftovers() {
@@ -72,7 +60,7 @@ class WorkerProcessITCase {
                     });
             String[] args = {
                 "--redis.url",
-                server.url(),
+                REDIS.url(),
                 "--list",
                 list,
                 "--worker-id",
@@ -122,7 +110,7 @@ class WorkerProcessITCase {
                     startWorker(
                             "sigterm",
                             "--redis.url",
-                            server.url(),
+                            REDIS.url(),
                             "--list",
                             list,
                             "--worker-id",
@@ -197,7 +185,7 @@ class WorkerProcessITCase {
                                 "-jar",
                                 jar.toString(),
                                 "--redis.url",
-                                server.url(),
+                                REDIS.url(),
                                 "--list",
                                 list,
                                 "--worker-id",
