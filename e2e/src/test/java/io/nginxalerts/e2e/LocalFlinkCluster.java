@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nginxalerts.testing.Poll;
 import io.nginxalerts.testing.Ports;
+import io.nginxalerts.testing.ServerExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -66,6 +67,15 @@ public final class LocalFlinkCluster implements AutoCloseable {
      * Starts a cluster in a fresh {@code <clusterDirs>/<name>} with the project's {@code
      * flink-conf/config.yaml} (made local by the script) and a free REST port.
      */
+    /**
+     * A cluster for the tests of one class, started before the first and stopped after the last
+     * (also when a test fails): {@code @RegisterExtension static final
+     * ServerExtension<LocalFlinkCluster> FLINK = LocalFlinkCluster.extension("MyITCase");}
+     */
+    public static ServerExtension<LocalFlinkCluster> extension(String name) {
+        return new ServerExtension<>(() -> start(name));
+    }
+
     public static LocalFlinkCluster start(String name) {
         Path dir =
                 Path.of(System.getProperty("nginxalerts.clusterDirs", "target/flink-local"))
