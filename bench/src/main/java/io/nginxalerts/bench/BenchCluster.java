@@ -1,6 +1,6 @@
 package io.nginxalerts.bench;
 
-import io.nginxalerts.demo.LocalRedis;
+import io.nginxalerts.testing.Ports;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -33,7 +33,7 @@ final class BenchCluster implements AutoCloseable {
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.PORT, LocalRedis.freePort());
+        conf.set(RestOptions.PORT, Ports.free());
         // Run progress read in-process (steady-state rates), see ProgressReporter.
         conf.setString("metrics.reporter.progress.factory.class", ProgressReporter.class.getName());
         MiniCluster cluster =

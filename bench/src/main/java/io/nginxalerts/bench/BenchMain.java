@@ -1,9 +1,9 @@
 package io.nginxalerts.bench;
 
 import io.nginxalerts.core.alert.AlertCodec;
-import io.nginxalerts.demo.LocalKafka;
-import io.nginxalerts.demo.LocalRedis;
 import io.nginxalerts.job.rules.ThresholdOperator;
+import io.nginxalerts.testing.LocalKafka;
+import io.nginxalerts.testing.LocalRedis;
 import io.nginxalerts.traffic.Attack;
 import io.nginxalerts.traffic.LineFormat;
 import io.nginxalerts.traffic.TrafficProfile;
@@ -175,7 +175,7 @@ public final class BenchMain {
         report.workload(w);
         boolean ok = true;
         try (LocalKafka kafka = LocalKafka.start();
-                LocalRedis redis = LocalRedis.startOnFreePort();
+                LocalRedis redis = LocalRedis.start();
                 BenchCluster cluster = BenchCluster.start(2)) {
             String bootstrap = kafka.bootstrapServers();
             kafka.createTopic("nginx", 2);

@@ -1,12 +1,12 @@
 package io.nginxalerts.bench;
 
 import io.nginxalerts.core.rules.Rule;
-import io.nginxalerts.demo.LocalKafka;
-import io.nginxalerts.demo.LocalRedis;
 import io.nginxalerts.job.AlertJob;
 import io.nginxalerts.job.JobOptions;
 import io.nginxalerts.job.JobSettings;
 import io.nginxalerts.job.rules.ThresholdOperator;
+import io.nginxalerts.testing.LocalKafka;
+import io.nginxalerts.testing.LocalRedis;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

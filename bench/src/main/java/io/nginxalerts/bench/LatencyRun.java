@@ -7,11 +7,12 @@ import io.nginxalerts.core.parse.LogParser;
 import io.nginxalerts.core.parse.ParseResult;
 import io.nginxalerts.core.parse.ParserSettings;
 import io.nginxalerts.core.rules.Rule;
-import io.nginxalerts.demo.LocalKafka;
-import io.nginxalerts.demo.LocalRedis;
 import io.nginxalerts.job.AlertJob;
 import io.nginxalerts.job.JobOptions;
 import io.nginxalerts.job.JobSettings;
+import io.nginxalerts.testing.LocalKafka;
+import io.nginxalerts.testing.LocalRedis;
+import io.nginxalerts.testing.Ports;
 import io.nginxalerts.traffic.GeneratedLine;
 import io.nginxalerts.traffic.LineEncoder;
 import io.nginxalerts.traffic.LineFormat;
@@ -124,7 +125,7 @@ final class LatencyRun {
         JobSettings settings = JobSettings.from(o, true);
         List<Rule> rules = settings.loadRules();
 
-        int restPort = LocalRedis.freePort();
+        int restPort = Ports.free();
         Configuration conf = new Configuration();
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");

@@ -4,6 +4,9 @@ import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.job.AlertJob;
 import io.nginxalerts.job.JobOptions;
 import io.nginxalerts.job.JobSettings;
+import io.nginxalerts.testing.LocalKafka;
+import io.nginxalerts.testing.LocalRedis;
+import io.nginxalerts.testing.Ports;
 import io.nginxalerts.worker.EmbeddedWorker;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -69,7 +72,7 @@ final class Demo implements AutoCloseable {
         err.println("nginx-alerts demo: starting Kafka (KRaft, in-process) and Redis...");
         kafka = LocalKafka.start();
         kafka.createTopics(Map.of(TOPIC, 2, DLQ_TOPIC, 1));
-        redis = LocalRedis.start();
+        redis = LocalRedis.startOn(Ports.preferred(6379));
         JobSettings settings = JobSettings.from(jobOptions(), true);
         List<Rule> rules = settings.loadRules();
         worker =
@@ -95,7 +98,7 @@ final class Demo implements AutoCloseable {
                                 options.seed(),
                                 options.once() ? options.events() : 0);
         dlqCounter = dlqCounter();
-        webPort = LocalRedis.Ports.preferred(options.webPort());
+        webPort = Ports.preferred(options.webPort());
         banner(rules);
         try {
             return options.once() ? runOnce(settings, rules) : runLive(settings, rules);

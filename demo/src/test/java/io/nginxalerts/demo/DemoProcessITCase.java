@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nginxalerts.testing.Ports;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,7 +33,14 @@ class DemoProcessITCase {
 
     @Test
     void onceDeliversTheGeneratedAttacksAsJsonLinesAndExitsZero() throws Exception {
-        Run run = run(120, "--once", "--events", "4000", "--web-port", freePort());
+        Run run =
+                run(
+                        120,
+                        "--once",
+                        "--events",
+                        "4000",
+                        "--web-port",
+                        Integer.toString(Ports.free()));
         assertThat(run.exit).as(run.stderr).isZero();
         assertThat(run.stdout).isNotEmpty().allSatisfy(line -> JSON.readTree(line));
         TreeSet<String> rules = new TreeSet<>();
@@ -50,7 +56,14 @@ class DemoProcessITCase {
     @Test
     void onceOverAnAccessLogRaisesTheSameAlertsAsBacktest() throws Exception {
         Path log = Path.of("..", "job", "src", "test", "resources", "backtest", "access.log");
-        Run run = run(120, "--once", "--access-log", log.toString(), "--web-port", freePort());
+        Run run =
+                run(
+                        120,
+                        "--once",
+                        "--access-log",
+                        log.toString(),
+                        "--web-port",
+                        Integer.toString(Ports.free()));
         assertThat(run.exit).as(run.stderr).isZero();
         List<String> rows = new ArrayList<>();
         for (String line : run.stdout) {
@@ -69,7 +82,7 @@ class DemoProcessITCase {
 
     @Test
     void servesTheWebUiWhileLiveAndLeavesNoProcessBehindOnSigterm() throws Exception {
-        String port = freePort();
+        String port = Integer.toString(Ports.free());
         Path out = dir.resolve("out");
         Path err = dir.resolve("err");
         Process demo =
@@ -166,11 +179,5 @@ class DemoProcessITCase {
             LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
         }
         return false;
-    }
-
-    private static String freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return Integer.toString(s.getLocalPort());
-        }
     }
 }

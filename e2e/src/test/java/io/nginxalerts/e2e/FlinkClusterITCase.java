@@ -6,9 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.alert.AlertCodec;
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
-import io.nginxalerts.job.testing.KafkaTestCluster;
+import io.nginxalerts.testing.KafkaExtension;
+import io.nginxalerts.testing.Poll;
+import io.nginxalerts.testing.RedisExtension;
+import io.nginxalerts.testing.ServerExtension;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -22,12 +23,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -52,65 +53,51 @@ class FlinkClusterITCase {
 
     private static final Pattern IDENTITY = Pattern.compile("@[0-9a-f]{4,}\\b");
 
-    static KafkaTestCluster kafka;
-    static RedisTestServer redis;
-    static LocalFlinkCluster flink;
+    @RegisterExtension
+    static final KafkaExtension KAFKA = new KafkaExtension().withTopic(TOPIC, 1).withTopic(DLQ, 1);
+
+    @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
+
+    @RegisterExtension
+    static final ServerExtension<LocalFlinkCluster> FLINK =
+            LocalFlinkCluster.extension("FlinkClusterITCase");
+
     static String jobId;
 
     @BeforeAll
-    static void startClusterAndSubmitTheJob() throws Exception {
-        kafka = KafkaTestCluster.start();
-        kafka.createTopic(TOPIC, 1);
-        kafka.createTopic(DLQ, 1);
-        redis = RedisTestServer.start();
-        flink = LocalFlinkCluster.start("FlinkClusterITCase");
+    static void submitTheJob() throws Exception {
         jobId =
-                flink.runDetached(
-                        List.of(),
-                        LocalFlinkCluster.JOB_JAR,
-                        List.of(
-                                "--kafka.bootstrap-servers",
-                                kafka.bootstrapServers(),
-                                "--kafka.topic",
-                                TOPIC,
-                                "--dlq.topic",
-                                DLQ,
-                                "--redis.url",
-                                redis.url(),
-                                "--redis.list",
-                                LIST,
-                                "--events.max-out-of-orderness",
-                                "1s",
-                                "--events.partition-idleness",
-                                "1s",
-                                "--events.idle-flush-after",
-                                "2s"));
-    }
-
-    @AfterAll
-    static void stopEverything() throws Exception {
-        try {
-            if (flink != null) {
-                flink.close();
-            }
-        } finally {
-            if (redis != null) {
-                redis.close();
-            }
-            if (kafka != null) {
-                kafka.close();
-            }
-        }
+                FLINK.get()
+                        .runDetached(
+                                List.of(),
+                                LocalFlinkCluster.JOB_JAR,
+                                List.of(
+                                        "--kafka.bootstrap-servers",
+                                        KAFKA.bootstrapServers(),
+                                        "--kafka.topic",
+                                        TOPIC,
+                                        "--dlq.topic",
+                                        DLQ,
+                                        "--redis.url",
+                                        REDIS.url(),
+                                        "--redis.list",
+                                        LIST,
+                                        "--events.max-out-of-orderness",
+                                        "1s",
+                                        "--events.partition-idleness",
+                                        "1s",
+                                        "--events.idle-flush-after",
+                                        "2s"));
     }
 
     @Test
     @Order(1)
     void submittedJobRunsWithEveryTaskRunning() {
-        JsonNode job = flink.awaitAllTasksRunning(jobId, Duration.ofMinutes(1));
+        JsonNode job = FLINK.get().awaitAllTasksRunning(jobId, Duration.ofMinutes(1));
         assertThat(LocalFlinkCluster.allTasksRunning(job)).as("job %s", job).isTrue();
         assertThat(job.path("name").asText()).isEqualTo("nginx-alerts");
 
-        JsonNode overview = flink.getJson("/jobs/overview");
+        JsonNode overview = FLINK.get().getJson("/jobs/overview");
         assertThat(overview.path("jobs"))
                 .anySatisfy(
                         j -> {
@@ -122,7 +109,7 @@ class FlinkClusterITCase {
     @Test
     @Order(2)
     void everyOperatorHasItsOwnName() throws IOException {
-        JsonNode job = flink.awaitAllTasksRunning(jobId, Duration.ofMinutes(1));
+        JsonNode job = FLINK.get().awaitAllTasksRunning(jobId, Duration.ofMinutes(1));
         List<String> vertices = new ArrayList<>();
         job.path("vertices").forEach(v -> vertices.add(v.path("name").asText()));
         String all = String.join("\n", vertices);
@@ -148,7 +135,7 @@ class FlinkClusterITCase {
     void operatorNamesAreTheSameOnEverySubmission() {
         // An object's identity in a name (Foo@1b2c3d) changes on every submission, and with it
         // the operator's metric names.
-        JsonNode job = flink.awaitAllTasksRunning(jobId, Duration.ofMinutes(1));
+        JsonNode job = FLINK.get().awaitAllTasksRunning(jobId, Duration.ofMinutes(1));
         List<String> vertices = new ArrayList<>();
         job.path("vertices").forEach(v -> vertices.add(v.path("name").asText()));
         assertThat(vertices).noneMatch(name -> IDENTITY.matcher(name).find());
@@ -157,18 +144,18 @@ class FlinkClusterITCase {
     @Test
     @Order(3)
     void webUiIsServed() {
-        HttpResponse<String> page = flink.get("/");
+        HttpResponse<String> page = FLINK.get().get("/");
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("<title>Apache Flink Web Dashboard</title>");
 
-        JsonNode config = flink.getJson("/config");
+        JsonNode config = FLINK.get().getJson("/config");
         assertThat(config.path("flink-version").asText()).isEqualTo("2.2.1");
     }
 
     @Test
     @Order(4)
     void burstOfClientErrorsFromOneClientAlertsInRedis() throws Exception {
-        flink.awaitAllTasksRunning(jobId, Duration.ofMinutes(1));
+        FLINK.get().awaitAllTasksRunning(jobId, Duration.ofMinutes(1));
         // An hour ago: well inside events.max-future-skew whatever the machine's clock says.
         Instant start = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
         List<String> lines = new ArrayList<>();
@@ -177,7 +164,7 @@ class FlinkClusterITCase {
                     request(start.plusSeconds(i), "203.0.113.50").status(404).url("/p" + i).line());
             lines.add(request(start.plusSeconds(i), "198.51.100.7").url("/ok").line());
         }
-        kafka.produceLines(TOPIC, lines);
+        KAFKA.produceLines(TOPIC, lines);
 
         List<Alert> alerts =
                 Poll.until(Duration.ofMinutes(2), FlinkClusterITCase::alerts, a -> !a.isEmpty());
@@ -193,21 +180,21 @@ class FlinkClusterITCase {
     @Test
     @Order(Integer.MAX_VALUE)
     void stoppingTheClusterLeavesNoProcessAndFreesTheRestPort() {
-        List<Long> pids = flink.pids();
+        List<Long> pids = FLINK.get().pids();
         assertThat(pids).hasSize(2);
-        assertThat(flink.alivePids()).containsExactlyElementsOf(pids);
+        assertThat(FLINK.get().alivePids()).containsExactlyElementsOf(pids);
 
-        flink.close();
+        FLINK.get().close();
 
-        assertThat(flink.alivePids()).isEmpty();
-        assertThat(listening(flink.restUrl().getPort())).isFalse();
-        assertThat(flink.dir().resolve("jobmanager.pid")).doesNotExist();
-        assertThat(flink.dir().resolve("taskmanager.pid")).doesNotExist();
-        assertThat(flink.dir().resolve("tmp")).doesNotExist();
+        assertThat(FLINK.get().alivePids()).isEmpty();
+        assertThat(listening(FLINK.get().restUrl().getPort())).isFalse();
+        assertThat(FLINK.get().dir().resolve("jobmanager.pid")).doesNotExist();
+        assertThat(FLINK.get().dir().resolve("taskmanager.pid")).doesNotExist();
+        assertThat(FLINK.get().dir().resolve("tmp")).doesNotExist();
     }
 
     private static List<Alert> alerts() {
-        try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
+        try (Jedis jedis = new Jedis("127.0.0.1", REDIS.port())) {
             return jedis.lrange(LIST, 0, -1).stream().map(AlertCodec::decode).toList();
         }
     }

@@ -2,11 +2,11 @@ package io.nginxalerts.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nginxalerts.core.testing.Poll;
+import io.nginxalerts.testing.Poll;
+import io.nginxalerts.testing.Ports;
+import io.nginxalerts.testing.ServerExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -67,6 +67,15 @@ public final class LocalFlinkCluster implements AutoCloseable {
      * Starts a cluster in a fresh {@code <clusterDirs>/<name>} with the project's {@code
      * flink-conf/config.yaml} (made local by the script) and a free REST port.
      */
+    /**
+     * A cluster for the tests of one class, started before the first and stopped after the last
+     * (also when a test fails): {@code @RegisterExtension static final
+     * ServerExtension<LocalFlinkCluster> FLINK = LocalFlinkCluster.extension("MyITCase");}
+     */
+    public static ServerExtension<LocalFlinkCluster> extension(String name) {
+        return new ServerExtension<>(() -> start(name));
+    }
+
     public static LocalFlinkCluster start(String name) {
         Path dir =
                 Path.of(System.getProperty("nginxalerts.clusterDirs", "target/flink-local"))
@@ -77,7 +86,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
             run(CLI_TIMEOUT, List.of(SCRIPT.toString(), "stop", dir.toString()));
             deleteRecursively(dir);
         }
-        int restPort = freePort();
+        int restPort = Ports.free();
         Result started =
                 run(
                         START_TIMEOUT,
@@ -311,15 +320,6 @@ public final class LocalFlinkCluster implements AutoCloseable {
             for (Path p : paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
                 Files.delete(p);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A loopback port that was free a moment ago. */
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.alert.AlertCodec;
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
-import io.nginxalerts.job.testing.KafkaTestCluster;
 import io.nginxalerts.job.testing.LocalNginx;
+import io.nginxalerts.testing.KafkaExtension;
+import io.nginxalerts.testing.Poll;
+import io.nginxalerts.testing.RedisExtension;
+import io.nginxalerts.testing.ServerExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
@@ -47,6 +49,16 @@ class NginxEndToEndITCase {
     static final Pattern CLIENTIP = Pattern.compile("\"clientip\":\"([^\"]+)\"");
     static final Path WORKER_JAR =
             LocalFlinkCluster.ROOT.resolve("worker/target/nginx-alerts-worker.jar");
+
+    @RegisterExtension
+    static final KafkaExtension KAFKA =
+            new KafkaExtension().withTopic("nginx", 2).withTopic("nginx-dlq", 1);
+
+    @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
+
+    @RegisterExtension
+    static final ServerExtension<LocalFlinkCluster> FLINK =
+            LocalFlinkCluster.extension("NginxEndToEndITCase");
 
     @TempDir Path tmp;
 
@@ -95,60 +107,53 @@ class NginxEndToEndITCase {
         List<String> logged = Files.readAllLines(accessLog);
         assertThat(logged).hasSize(4 + 3 + 25 + 1 + 7);
 
-        try (KafkaTestCluster kafka = KafkaTestCluster.start();
-                RedisTestServer redis = RedisTestServer.start();
-                LocalFlinkCluster flink = LocalFlinkCluster.start("NginxEndToEndITCase")) {
-            kafka.createTopic("nginx", 2);
-            kafka.createTopic("nginx-dlq", 1);
-            ship(accessLog, kafka.bootstrapServers(), "nginx");
+        ship(accessLog, KAFKA.bootstrapServers(), "nginx");
 
-            String jobId =
-                    flink.runDetached(
-                            List.of(),
-                            LocalFlinkCluster.JOB_JAR,
-                            List.of(
-                                    "--kafka.bootstrap-servers", kafka.bootstrapServers(),
-                                    "--redis.url", redis.url(),
-                                    // The shipped log is the whole input: read it, then finish,
-                                    // which completes every pending match.
-                                    "--kafka.bounded", "true"));
-            flink.awaitJobState(jobId, "FINISHED", Duration.ofMinutes(3));
+        String jobId =
+                FLINK.get()
+                        .runDetached(
+                                List.of(),
+                                LocalFlinkCluster.JOB_JAR,
+                                List.of(
+                                        "--kafka.bootstrap-servers", KAFKA.bootstrapServers(),
+                                        "--redis.url", REDIS.url(),
+                                        // The shipped log is the whole input: read it, then finish,
+                                        // which completes every pending match.
+                                        "--kafka.bounded", "true"));
+        FLINK.get().awaitJobState(jobId, "FINISHED", Duration.ofMinutes(3));
 
-            Path delivered = tmp.resolve("alerts.jsonl");
-            Process worker = startWorker(redis.url(), delivered);
-            try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
-                Poll.until(
-                        Duration.ofSeconds(60),
-                        () ->
-                                jedis.llen("nginx:alerts")
-                                        + jedis.llen("nginx:alerts:processing:e2e"),
-                        left -> left == 0);
-                assertThat(jedis.llen("nginx:alerts:dead")).isZero();
-            } finally {
-                worker.destroy();
-                assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            }
-
-            Map<String, Set<String>> rulesByClient = new TreeMap<>();
-            for (String line : Files.readAllLines(delivered)) {
-                Alert alert = AlertCodec.decode(line);
-                rulesByClient
-                        .computeIfAbsent(alert.key().toString(), k -> new TreeSet<>())
-                        .add(alert.rule());
-            }
-            assertThat(rulesByClient)
-                    .containsOnly(
-                            Map.entry(
-                                    "{clientip=" + SCANNER + "}",
-                                    Set.of(
-                                            "client-errors-burst",
-                                            "sensitive-file-probe",
-                                            "scanner-user-agent")),
-                            Map.entry(
-                                    "{clientip=" + BRUTE_FORCER + "}",
-                                    Set.of("login-brute-force-success")));
-            assertThat(kafka.consume("nginx-dlq", 1, Duration.ofSeconds(2))).isEmpty();
+        Path delivered = tmp.resolve("alerts.jsonl");
+        Process worker = startWorker(REDIS.url(), delivered);
+        try (Jedis jedis = new Jedis("127.0.0.1", REDIS.port())) {
+            Poll.until(
+                    Duration.ofSeconds(60),
+                    () -> jedis.llen("nginx:alerts") + jedis.llen("nginx:alerts:processing:e2e"),
+                    left -> left == 0);
+            assertThat(jedis.llen("nginx:alerts:dead")).isZero();
+        } finally {
+            worker.destroy();
+            assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
+
+        Map<String, Set<String>> rulesByClient = new TreeMap<>();
+        for (String line : Files.readAllLines(delivered)) {
+            Alert alert = AlertCodec.decode(line);
+            rulesByClient
+                    .computeIfAbsent(alert.key().toString(), k -> new TreeSet<>())
+                    .add(alert.rule());
+        }
+        assertThat(rulesByClient)
+                .containsOnly(
+                        Map.entry(
+                                "{clientip=" + SCANNER + "}",
+                                Set.of(
+                                        "client-errors-burst",
+                                        "sensitive-file-probe",
+                                        "scanner-user-agent")),
+                        Map.entry(
+                                "{clientip=" + BRUTE_FORCER + "}",
+                                Set.of("login-brute-force-success")));
+        assertThat(KAFKA.consume("nginx-dlq", 1, Duration.ofSeconds(2))).isEmpty();
     }
 
     /**

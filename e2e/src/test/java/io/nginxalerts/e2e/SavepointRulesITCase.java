@@ -6,9 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.alert.AlertCodec;
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
-import io.nginxalerts.job.testing.KafkaTestCluster;
+import io.nginxalerts.testing.KafkaExtension;
+import io.nginxalerts.testing.Poll;
+import io.nginxalerts.testing.RedisExtension;
+import io.nginxalerts.testing.ServerExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
@@ -83,34 +83,14 @@ class SavepointRulesITCase {
                     within: 10m
                     """);
 
-    static KafkaTestCluster kafka;
-    static RedisTestServer redis;
-    static LocalFlinkCluster flink;
+    @RegisterExtension
+    static final KafkaExtension KAFKA = new KafkaExtension().withTopic(TOPIC, 1).withTopic(DLQ, 1);
 
-    @BeforeAll
-    static void startServers() throws Exception {
-        kafka = KafkaTestCluster.start();
-        kafka.createTopic(TOPIC, 1);
-        kafka.createTopic(DLQ, 1);
-        redis = RedisTestServer.start();
-        flink = LocalFlinkCluster.start("SavepointRulesITCase");
-    }
+    @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
-    @AfterAll
-    static void stopServers() throws Exception {
-        try {
-            if (flink != null) {
-                flink.close();
-            }
-        } finally {
-            if (redis != null) {
-                redis.close();
-            }
-            if (kafka != null) {
-                kafka.close();
-            }
-        }
-    }
+    @RegisterExtension
+    static final ServerExtension<LocalFlinkCluster> FLINK =
+            LocalFlinkCluster.extension("SavepointRulesITCase");
 
     @Test
     void keptRuleResumesItsPartialMatchNewRuleStartsEmptyRemovedRuleIsDropped(@TempDir Path tmp)
@@ -121,8 +101,8 @@ class SavepointRulesITCase {
 
         // 1. Both rules see half of what they need.
         String first =
-                flink.runDetached(List.of(), LocalFlinkCluster.JOB_JAR, jobArgs(rulesBefore));
-        flink.awaitAllTasksRunning(first, Duration.ofMinutes(1));
+                FLINK.get().runDetached(List.of(), LocalFlinkCluster.JOB_JAR, jobArgs(rulesBefore));
+        FLINK.get().awaitAllTasksRunning(first, Duration.ofMinutes(1));
         List<String> before = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             before.add(request(start.plusSeconds(i), ATTACKER).status(404).url("/p" + i).line());
@@ -130,21 +110,23 @@ class SavepointRulesITCase {
         for (int i = 0; i < 2; i++) {
             before.add(request(start.plusSeconds(10 + i), PROBER).url("/admin/" + i).line());
         }
-        kafka.produceLines(TOPIC, before);
+        KAFKA.produceLines(TOPIC, before);
         // The events must be in the rules' state, not still in Kafka, when the savepoint is taken.
         JsonNode running =
                 Poll.until(
                         Duration.ofMinutes(1),
-                        () -> flink.job(first),
+                        () -> FLINK.get().job(first),
                         job -> recordsIn(job, KEPT) >= 10 && recordsIn(job, REMOVED) >= 2);
         assertThat(recordsIn(running, KEPT)).as("events into %s", KEPT).isEqualTo(10);
         assertThat(recordsIn(running, REMOVED)).as("events into %s", REMOVED).isEqualTo(2);
         assertThat(alerts()).isEmpty();
 
         // 2. Stop with a savepoint.
-        String savepoint = flink.stopWithSavepoint(first, flink.dir().resolve("savepoints"));
+        String savepoint =
+                FLINK.get().stopWithSavepoint(first, FLINK.get().dir().resolve("savepoints"));
         assertThat(
-                        flink.awaitJobState(first, "FINISHED", Duration.ofMinutes(1))
+                        FLINK.get()
+                                .awaitJobState(first, "FINISHED", Duration.ofMinutes(1))
                                 .path("state")
                                 .asText())
                 .isEqualTo("FINISHED");
@@ -154,18 +136,19 @@ class SavepointRulesITCase {
         List<String> refused = new ArrayList<>(List.of("run", "-d", "-s", savepoint));
         refused.add(LocalFlinkCluster.JOB_JAR.toString());
         refused.addAll(jobArgs(rulesAfter));
-        LocalFlinkCluster.Result refusal = flink.flink(refused.toArray(String[]::new));
+        LocalFlinkCluster.Result refusal = FLINK.get().flink(refused.toArray(String[]::new));
         assertThat(refusal.exitCode()).as(refusal.output()).isNotZero();
         assertThat(refusal.output())
                 .contains("Cannot map checkpoint/savepoint state", "--allowNonRestoredState");
 
         // 4. With it, the new rules start from the savepoint.
         String second =
-                flink.runDetached(
-                        List.of("-s", savepoint, "--allowNonRestoredState"),
-                        LocalFlinkCluster.JOB_JAR,
-                        jobArgs(rulesAfter));
-        flink.awaitAllTasksRunning(second, Duration.ofMinutes(1));
+                FLINK.get()
+                        .runDetached(
+                                List.of("-s", savepoint, "--allowNonRestoredState"),
+                                LocalFlinkCluster.JOB_JAR,
+                                jobArgs(rulesAfter));
+        FLINK.get().awaitAllTasksRunning(second, Duration.ofMinutes(1));
         List<String> after = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             after.add(request(start.plusSeconds(120 + i), ATTACKER).status(404).line());
@@ -175,7 +158,7 @@ class SavepointRulesITCase {
             after.add(request(start.plusSeconds(130 + i), PROBER).url("/admin/x").line());
             after.add(request(start.plusSeconds(130 + i), BROKEN_CLIENT).status(503).line());
         }
-        kafka.produceLines(TOPIC, after);
+        KAFKA.produceLines(TOPIC, after);
 
         Map<String, Alert> alerts =
                 Poll.until(Duration.ofMinutes(2), SavepointRulesITCase::alerts, a -> a.size() >= 2)
@@ -196,20 +179,20 @@ class SavepointRulesITCase {
         assertThat(added.count()).isEqualTo(3);
         assertThat(Instant.ofEpochMilli(added.firstSeen())).isEqualTo(start.plusSeconds(130));
 
-        assertThat(flink.flink("cancel", second).exitCode()).isZero();
-        flink.awaitJobState(second, "CANCELED", Duration.ofMinutes(1));
+        assertThat(FLINK.get().flink("cancel", second).exitCode()).isZero();
+        FLINK.get().awaitJobState(second, "CANCELED", Duration.ofMinutes(1));
     }
 
     private static List<String> jobArgs(Path rules) {
         return List.of(
                 "--kafka.bootstrap-servers",
-                kafka.bootstrapServers(),
+                KAFKA.bootstrapServers(),
                 "--kafka.topic",
                 TOPIC,
                 "--dlq.topic",
                 DLQ,
                 "--redis.url",
-                redis.url(),
+                REDIS.url(),
                 "--redis.list",
                 LIST,
                 "--rules",
@@ -242,7 +225,7 @@ class SavepointRulesITCase {
     }
 
     private static List<Alert> alerts() {
-        try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
+        try (Jedis jedis = new Jedis("127.0.0.1", REDIS.port())) {
             return jedis.lrange(LIST, 0, -1).stream().map(AlertCodec::decode).toList();
         }
     }

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.alert.AlertCodec;
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
 import io.nginxalerts.job.cli.Args;
-import io.nginxalerts.job.testing.KafkaTestCluster;
 import io.nginxalerts.job.testing.MiniClusters;
 import io.nginxalerts.job.testing.TestRules;
+import io.nginxalerts.testing.KafkaExtension;
+import io.nginxalerts.testing.Poll;
+import io.nginxalerts.testing.RedisExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +18,6 @@ import java.util.Set;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
@@ -32,45 +30,29 @@ import redis.clients.jedis.Jedis;
 class KafkaToRedisITCase {
     @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoSlots();
 
-    static KafkaTestCluster kafka;
-    static RedisTestServer redis;
-
-    @BeforeAll
-    static void startServers() throws Exception {
-        kafka = KafkaTestCluster.start();
-        redis = RedisTestServer.start();
-    }
-
-    @AfterAll
-    static void stopServers() throws Exception {
-        if (redis != null) {
-            redis.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
+    @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
     @Test
     void alertsFromKafkaReachRedisAndBadRecordsReachTheDeadLetterTopic() throws Exception {
         String topic = "nginx-e2e";
         String dlq = "nginx-e2e-dlq";
         String list = "test:alerts:e2e";
-        kafka.createTopic(topic, 2);
-        kafka.createTopic(dlq, 1);
+        KAFKA.createTopic(topic, 2);
+        KAFKA.createTopic(dlq, 1);
 
         JobSettings settings =
                 JobSettings.from(
                         Args.parse(
                                         new String[] {
                                             "--kafka.bootstrap-servers",
-                                            kafka.bootstrapServers(),
+                                            KAFKA.bootstrapServers(),
                                             "--kafka.topic",
                                             topic,
                                             "--dlq.topic",
                                             dlq,
                                             "--redis.url",
-                                            redis.url(),
+                                            REDIS.url(),
                                             "--redis.list",
                                             list,
                                             "--events.max-out-of-orderness",
@@ -104,8 +86,8 @@ class KafkaToRedisITCase {
             }
             lines.add("GET / HTTP/1.1");
             lines.add("{\"clientip\": \"203.0.113.9\"");
-            kafka.produceLines(topic, lines);
-            kafka.produce(topic, List.of(new byte[] {(byte) 0xC3, (byte) 0x28}));
+            KAFKA.produceLines(topic, lines);
+            KAFKA.produce(topic, List.of(new byte[] {(byte) 0xC3, (byte) 0x28}));
 
             List<Alert> alerts = awaitAlerts(list, 1, Duration.ofSeconds(90));
             assertThat(alerts).hasSize(1);
@@ -114,7 +96,7 @@ class KafkaToRedisITCase {
             assertThat(alert.key()).containsEntry("clientip", "203.0.113.9");
             assertThat(alert.count()).isEqualTo(20);
 
-            List<String> dead = kafka.consume(dlq, 3, Duration.ofSeconds(60));
+            List<String> dead = KAFKA.consume(dlq, 3, Duration.ofSeconds(60));
             assertThat(dead)
                     .hasSize(3)
                     .anySatisfy(d -> assertThat(d).contains("\"reason\":\"unrecognized_format\""))
@@ -133,7 +115,7 @@ class KafkaToRedisITCase {
     }
 
     private static List<Alert> readList(String list) {
-        try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
+        try (Jedis jedis = new Jedis("127.0.0.1", REDIS.port())) {
             List<Alert> alerts = new ArrayList<>();
             for (String json : jedis.lrange(list, 0, -1)) {
                 alerts.add(AlertCodec.decode(json));

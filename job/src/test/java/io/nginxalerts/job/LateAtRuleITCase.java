@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
 import io.nginxalerts.job.cli.Args;
-import io.nginxalerts.job.testing.KafkaTestCluster;
 import io.nginxalerts.job.testing.MiniClusters;
 import io.nginxalerts.job.testing.TestRules;
+import io.nginxalerts.testing.KafkaExtension;
+import io.nginxalerts.testing.Poll;
+import io.nginxalerts.testing.RedisExtension;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,85 +40,85 @@ class LateAtRuleITCase {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
+    @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
+    @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
+
     @Test
     void eventsOfAPartitionThatResumesBehindTheRuleBecomeLateDeadLetters(
             @InjectMiniCluster MiniCluster miniCluster) throws Exception {
-        try (KafkaTestCluster kafka = KafkaTestCluster.start();
-                RedisTestServer redis = RedisTestServer.start()) {
-            kafka.createTopic("late-topic", 2);
-            kafka.createTopic("late-dlq", 1);
-            JobSettings settings =
-                    JobSettings.from(
-                            Args.parse(
-                                            new String[] {
-                                                "--kafka.bootstrap-servers",
-                                                kafka.bootstrapServers(),
-                                                "--kafka.topic",
-                                                "late-topic",
-                                                "--dlq.topic",
-                                                "late-dlq",
-                                                "--redis.url",
-                                                redis.url(),
-                                                "--redis.list",
-                                                "late:alerts",
-                                                "--events.max-out-of-orderness",
-                                                "1s",
-                                                "--events.partition-idleness",
-                                                "1s",
-                                                "--events.idle-flush-after",
-                                                "0s"
-                                            })
-                                    .flat(Set.of()),
-                            true);
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.setParallelism(2);
-            AlertJob.build(env, settings, List.of(TestRules.clientErrorsBurst()));
-            JobClient job = env.executeAsync("late at rule");
-            try {
-                // Partition 0 moves on to 10:05; partition 1 stays quiet and goes idle.
-                List<String> ahead = new ArrayList<>();
-                for (int i = 0; i < 20; i++) {
-                    ahead.add(request(300 + i, "198.51.100.7").status(404).line());
-                }
-                // A later request moves event time past the burst, so its match completes.
-                ahead.add(request(330, "198.51.100.8").line());
-                kafka.produceLines("late-topic", 0, ahead);
-                URI rest = miniCluster.getRestAddress().get();
-                String jobId = job.getJobID().toHexString();
-                long ruleWatermark =
-                        Poll.until(
-                                Duration.ofSeconds(60),
-                                "the rule's watermark to pass the burst at 10:05",
-                                () -> matcherWatermark(rest, jobId),
-                                w -> w >= 320);
-                assertThat(ruleWatermark).isPositive();
-
-                // Partition 1 resumes with a burst from 10:00: behind the rule, not behind its
-                // own subtask (which has seen nothing yet).
-                List<String> behind = new ArrayList<>();
-                for (int i = 0; i < 20; i++) {
-                    behind.add(request(i, "203.0.113.66").status(404).line());
-                }
-                kafka.produceLines("late-topic", 1, behind);
-
-                List<String> dead = kafka.consume("late-dlq", 20, Duration.ofSeconds(60));
-                assertThat(dead)
-                        .hasSize(20)
-                        .allSatisfy(
-                                d ->
-                                        assertThat(d)
-                                                .contains("\"reason\":\"late\"")
-                                                .contains("\"topic\":\"rule client-errors-burst\"")
-                                                .contains("203.0.113.66"));
-            } finally {
-                job.cancel().get();
+        KAFKA.createTopic("late-topic", 2);
+        KAFKA.createTopic("late-dlq", 1);
+        JobSettings settings =
+                JobSettings.from(
+                        Args.parse(
+                                        new String[] {
+                                            "--kafka.bootstrap-servers",
+                                            KAFKA.bootstrapServers(),
+                                            "--kafka.topic",
+                                            "late-topic",
+                                            "--dlq.topic",
+                                            "late-dlq",
+                                            "--redis.url",
+                                            REDIS.url(),
+                                            "--redis.list",
+                                            "late:alerts",
+                                            "--events.max-out-of-orderness",
+                                            "1s",
+                                            "--events.partition-idleness",
+                                            "1s",
+                                            "--events.idle-flush-after",
+                                            "0s"
+                                        })
+                                .flat(Set.of()),
+                        true);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        AlertJob.build(env, settings, List.of(TestRules.clientErrorsBurst()));
+        JobClient job = env.executeAsync("late at rule");
+        try {
+            // Partition 0 moves on to 10:05; partition 1 stays quiet and goes idle.
+            List<String> ahead = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                ahead.add(request(300 + i, "198.51.100.7").status(404).line());
             }
-            try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
-                // The burst on partition 0 alerted; the late one did not, and was not lost.
-                assertThat(jedis.lrange("late:alerts", 0, -1))
-                        .hasSize(1)
-                        .allSatisfy(a -> assertThat(a).contains("198.51.100.7"));
+            // A later request moves event time past the burst, so its match completes.
+            ahead.add(request(330, "198.51.100.8").line());
+            KAFKA.produceLines("late-topic", 0, ahead);
+            URI rest = miniCluster.getRestAddress().get();
+            String jobId = job.getJobID().toHexString();
+            long ruleWatermark =
+                    Poll.until(
+                            Duration.ofSeconds(60),
+                            "the rule's watermark to pass the burst at 10:05",
+                            () -> matcherWatermark(rest, jobId),
+                            w -> w >= 320);
+            assertThat(ruleWatermark).isPositive();
+
+            // Partition 1 resumes with a burst from 10:00: behind the rule, not behind its
+            // own subtask (which has seen nothing yet).
+            List<String> behind = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                behind.add(request(i, "203.0.113.66").status(404).line());
             }
+            KAFKA.produceLines("late-topic", 1, behind);
+
+            List<String> dead = KAFKA.consume("late-dlq", 20, Duration.ofSeconds(60));
+            assertThat(dead)
+                    .hasSize(20)
+                    .allSatisfy(
+                            d ->
+                                    assertThat(d)
+                                            .contains("\"reason\":\"late\"")
+                                            .contains("\"topic\":\"rule client-errors-burst\"")
+                                            .contains("203.0.113.66"));
+        } finally {
+            job.cancel().get();
+        }
+        try (Jedis jedis = new Jedis("127.0.0.1", REDIS.port())) {
+            // The burst on partition 0 alerted; the late one did not, and was not lost.
+            assertThat(jedis.lrange("late:alerts", 0, -1))
+                    .hasSize(1)
+                    .allSatisfy(a -> assertThat(a).contains("198.51.100.7"));
         }
     }
 

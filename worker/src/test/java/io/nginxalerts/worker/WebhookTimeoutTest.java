@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A receiver that accepts the connection and never answers cannot hold the worker: the request
  * times out after {@code --webhook-timeout} and counts as a retryable failure. (Redirects are
- * covered by {@code WebhookDeliveryTest.doesNotFollowARedirectAndTreatsItAsAFailure}.)
+ * covered by {@code WebhookDeliveryITCase.doesNotFollowARedirectAndTreatsItAsAFailure}.)
  */
 class WebhookTimeoutTest {
     @Test

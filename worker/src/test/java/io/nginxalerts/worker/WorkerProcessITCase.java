@@ -2,8 +2,9 @@ package io.nginxalerts.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
+import io.nginxalerts.testing.Poll;
+import io.nginxalerts.testing.Ports;
+import io.nginxalerts.testing.RedisExtension;
 import io.nginxalerts.worker.TestWebhook.Reply;
 import java.io.File;
 import java.io.IOException;
@@ -15,10 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.RedisClient;
 
@@ -29,23 +29,12 @@ import redis.clients.jedis.RedisClient;
 class WorkerProcessITCase {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private static RedisTestServer server;
-    private static RedisClient redis;
+    @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
+
+    private final RedisClient redis = REDIS.client();
     private final List<Process> processes = new ArrayList<>();
 
     @TempDir Path dir;
-
-    @BeforeAll
-    static void startRedis() {
-        server = RedisTestServer.start();
-        redis = RedisClient.create(server.url());
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-        server.close();
-    }
 
     @AfterEach
     void killLeftovers() {
@@ -71,7 +60,7 @@ class WorkerProcessITCase {
                     });
             String[] args = {
                 "--redis.url",
-                server.url(),
+                REDIS.url(),
                 "--redis.list",
                 list,
                 "--worker-id",
@@ -121,7 +110,7 @@ class WorkerProcessITCase {
                     startWorker(
                             "sigterm",
                             "--redis.url",
-                            server.url(),
+                            REDIS.url(),
                             "--redis.list",
                             list,
                             "--worker-id",
@@ -174,7 +163,7 @@ class WorkerProcessITCase {
                                 "-jar",
                                 jar.toString(),
                                 "--redis.url",
-                                "redis://:hunter22@127.0.0.1:" + RedisTestServer.freePort(),
+                                "redis://:hunter22@127.0.0.1:" + Ports.free(),
                                 "--redis.list",
                                 list,
                                 "--worker-id",
@@ -196,7 +185,7 @@ class WorkerProcessITCase {
                                 "-jar",
                                 jar.toString(),
                                 "--redis.url",
-                                server.url(),
+                                REDIS.url(),
                                 "--redis.list",
                                 list,
                                 "--worker-id",

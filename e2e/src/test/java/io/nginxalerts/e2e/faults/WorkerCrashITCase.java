@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.nginxalerts.core.alert.AlertCodec;
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
 import io.nginxalerts.e2e.LocalFlinkCluster;
-import io.nginxalerts.job.testing.KafkaTestCluster;
+import io.nginxalerts.testing.KafkaExtension;
+import io.nginxalerts.testing.Poll;
+import io.nginxalerts.testing.RedisExtension;
+import io.nginxalerts.testing.ServerExtension;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -29,10 +30,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
@@ -70,37 +70,20 @@ class WorkerCrashITCase {
     /** The request the webhook holds open until the worker has been killed. */
     private static final int HELD_REQUEST = 3;
 
-    static KafkaTestCluster kafka;
-    static RedisTestServer redis;
-    static LocalFlinkCluster flink;
+    @RegisterExtension
+    static final KafkaExtension KAFKA =
+            new KafkaExtension()
+                    .withTopic("crash-ref", 1)
+                    .withTopic("crash-live", 1)
+                    .withTopic("crash-dlq", 1);
+
+    @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
+
+    @RegisterExtension
+    static final ServerExtension<LocalFlinkCluster> FLINK =
+            LocalFlinkCluster.extension("WorkerCrashITCase");
 
     private final List<Process> workers = new ArrayList<>();
-
-    @BeforeAll
-    static void startServers() throws Exception {
-        kafka = KafkaTestCluster.start();
-        for (String topic : List.of("crash-ref", "crash-live", "crash-dlq")) {
-            kafka.createTopic(topic, 1);
-        }
-        redis = RedisTestServer.start();
-        flink = LocalFlinkCluster.start("WorkerCrashITCase");
-    }
-
-    @AfterAll
-    static void stopServers() throws Exception {
-        try {
-            if (flink != null) {
-                flink.close();
-            }
-        } finally {
-            if (redis != null) {
-                redis.close();
-            }
-            if (kafka != null) {
-                kafka.close();
-            }
-        }
-    }
 
     @AfterEach
     void killWorkers() {
@@ -123,21 +106,29 @@ class WorkerCrashITCase {
         List<String> all = new ArrayList<>(firstHalf);
         all.addAll(secondHalf);
         all.addAll(closing);
-        kafka.produceLines("crash-ref", all);
+        KAFKA.produceLines("crash-ref", all);
         String reference =
-                flink.runDetached(
-                        List.of(),
-                        LocalFlinkCluster.JOB_JAR,
-                        // Partition idleness off: with it, a bounded replay can lose every
-                        // event as late (see BoundedReplayITCase in the job module).
-                        jobArgs("crash-ref", "crash:ref", rules, "0s", "--kafka.bounded", "true"));
+                FLINK.get()
+                        .runDetached(
+                                List.of(),
+                                LocalFlinkCluster.JOB_JAR,
+                                // Partition idleness off: with it, a bounded replay can lose every
+                                // event as late (see BoundedReplayITCase in the job module).
+                                jobArgs(
+                                        "crash-ref",
+                                        "crash:ref",
+                                        rules,
+                                        "0s",
+                                        "--kafka.bounded",
+                                        "true"));
         assertThat(
-                        flink.awaitJobState(reference, "FINISHED", Duration.ofMinutes(2))
+                        FLINK.get()
+                                .awaitJobState(reference, "FINISHED", Duration.ofMinutes(2))
                                 .path("state")
                                 .asText())
                 .isEqualTo("FINISHED");
         Set<String> expected = new TreeSet<>();
-        try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
+        try (Jedis jedis = new Jedis("127.0.0.1", REDIS.port())) {
             for (String json : jedis.lrange("crash:ref", 0, -1)) {
                 assertThat(expected.add(AlertCodec.decode(json).id())).isTrue();
             }
@@ -148,13 +139,14 @@ class WorkerCrashITCase {
         String list = "crash:live";
         try (Webhook webhook = new Webhook()) {
             String live =
-                    flink.runDetached(
-                            List.of(),
-                            LocalFlinkCluster.JOB_JAR,
-                            jobArgs("crash-live", list, rules, "1s"));
-            flink.awaitAllTasksRunning(live, Duration.ofMinutes(1));
+                    FLINK.get()
+                            .runDetached(
+                                    List.of(),
+                                    LocalFlinkCluster.JOB_JAR,
+                                    jobArgs("crash-live", list, rules, "1s"));
+            FLINK.get().awaitAllTasksRunning(live, Duration.ofMinutes(1));
             Process first = startWorker(tmp, "first", list, webhook.url());
-            kafka.produceLines("crash-live", firstHalf);
+            KAFKA.produceLines("crash-live", firstHalf);
 
             assertThat(webhook.held.await(60, TimeUnit.SECONDS))
                     .as("the worker is in the middle of a delivery")
@@ -163,7 +155,7 @@ class WorkerCrashITCase {
             assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
             webhook.killed.countDown();
             String inFlight = webhook.heldId;
-            try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
+            try (Jedis jedis = new Jedis("127.0.0.1", REDIS.port())) {
                 assertThat(jedis.lrange(list + ":processing:crash-1", 0, -1))
                         .as("the alert in hand waits in the dead worker's processing list")
                         .hasSize(1)
@@ -174,8 +166,8 @@ class WorkerCrashITCase {
             }
 
             // The job goes on while no worker runs: these alerts pile up on the list.
-            kafka.produceLines("crash-live", secondHalf);
-            kafka.produceLines("crash-live", closing);
+            KAFKA.produceLines("crash-live", secondHalf);
+            KAFKA.produceLines("crash-live", closing);
             startWorker(tmp, "second", list, webhook.url());
 
             Map<String, Integer> accepted =
@@ -186,10 +178,10 @@ class WorkerCrashITCase {
             assertThat(accepted.keySet()).isEqualTo(expected);
             assertThat(accepted).allSatisfy((alert, times) -> assertThat(times).isOne());
             assertThat(accepted).containsKey(inFlight);
-            try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
+            try (Jedis jedis = new Jedis("127.0.0.1", REDIS.port())) {
                 assertThat(jedis.llen(list + ":dead")).isZero();
             }
-            assertThat(flink.flink("cancel", live).exitCode()).isZero();
+            assertThat(FLINK.get().flink("cancel", live).exitCode()).isZero();
         }
     }
 
@@ -217,7 +209,7 @@ class WorkerCrashITCase {
                 new ArrayList<>(
                         List.of(
                                 "--kafka.bootstrap-servers",
-                                kafka.bootstrapServers(),
+                                KAFKA.bootstrapServers(),
                                 "--kafka.topic",
                                 topic,
                                 "--kafka.group-id",
@@ -225,7 +217,7 @@ class WorkerCrashITCase {
                                 "--dlq.topic",
                                 "crash-dlq",
                                 "--redis.url",
-                                redis.url(),
+                                REDIS.url(),
                                 "--redis.list",
                                 list,
                                 "--rules",
@@ -252,7 +244,7 @@ class WorkerCrashITCase {
                                 "-jar",
                                 WORKER_JAR.toString(),
                                 "--redis.url",
-                                redis.url(),
+                                REDIS.url(),
                                 "--redis.list",
                                 list,
                                 "--worker-id",
@@ -271,7 +263,7 @@ class WorkerCrashITCase {
     }
 
     private static long pending(String list) {
-        try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
+        try (Jedis jedis = new Jedis("127.0.0.1", REDIS.port())) {
             return jedis.llen(list) + jedis.llen(list + ":processing:crash-1");
         }
     }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nginxalerts.core.alert.AlertCodec;
 import io.nginxalerts.job.testing.MiniClusters;
 import io.nginxalerts.job.testing.TestRules;
+import io.nginxalerts.testing.KafkaExtension;
+import io.nginxalerts.testing.RedisExtension;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -36,7 +38,11 @@ class BoundedReplayITCase {
     private static final String TOPIC = "faults-bounded";
     private static final String LIST = "faults:bounded";
 
-    @RegisterExtension static final FaultServers SERVERS = new FaultServers(TOPIC);
+    @RegisterExtension
+    static final KafkaExtension KAFKA =
+            new KafkaExtension().withTopic(TOPIC, 1).withTopic(TOPIC + "-dlq", 1);
+
+    @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
     @Test
     void boundedReplayWithMoreSubtasksThanPartitionsDeliversTheReferenceAlerts() throws Exception {
@@ -48,14 +54,14 @@ class BoundedReplayITCase {
         Set<String> reference =
                 FaultJob.referenceIds(List.of(TestRules.clientErrorsBurst()), lines);
         assertThat(reference).hasSize(1);
-        SERVERS.kafka().produceLines(TOPIC, lines);
+        KAFKA.produceLines(TOPIC, lines);
 
         JobClient job =
                 FaultJob.start(
                         FaultJob.settings(
-                                SERVERS.kafka().bootstrapServers(),
+                                KAFKA.bootstrapServers(),
                                 TOPIC,
-                                SERVERS.redis().url(),
+                                REDIS.url(),
                                 LIST,
                                 "--kafka.bounded",
                                 "true",
@@ -66,7 +72,7 @@ class BoundedReplayITCase {
         job.getJobExecutionResult().get();
 
         Set<String> written = new TreeSet<>();
-        try (Jedis jedis = new Jedis("127.0.0.1", SERVERS.redis().port())) {
+        try (Jedis jedis = new Jedis("127.0.0.1", REDIS.port())) {
             for (String json : jedis.lrange(LIST, 0, -1)) {
                 written.add(AlertCodec.decode(json).id());
             }

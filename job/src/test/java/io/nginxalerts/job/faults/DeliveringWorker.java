@@ -1,7 +1,7 @@
 package io.nginxalerts.job.faults;
 
 import io.nginxalerts.core.alert.AlertCodec;
-import io.nginxalerts.core.testing.Poll;
+import io.nginxalerts.testing.Poll;
 import io.nginxalerts.worker.EmbeddedWorker;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -3,9 +3,11 @@ package io.nginxalerts.job.faults;
 import static io.nginxalerts.job.testing.NginxLines.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nginxalerts.core.testing.Poll;
 import io.nginxalerts.job.testing.MiniClusters;
 import io.nginxalerts.job.testing.TestRules;
+import io.nginxalerts.testing.KafkaExtension;
+import io.nginxalerts.testing.Poll;
+import io.nginxalerts.testing.RedisExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +39,11 @@ class QuietInputRestartITCase {
     private static final String LIST = "faults:quiet";
     private static final Duration IDLE_FLUSH = Duration.ofSeconds(5);
 
-    @RegisterExtension static final FaultServers SERVERS = new FaultServers(TOPIC);
+    @RegisterExtension
+    static final KafkaExtension KAFKA =
+            new KafkaExtension().withTopic(TOPIC, 1).withTopic(TOPIC + "-dlq", 1);
+
+    @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
     @Test
     void alertPendingInACheckpointIsDeliveredAfterARestartWithoutAnyNewEvent(
@@ -55,16 +61,13 @@ class QuietInputRestartITCase {
 
         try (DeliveringWorker worker =
                 DeliveringWorker.start(
-                        SERVERS.redis().url(),
-                        SERVERS.redis().port(),
-                        LIST,
-                        tmp.resolve("delivered.jsonl"))) {
+                        REDIS.url(), REDIS.port(), LIST, tmp.resolve("delivered.jsonl"))) {
             JobClient job =
                     FaultJob.start(
                             FaultJob.settings(
-                                    SERVERS.kafka().bootstrapServers(),
+                                    KAFKA.bootstrapServers(),
                                     TOPIC,
-                                    SERVERS.redis().url(),
+                                    REDIS.url(),
                                     LIST,
                                     "--events.idle-flush-after",
                                     IDLE_FLUSH.toSeconds() + "s"),
@@ -76,14 +79,14 @@ class QuietInputRestartITCase {
                         Duration.ofSeconds(60),
                         () -> FaultJob.completedCheckpoints(miniCluster, id),
                         n -> n >= 1);
-                SERVERS.kafka().produceLines(TOPIC, burst);
+                KAFKA.produceLines(TOPIC, burst);
                 long before = FaultJob.completedCheckpoints(miniCluster, id);
                 // Two more checkpoints: the second was triggered after the burst was read.
                 Poll.until(
                         Duration.ofSeconds(30),
                         () -> FaultJob.completedCheckpoints(miniCluster, id),
                         n -> n >= before + 2);
-                assertThat(DeliveringWorker.lpushCalls(SERVERS.redis().port()))
+                assertThat(DeliveringWorker.lpushCalls(REDIS.port()))
                         .as("precondition: the idle flush has not fired yet")
                         .isZero();
                 miniCluster.terminateTaskManager(0).get();

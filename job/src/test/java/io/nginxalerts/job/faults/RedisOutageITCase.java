@@ -2,10 +2,10 @@ package io.nginxalerts.job.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
-import io.nginxalerts.job.testing.KafkaTestCluster;
 import io.nginxalerts.job.testing.MiniClusters;
+import io.nginxalerts.testing.KafkaExtension;
+import io.nginxalerts.testing.LocalRedis;
+import io.nginxalerts.testing.Poll;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +22,6 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,19 +51,7 @@ class RedisOutageITCase {
 
     private static final Duration OUTAGE = Duration.ofSeconds(12);
 
-    static KafkaTestCluster kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = KafkaTestCluster.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension static final KafkaExtension KAFKA = new KafkaExtension();
 
     @Test
     void sinkRetriesThroughARedisOutageAndEveryAlertIsDeliveredOnce(
@@ -101,23 +87,22 @@ class RedisOutageITCase {
             String retryTimeout,
             boolean awaitRestartDuringOutage)
             throws Exception {
-        kafka.createTopic(topic, 1);
-        kafka.createTopic(topic + "-dlq", 1);
+        KAFKA.createTopic(topic, 1);
+        KAFKA.createTopic(topic + "-dlq", 1);
         String list = "faults:" + topic;
         FaultTraffic traffic = new FaultTraffic();
         Set<String> reference = FaultJob.referenceIds(FaultTraffic.rules(), traffic.all());
 
         Path data = Files.createDirectories(tmp.resolve("redis"));
-        try (RedisTestServer redis =
-                        RedisTestServer.start(
-                                "appendonly yes", "appendfsync always", "dir " + data);
+        try (LocalRedis redis =
+                        LocalRedis.start("appendonly yes", "appendfsync always", "dir " + data);
                 DeliveringWorker worker =
                         DeliveringWorker.start(
                                 redis.url(), redis.port(), list, tmp.resolve("delivered.jsonl"))) {
             JobClient job =
                     FaultJob.start(
                             FaultJob.settings(
-                                    kafka.bootstrapServers(),
+                                    KAFKA.bootstrapServers(),
                                     topic,
                                     redis.url(),
                                     list,
@@ -131,7 +116,7 @@ class RedisOutageITCase {
                         Duration.ofSeconds(60),
                         () -> FaultJob.completedCheckpoints(miniCluster, id),
                         n -> n >= 1);
-                kafka.produceLines(topic, traffic.firstHalf());
+                KAFKA.produceLines(topic, traffic.firstHalf());
                 Poll.until(
                         Duration.ofSeconds(60),
                         () -> worker.deliveries().size(),
@@ -139,8 +124,8 @@ class RedisOutageITCase {
 
                 redis.stop();
                 long stoppedAt = System.nanoTime();
-                kafka.produceLines(topic, traffic.secondHalf());
-                kafka.produceLines(topic, traffic.closing());
+                KAFKA.produceLines(topic, traffic.secondHalf());
+                KAFKA.produceLines(topic, traffic.closing());
                 // The second half's alerts meet the outage: the sink retries, or the job fails.
                 long retries =
                         Poll.until(Duration.ofSeconds(30), () -> sinkRetries(id), n -> n > 0);
@@ -162,7 +147,7 @@ class RedisOutageITCase {
                         elapsed -> elapsed >= OUTAGE.toNanos());
                 assertThat(redis.isRunning()).isFalse();
                 redis.startAgain();
-                kafka.produceLines(topic, traffic.trailing());
+                KAFKA.produceLines(topic, traffic.trailing());
 
                 Map<String, Integer> delivered =
                         worker.awaitDeliveries(reference.size(), Duration.ofSeconds(90));

@@ -4,10 +4,12 @@ import static io.nginxalerts.job.testing.NginxLines.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nginxalerts.core.rules.Rule;
-import io.nginxalerts.core.testing.Poll;
 import io.nginxalerts.job.JobSettings;
 import io.nginxalerts.job.testing.MiniClusters;
 import io.nginxalerts.job.testing.TestRules;
+import io.nginxalerts.testing.KafkaExtension;
+import io.nginxalerts.testing.Poll;
+import io.nginxalerts.testing.RedisExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,7 +89,11 @@ class SavepointRestoreITCase {
     private static final String PROBER = "100.64.0.9";
     private static final String BROKEN = "192.0.2.99";
 
-    @RegisterExtension static final FaultServers SERVERS = new FaultServers(TOPIC);
+    @RegisterExtension
+    static final KafkaExtension KAFKA =
+            new KafkaExtension().withTopic(TOPIC, 1).withTopic(TOPIC + "-dlq", 1);
+
+    @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
     @Test
     void keptRuleKeepsPartialMatchesAndSuppressionAcrossASavepointWithChangedRules(
@@ -136,15 +142,11 @@ class SavepointRestoreITCase {
 
         try (DeliveringWorker worker =
                 DeliveringWorker.start(
-                        SERVERS.redis().url(),
-                        SERVERS.redis().port(),
-                        LIST,
-                        tmp.resolve("delivered.jsonl"))) {
+                        REDIS.url(), REDIS.port(), LIST, tmp.resolve("delivered.jsonl"))) {
             JobSettings settings =
-                    FaultJob.settings(
-                            SERVERS.kafka().bootstrapServers(), TOPIC, SERVERS.redis().url(), LIST);
+                    FaultJob.settings(KAFKA.bootstrapServers(), TOPIC, REDIS.url(), LIST);
             JobClient first = FaultJob.start(settings, List.of(KEPT, REMOVED), 0);
-            SERVERS.kafka().produceLines(TOPIC, before);
+            KAFKA.produceLines(TOPIC, before);
             Map<String, Integer> beforeSavepoint =
                     Poll.until(Duration.ofSeconds(60), worker::deliveries, d -> d.size() >= 1);
             assertThat(beforeSavepoint).hasSize(1);
@@ -163,7 +165,7 @@ class SavepointRestoreITCase {
                             0,
                             SavepointRestoreSettings.forPath(savepoint, true));
             try {
-                SERVERS.kafka().produceLines(TOPIC, after);
+                KAFKA.produceLines(TOPIC, after);
                 Map<String, Integer> delivered =
                         worker.awaitDeliveries(expected.size(), Duration.ofSeconds(60));
                 assertThat(delivered.keySet()).isEqualTo(expected);

@@ -2,8 +2,10 @@ package io.nginxalerts.job.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nginxalerts.core.testing.Poll;
 import io.nginxalerts.job.testing.MiniClusters;
+import io.nginxalerts.testing.KafkaExtension;
+import io.nginxalerts.testing.Poll;
+import io.nginxalerts.testing.RedisExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -32,7 +34,11 @@ class TaskManagerFailureITCase {
     private static final String TOPIC = "faults-tm";
     private static final String LIST = "faults:tm";
 
-    @RegisterExtension static final FaultServers SERVERS = new FaultServers(TOPIC);
+    @RegisterExtension
+    static final KafkaExtension KAFKA =
+            new KafkaExtension().withTopic(TOPIC, 1).withTopic(TOPIC + "-dlq", 1);
+
+    @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
     @Test
     void deliversEveryAlertExactlyOnceWhenATaskManagerDies(
@@ -43,17 +49,10 @@ class TaskManagerFailureITCase {
 
         try (DeliveringWorker worker =
                 DeliveringWorker.start(
-                        SERVERS.redis().url(),
-                        SERVERS.redis().port(),
-                        LIST,
-                        tmp.resolve("delivered.jsonl"))) {
+                        REDIS.url(), REDIS.port(), LIST, tmp.resolve("delivered.jsonl"))) {
             JobClient job =
                     FaultJob.start(
-                            FaultJob.settings(
-                                    SERVERS.kafka().bootstrapServers(),
-                                    TOPIC,
-                                    SERVERS.redis().url(),
-                                    LIST),
+                            FaultJob.settings(KAFKA.bootstrapServers(), TOPIC, REDIS.url(), LIST),
                             FaultTraffic.rules(),
                             10);
             JobID id = job.getJobID();
@@ -64,21 +63,21 @@ class TaskManagerFailureITCase {
                         () -> FaultJob.completedCheckpoints(miniCluster, id),
                         n -> n >= 1);
 
-                SERVERS.kafka().produceLines(TOPIC, traffic.firstHalf());
+                KAFKA.produceLines(TOPIC, traffic.firstHalf());
                 // Mid-stream: kill as soon as the first alerts reach Redis, while the job is
                 // still working through the first half and alerts written since the last
                 // checkpoint will be written again by the replay.
                 Poll.until(
                         Duration.ofSeconds(60),
-                        () -> DeliveringWorker.lpushCalls(SERVERS.redis().port()),
+                        () -> DeliveringWorker.lpushCalls(REDIS.port()),
                         n -> n >= 1);
                 miniCluster.terminateTaskManager(0).get();
 
-                SERVERS.kafka().produceLines(TOPIC, traffic.secondHalf());
-                SERVERS.kafka().produceLines(TOPIC, traffic.closing());
+                KAFKA.produceLines(TOPIC, traffic.secondHalf());
+                KAFKA.produceLines(TOPIC, traffic.closing());
                 // The surviving TaskManager has one slot; the job needs two.
                 miniCluster.startTaskManager();
-                SERVERS.kafka().produceLines(TOPIC, traffic.trailing());
+                KAFKA.produceLines(TOPIC, traffic.trailing());
 
                 Map<String, Integer> delivered =
                         worker.awaitDeliveries(reference.size(), Duration.ofSeconds(90));
@@ -90,7 +89,7 @@ class TaskManagerFailureITCase {
                 assertThat(delivered.keySet()).isEqualTo(reference);
                 assertThat(delivered).allSatisfy((alert, times) -> assertThat(times).isOne());
                 assertThat(worker.dead()).isZero();
-                long written = DeliveringWorker.lpushCalls(SERVERS.redis().port());
+                long written = DeliveringWorker.lpushCalls(REDIS.port());
                 assertThat(written)
                         .as("alerts written to Redis, replayed duplicates included")
                         .isGreaterThanOrEqualTo(reference.size());

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.alert.AlertCodec;
 import io.nginxalerts.core.redis.RedisEndpoint;
-import io.nginxalerts.core.testing.RedisTestServer;
-import io.nginxalerts.core.testing.TestTls;
 import io.nginxalerts.job.JobSettings;
 import io.nginxalerts.job.cli.Args;
 import io.nginxalerts.job.sink.RedisListWriter;
+import io.nginxalerts.testing.LocalRedis;
+import io.nginxalerts.testing.Ports;
+import io.nginxalerts.testing.RedisExtension;
+import io.nginxalerts.testing.TestTls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
@@ -36,42 +37,24 @@ class RedisAuthTlsITCase {
     private static final String ENCODED = "job-Pa55-w%C3%B6rd%3A%2F%40x";
     private static final String ADMIN_PASSWORD = "admin-secret-for-tests";
 
-    static TestTls tls;
-    static RedisTestServer redis;
-    static int tlsPort;
-
-    @BeforeAll
-    static void start() throws Exception {
-        tls = TestTls.forLoopback();
-        tlsPort = RedisTestServer.freePort();
-        redis =
-                tls.startRedis(
-                        tlsPort,
-                        // Exactly what SECURITY.md tells operators to grant the job.
-                        "user nginx-alerts-job on >"
-                                + PASSWORD
-                                + " resetkeys ~test:alerts:* resetchannels -@all +lpush"
-                                + " +client|setname +ping",
-                        "user default on >" + ADMIN_PASSWORD + " ~* &* +@all");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (redis != null) {
-            redis.close();
-        }
-        if (tls != null) {
-            tls.close();
-        }
-    }
+    @RegisterExtension
+    static final RedisExtension REDIS =
+            new RedisExtension(
+                            // Exactly what SECURITY.md tells operators to grant the job.
+                            "user nginx-alerts-job on >"
+                                    + PASSWORD
+                                    + " resetkeys ~test:alerts:* resetchannels -@all +lpush"
+                                    + " +client|setname +ping",
+                            "user default on >" + ADMIN_PASSWORD + " ~* &* +@all")
+                    .withTls();
 
     @Test
     void writesOverTlsAsAnAclUserWithOnlyLpush(@TempDir Path tmp) throws Exception {
-        Path ca = Files.writeString(tmp.resolve("ca.pem"), Files.readString(tls.caPem));
+        Path ca = Files.writeString(tmp.resolve("ca.pem"), Files.readString(REDIS.tls().caPem));
         JobSettings settings =
                 settings(
                         "--redis.url",
-                        "rediss://nginx-alerts-job:" + ENCODED + "@127.0.0.1:" + tlsPort,
+                        "rediss://nginx-alerts-job:" + ENCODED + "@127.0.0.1:" + REDIS.tlsPort(),
                         "--redis.tls.ca-file",
                         ca.toString(),
                         "--redis.list",
@@ -96,11 +79,11 @@ class RedisAuthTlsITCase {
         JobSettings settings =
                 settings(
                         "--redis.url",
-                        "rediss://nginx-alerts-job@localhost:" + tlsPort,
+                        "rediss://nginx-alerts-job@localhost:" + REDIS.tlsPort(),
                         "--redis.password-file",
                         passwordFile.toString(),
                         "--redis.tls.ca-file",
-                        tls.caPem.toString(),
+                        REDIS.tls().caPem.toString(),
                         "--redis.list",
                         "test:alerts:file");
 
@@ -116,8 +99,10 @@ class RedisAuthTlsITCase {
     @Test
     void refusesAWrongPasswordWithoutPrintingEitherPassword() {
         RedisEndpoint wrong =
-                RedisEndpoint.parse("rediss://nginx-alerts-job:not-the-pw-123@127.0.0.1:" + tlsPort)
-                        .withTrustedCa(read(tls.caPem));
+                RedisEndpoint.parse(
+                                "rediss://nginx-alerts-job:not-the-pw-123@127.0.0.1:"
+                                        + REDIS.tlsPort())
+                        .withTrustedCa(read(REDIS.tls().caPem));
         try (RedisListWriter writer = writer(wrong, Duration.ofSeconds(1))) {
             assertThatThrownBy(() -> writer.write(alert("x"), null))
                     .satisfies(e -> assertNoSecretIn(e, "not-the-pw-123", PASSWORD));
@@ -126,7 +111,7 @@ class RedisAuthTlsITCase {
 
     @Test
     void theAclRefusesAnythingButLpushOnItsOwnList() {
-        try (Jedis job = new Jedis("127.0.0.1", redis.port())) {
+        try (Jedis job = new Jedis("127.0.0.1", REDIS.port())) {
             job.auth("nginx-alerts-job", PASSWORD);
             assertThatThrownBy(() -> job.lrange("test:alerts:tls", 0, -1))
                     .hasMessageContaining("NOPERM");
@@ -141,7 +126,7 @@ class RedisAuthTlsITCase {
         // test CA: the handshake must fail rather than fall back to no verification.
         RedisEndpoint untrusted =
                 RedisEndpoint.parse(
-                        "rediss://nginx-alerts-job:" + ENCODED + "@127.0.0.1:" + tlsPort);
+                        "rediss://nginx-alerts-job:" + ENCODED + "@127.0.0.1:" + REDIS.tlsPort());
         try (RedisListWriter writer = writer(untrusted, Duration.ofMillis(500))) {
             assertThatThrownBy(() -> writer.write(alert("x"), null))
                     .isInstanceOf(IOException.class)
@@ -154,8 +139,8 @@ class RedisAuthTlsITCase {
     @Test
     void refusesACertificateForAnotherHostEvenFromTheTrustedCa() throws Exception {
         try (TestTls other = TestTls.create("dns:redis.elsewhere.example")) {
-            int port = RedisTestServer.freePort();
-            try (RedisTestServer impostor = other.startRedis(port)) {
+            int port = Ports.free();
+            try (LocalRedis impostor = other.startRedis(port)) {
                 RedisEndpoint endpoint =
                         RedisEndpoint.parse("rediss://127.0.0.1:" + port)
                                 .withTrustedCa(read(other.caPem));
@@ -177,10 +162,10 @@ class RedisAuthTlsITCase {
                                         "--redis.url",
                                         "redis://127.0.0.1:1",
                                         "--redis.tls.ca-file",
-                                        tls.caPem.toString()))
+                                        REDIS.tls().caPem.toString()))
                 .hasMessage(
                         "--redis.tls.ca-file: "
-                                + tls.caPem
+                                + REDIS.tls().caPem
                                 + ": a CA certificate needs a"
                                 + " rediss:// URL");
         Path junk = Files.writeString(tmp.resolve("junk.pem"), "not a certificate");
@@ -220,7 +205,7 @@ class RedisAuthTlsITCase {
     }
 
     private static Jedis admin() {
-        Jedis jedis = new Jedis("127.0.0.1", redis.port());
+        Jedis jedis = new Jedis("127.0.0.1", REDIS.port());
         jedis.auth(ADMIN_PASSWORD);
         return jedis;
     }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.alert.AlertCodec;
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
 import io.nginxalerts.job.JobSettings;
 import io.nginxalerts.job.sink.RedisListWriter;
+import io.nginxalerts.testing.Poll;
+import io.nginxalerts.testing.RedisExtension;
 import io.nginxalerts.worker.EmbeddedWorker;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -19,9 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
@@ -39,34 +38,23 @@ class RedisCredentialsITCase {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private static RedisTestServer redis;
+    @RegisterExtension
+    static final RedisExtension REDIS =
+            new RedisExtension(
+                    "requirepass \"" + PASSWORD + "\"",
+                    "user alerts on \">" + PASSWORD + "\" ~* &* +@all");
 
     @TempDir Path tmp;
 
-    @BeforeAll
-    static void startRedisWithAwkwardPasswords() {
-        redis =
-                RedisTestServer.start(
-                        "requirepass \"" + PASSWORD + "\"",
-                        "user alerts on \">" + PASSWORD + "\" ~* &* +@all");
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
     @Test
     void theDefaultUsersPasswordInTheUrlWorksInJobAndWorker() throws Exception {
-        String url = "redis://:" + PASSWORD_IN_URL + "@127.0.0.1:" + redis.port();
+        String url = "redis://:" + PASSWORD_IN_URL + "@127.0.0.1:" + REDIS.port();
         passAlertThroughJobAndWorker("default-user", Map.of("redis.url", url));
     }
 
     @Test
     void anAclUserAndPasswordInTheUrlWorkInJobAndWorker() throws Exception {
-        String url = "redis://alerts:" + PASSWORD_IN_URL + "@127.0.0.1:" + redis.port();
+        String url = "redis://alerts:" + PASSWORD_IN_URL + "@127.0.0.1:" + REDIS.port();
         passAlertThroughJobAndWorker("acl-user", Map.of("redis.url", url));
     }
 
@@ -77,7 +65,7 @@ class RedisCredentialsITCase {
                 "password-file",
                 Map.of(
                         "redis.url",
-                        "redis://alerts@127.0.0.1:" + redis.port(),
+                        "redis://alerts@127.0.0.1:" + REDIS.port(),
                         "redis.password-file",
                         passwordFile.toString()));
     }
@@ -131,7 +119,7 @@ class RedisCredentialsITCase {
     }
 
     private static Jedis admin() {
-        Jedis jedis = new Jedis("127.0.0.1", redis.port());
+        Jedis jedis = new Jedis("127.0.0.1", REDIS.port());
         jedis.auth(PASSWORD);
         return jedis;
     }

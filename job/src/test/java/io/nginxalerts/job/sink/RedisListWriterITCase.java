@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.alert.AlertCodec;
 import io.nginxalerts.core.redis.RedisEndpoint;
-import io.nginxalerts.core.testing.RedisTestServer;
+import io.nginxalerts.testing.RedisExtension;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -14,24 +14,13 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 /** {@link RedisListWriter} against a real redis-server, including losing it. */
 class RedisListWriterITCase {
-    RedisTestServer redis;
-
-    @BeforeEach
-    void startRedis() {
-        redis = RedisTestServer.start();
-    }
-
-    @AfterEach
-    void stopRedis() {
-        redis.close();
-    }
+    @RegisterExtension static final RedisExtension REDIS = new RedisExtension().freshPerTest();
 
     @Test
     void pushesEachAlertAsJsonSoConsumersPopThemOldestFirst() throws Exception {
@@ -53,7 +42,7 @@ class RedisListWriterITCase {
     void retriesUntilRedisIsBackWithinTheRetryTimeout() throws Exception {
         try (RedisListWriter writer = writer("alerts", Duration.ofSeconds(60))) {
             writer.write(alert("before"), null);
-            redis.stop();
+            REDIS.stop();
             CompletableFuture<Void> write =
                     CompletableFuture.runAsync(
                             () -> {
@@ -63,7 +52,7 @@ class RedisListWriterITCase {
                                     throw new RuntimeException(e);
                                 }
                             });
-            redis.startAgain();
+            REDIS.startAgain();
             write.get(60, TimeUnit.SECONDS);
             try (Jedis jedis = jedis()) {
                 // The restarted server has no persistence: only the alert written after it.
@@ -77,31 +66,31 @@ class RedisListWriterITCase {
     @Test
     void failsAfterTheRetryTimeoutSoFlinkRestartsFromTheCheckpoint() throws Exception {
         RedisEndpoint endpoint =
-                RedisEndpoint.parse("redis://app:s3cret@127.0.0.1:" + redis.port());
+                RedisEndpoint.parse("redis://app:s3cret@127.0.0.1:" + REDIS.port());
         try (RedisListWriter writer =
                 new RedisListWriter(
                         endpoint,
                         "alerts",
                         Duration.ofMillis(500),
                         UnregisteredMetricsGroup.createSinkWriterMetricGroup())) {
-            redis.stop();
+            REDIS.stop();
             assertThatThrownBy(() -> writer.write(alert("lost?"), null))
                     .isInstanceOf(IOException.class)
-                    .hasMessageContaining("127.0.0.1:" + redis.port())
+                    .hasMessageContaining("127.0.0.1:" + REDIS.port())
                     .hasMessageNotContaining("s3cret");
         }
     }
 
     private RedisListWriter writer(String list, Duration retryTimeout) {
         return new RedisListWriter(
-                RedisEndpoint.parse(redis.url()),
+                RedisEndpoint.parse(REDIS.url()),
                 list,
                 retryTimeout,
                 UnregisteredMetricsGroup.createSinkWriterMetricGroup());
     }
 
     private Jedis jedis() {
-        return new Jedis("127.0.0.1", redis.port());
+        return new Jedis("127.0.0.1", REDIS.port());
     }
 
     static Alert alert(String id) {

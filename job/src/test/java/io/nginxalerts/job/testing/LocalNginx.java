@@ -1,9 +1,8 @@
 package io.nginxalerts.job.testing;
 
+import io.nginxalerts.testing.Ports;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,7 +57,7 @@ public final class LocalNginx implements AutoCloseable {
         Map<String, String> ports = new HashMap<>();
         Matcher listen = LISTEN.matcher(original);
         while (listen.find()) {
-            ports.putIfAbsent(listen.group(2), Integer.toString(freePort()));
+            ports.putIfAbsent(listen.group(2), Integer.toString(Ports.free()));
         }
         Matcher front = FRONT_LISTEN.matcher(original);
         if (!front.find()) {
@@ -167,14 +166,6 @@ public final class LocalNginx implements AutoCloseable {
         }
         m.appendTail(out);
         return out.toString();
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

@@ -1,4 +1,4 @@
-package io.nginxalerts.core.testing;
+package io.nginxalerts.testing;
 
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -138,7 +138,7 @@ public final class TestTls implements AutoCloseable {
      * A redis-server with a plain port (for test set-up) and a TLS port with this certificate, plus
      * extra {@code redis.conf} lines. Fails with a clear message if the binary has no TLS.
      */
-    public RedisTestServer startRedis(int tlsPort, String... extra) {
+    public LocalRedis startRedis(int tlsPort, String... extra) {
         List<String> settings = new ArrayList<>();
         settings.add("tls-port " + tlsPort);
         settings.add("tls-cert-file " + certPem);
@@ -147,7 +147,7 @@ public final class TestTls implements AutoCloseable {
         settings.add("tls-auth-clients no");
         settings.addAll(List.of(extra));
         try {
-            return RedisTestServer.start(settings.toArray(String[]::new));
+            return LocalRedis.start(settings.toArray(String[]::new));
         } catch (RuntimeException e) {
             throw new AssertionError(
                     "could not start redis-server with TLS ("

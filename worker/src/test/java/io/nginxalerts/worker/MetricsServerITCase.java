@@ -2,30 +2,32 @@ package io.nginxalerts.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
+import io.nginxalerts.testing.Poll;
+import io.nginxalerts.testing.RedisExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 
 /** /health follows Redis; /metrics serves the counters in the Prometheus text format. */
-class MetricsServerTest {
+class MetricsServerITCase {
+    @RegisterExtension static final RedisExtension REDIS = new RedisExtension().freshPerTest();
+
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void healthIs200WhileRedisAnswersAnd503AfterItStopped() throws Exception {
-        try (RedisTestServer server = RedisTestServer.start();
-                Workers workers = new Workers(server.url(), "health")) {
+        try (Workers workers = new Workers(REDIS.url(), "health")) {
             AlertDrainer drainer = workers.start("w1", new RecordingOutput());
             try (MetricsServer metrics = new MetricsServer(0, drainer)) {
                 assertThat(get(metrics, "/health").statusCode()).isEqualTo(200);
-                server.stop();
+                REDIS.stop();
                 assertThat(get(metrics, "/health").statusCode()).isEqualTo(503);
-                server.startAgain();
+                REDIS.startAgain();
                 assertThat(get(metrics, "/health").statusCode()).isEqualTo(200);
             }
         }
@@ -33,9 +35,8 @@ class MetricsServerTest {
 
     @Test
     void metricsCountDeliveredDuplicatesAndDeadAlerts() throws Exception {
-        try (RedisTestServer server = RedisTestServer.start();
-                RedisClient redis = RedisClient.create(server.url());
-                Workers workers = new Workers(server.url(), "metrics")) {
+        try (RedisClient redis = RedisClient.create(REDIS.url());
+                Workers workers = new Workers(REDIS.url(), "metrics")) {
             RecordingOutput out = new RecordingOutput();
             AlertDrainer drainer = workers.start("w1", out);
             redis.lpush(

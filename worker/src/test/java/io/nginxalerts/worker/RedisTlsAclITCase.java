@@ -5,17 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nginxalerts.core.redis.RedisEndpoint;
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
-import io.nginxalerts.core.testing.TestTls;
+import io.nginxalerts.testing.LocalRedis;
+import io.nginxalerts.testing.Poll;
+import io.nginxalerts.testing.Ports;
+import io.nginxalerts.testing.RedisExtension;
+import io.nginxalerts.testing.TestTls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
@@ -24,41 +25,24 @@ import redis.clients.jedis.Jedis;
  * {@code rediss://} with the CA from {@code --redis.tls-ca}, refuses a server whose certificate it
  * cannot verify, and never prints the password.
  */
-class RedisTlsAclTest {
+class RedisTlsAclITCase {
     private static final String PASSWORD = "worker-pw-9b2e";
     private static final String ADMIN_PASSWORD = "admin-pw-for-tests";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    static TestTls tls;
-    static RedisTestServer redis;
-    static int tlsPort;
+    @RegisterExtension
+    static final RedisExtension REDIS =
+            new RedisExtension(
+                            // The ACL SECURITY.md recommends for the worker (keys under its list).
+                            "user nginx-alerts-worker on >"
+                                    + PASSWORD
+                                    + " resetkeys ~test:* resetchannels -@all +blmove +lmove"
+                                    + " +lindex +lrem +lpush +scan +set +get +del +exists +eval"
+                                    + " +evalsha +ping +client|setname",
+                            "user default on >" + ADMIN_PASSWORD + " ~* &* +@all")
+                    .withTls();
+
     Workers workers;
-
-    @BeforeAll
-    static void start() throws Exception {
-        tls = TestTls.forLoopback();
-        tlsPort = RedisTestServer.freePort();
-        redis =
-                tls.startRedis(
-                        tlsPort,
-                        // The ACL SECURITY.md recommends for the worker (keys under its list).
-                        "user nginx-alerts-worker on >"
-                                + PASSWORD
-                                + " resetkeys ~test:* resetchannels -@all +blmove +lmove +lindex"
-                                + " +lrem +lpush +scan +set +get +del +exists +eval +evalsha"
-                                + " +ping +client|setname",
-                        "user default on >" + ADMIN_PASSWORD + " ~* &* +@all");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (redis != null) {
-            redis.close();
-        }
-        if (tls != null) {
-            tls.close();
-        }
-    }
 
     @AfterEach
     void stopWorkers() throws InterruptedException {
@@ -71,10 +55,13 @@ class RedisTlsAclTest {
     void drainsTheListOverTlsAsAnAclUser() {
         workers =
                 new Workers(
-                        "rediss://nginx-alerts-worker:" + PASSWORD + "@127.0.0.1:" + tlsPort,
+                        "rediss://nginx-alerts-worker:"
+                                + PASSWORD
+                                + "@127.0.0.1:"
+                                + REDIS.tlsPort(),
                         "tls");
         WorkerSettings settings =
-                workers.settings("w1", "--redis.tls.ca-file", tls.caPem.toString());
+                workers.settings("w1", "--redis.tls.ca-file", REDIS.tls().caPem.toString());
         assertThat(settings.redis().toString()).doesNotContain(PASSWORD).startsWith("rediss://");
         RecordingOutput out = new RecordingOutput();
         workers.start(settings, out);
@@ -91,7 +78,10 @@ class RedisTlsAclTest {
         // The JVM trust store does not hold the test CA: the worker must not connect.
         workers =
                 new Workers(
-                        "rediss://nginx-alerts-worker:" + PASSWORD + "@127.0.0.1:" + tlsPort,
+                        "rediss://nginx-alerts-worker:"
+                                + PASSWORD
+                                + "@127.0.0.1:"
+                                + REDIS.tlsPort(),
                         "untrusted");
         WorkerSettings settings = workers.settings("w1");
         try (var client = RedisPool.open(settings.redis(), Duration.ofSeconds(6))) {
@@ -108,8 +98,8 @@ class RedisTlsAclTest {
         try (TestTls other = TestTls.create("dns:redis.elsewhere.example")) {
             WorkerSettings wrongHost =
                     workers.settings("w1", "--redis.tls.ca-file", other.caPem.toString());
-            int port = RedisTestServer.freePort();
-            try (RedisTestServer impostor = other.startRedis(port);
+            int port = Ports.free();
+            try (LocalRedis impostor = other.startRedis(port);
                     var client =
                             RedisPool.open(
                                     new RedisEndpoint(
@@ -133,7 +123,9 @@ class RedisTlsAclTest {
         assertThatThrownBy(
                         () ->
                                 WorkerSettings.parse(
-                                        new String[] {"--redis.tls.ca-file", tls.caPem.toString()},
+                                        new String[] {
+                                            "--redis.tls.ca-file", REDIS.tls().caPem.toString()
+                                        },
                                         Map.of()))
                 .isInstanceOf(WorkerSettings.InvalidSettingsException.class)
                 .hasMessageStartingWith("--redis.tls.ca-file: ")
@@ -151,7 +143,7 @@ class RedisTlsAclTest {
     }
 
     private static Jedis admin() {
-        Jedis jedis = new Jedis("127.0.0.1", redis.port());
+        Jedis jedis = new Jedis("127.0.0.1", REDIS.port());
         jedis.auth(ADMIN_PASSWORD);
         return jedis;
     }

@@ -2,26 +2,28 @@ package io.nginxalerts.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
+import io.nginxalerts.testing.Poll;
+import io.nginxalerts.testing.RedisExtension;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
 
 /** Several workers on one list share the work without losing or repeating an alert. */
-class ConcurrentWorkersTest {
+class ConcurrentWorkersITCase {
+    @RegisterExtension static final RedisExtension REDIS = new RedisExtension().freshPerTest();
+
     private static final int ALERTS = 10_000;
     private static final int PUSHED_TWICE = 500;
 
     @Test
     void threeWorkersDeliverTenThousandAlertsExactlyOnceAndLeaveNoListBehind() throws Exception {
-        try (RedisTestServer server = RedisTestServer.start();
-                RedisClient redis = RedisClient.create(server.url());
-                Workers workers = new Workers(server.url(), "three-workers")) {
+        try (RedisClient redis = RedisClient.create(REDIS.url());
+                Workers workers = new Workers(REDIS.url(), "three-workers")) {
             RecordingOutput[] outputs = {
                 new RecordingOutput(), new RecordingOutput(), new RecordingOutput()
             };

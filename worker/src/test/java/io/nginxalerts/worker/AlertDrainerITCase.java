@@ -5,46 +5,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
+import io.nginxalerts.testing.Poll;
+import io.nginxalerts.testing.RedisExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.RedisClient;
 
 /** The drain loop against a real Redis: order, deduplication, dead list, recovery, reclaiming. */
-class AlertDrainerTest {
+class AlertDrainerITCase {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static RedisTestServer server;
-    private static RedisClient redis;
+    @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
+
+    private final RedisClient redis = REDIS.client();
     private Workers workers;
-
-    @BeforeAll
-    static void startRedis() {
-        server = RedisTestServer.start();
-        redis = RedisClient.create(server.url());
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-        server.close();
-    }
 
     @BeforeEach
     void freshList(TestInfo test) {
-        workers = new Workers(server.url(), test.getTestMethod().orElseThrow().getName());
+        workers = new Workers(REDIS.url(), test.getTestMethod().orElseThrow().getName());
     }
 
     @AfterEach

@@ -2,8 +2,8 @@ package io.nginxalerts.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
+import io.nginxalerts.testing.Poll;
+import io.nginxalerts.testing.RedisExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,10 +14,13 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 
 /** Workers ride out a Redis restart: they reconnect, log the outage once, and lose nothing. */
-class RedisOutageTest {
+class RedisOutageITCase {
+    @RegisterExtension static final RedisExtension REDIS = new RedisExtension().freshPerTest();
+
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final List<String> warnings = new CopyOnWriteArrayList<>();
@@ -51,23 +54,22 @@ class RedisOutageTest {
     @Test
     void workersWaitingDuringARedisRestartReconnectAndDeliverWhatIsPushedAfterwards()
             throws Exception {
-        try (RedisTestServer server = RedisTestServer.start();
-                Workers workers = new Workers(server.url(), "restart")) {
+        try (Workers workers = new Workers(REDIS.url(), "restart")) {
             RecordingOutput out1 = new RecordingOutput();
             RecordingOutput out2 = new RecordingOutput();
             AlertDrainer w1 = workers.start("w1", out1);
             AlertDrainer w2 = workers.start("w2", out2);
-            try (RedisClient redis = RedisClient.create(server.url())) {
+            try (RedisClient redis = RedisClient.create(REDIS.url())) {
                 redis.lpush(workers.list(), TestAlerts.json("before"));
                 Poll.until(TIMEOUT, "the first alert", () -> out1.size() + out2.size() == 1);
             }
 
-            server.stop();
+            REDIS.stop();
             Poll.until(TIMEOUT, "both workers to notice", () -> !w1.redisUp() && !w2.redisUp());
             assertThat(w1.redisHealthy()).isFalse();
-            server.startAgain();
+            REDIS.startAgain();
 
-            try (RedisClient redis = RedisClient.create(server.url())) {
+            try (RedisClient redis = RedisClient.create(REDIS.url())) {
                 for (int i = 0; i < 20; i++) {
                     redis.lpush(workers.list(), TestAlerts.json("after-" + i));
                 }

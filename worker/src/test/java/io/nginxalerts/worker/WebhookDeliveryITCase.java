@@ -6,45 +6,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nginxalerts.core.alert.AlertCodec;
-import io.nginxalerts.core.testing.Poll;
-import io.nginxalerts.core.testing.RedisTestServer;
+import io.nginxalerts.testing.Poll;
+import io.nginxalerts.testing.RedisExtension;
 import io.nginxalerts.worker.TestWebhook.Reply;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 
 /** Webhook and Slack delivery end to end: real Redis, real HTTP receivers. */
-class WebhookDeliveryTest {
+class WebhookDeliveryITCase {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static RedisTestServer server;
-    private static RedisClient redis;
+    @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
+
+    private final RedisClient redis = REDIS.client();
     private Workers workers;
     private TestWebhook webhook;
 
-    @BeforeAll
-    static void startRedis() {
-        server = RedisTestServer.start();
-        redis = RedisClient.create(server.url());
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-        server.close();
-    }
-
     @BeforeEach
     void fresh(TestInfo test) {
-        workers = new Workers(server.url(), test.getTestMethod().orElseThrow().getName());
+        workers = new Workers(REDIS.url(), test.getTestMethod().orElseThrow().getName());
         webhook = new TestWebhook();
     }
 
@@ -160,7 +148,7 @@ class WebhookDeliveryTest {
         List<String> args =
                 List.of(
                         "--redis.url",
-                        server.url(),
+                        REDIS.url(),
                         "--redis.list",
                         workers.list(),
                         "--worker-id",

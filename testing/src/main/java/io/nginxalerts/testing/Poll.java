@@ -1,4 +1,4 @@
-package io.nginxalerts.core.testing;
+package io.nginxalerts.testing;
 
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
@@ -6,17 +6,12 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-/** Waits for a condition with a deadline, checking every few milliseconds. */
+/** Waits for a condition with a deadline, checking every 50 ms: the tests' one way to wait. */
 public final class Poll {
     private static final long INTERVAL_NANOS = Duration.ofMillis(50).toNanos();
 
     private Poll() {}
 
-    /**
-     * Reads {@code probe} until {@code done} accepts its value or {@code timeout} passes, and
-     * returns the last value read (the caller asserts on it, so a timeout fails with the actual
-     * state in the message).
-     */
     /**
      * Waits until {@code condition} holds, or fails with an {@link AssertionError} naming {@code
      * what} after {@code timeout}.
@@ -44,6 +39,11 @@ public final class Poll {
         return value;
     }
 
+    /**
+     * Reads {@code probe} until {@code done} accepts its value or {@code timeout} passes, and
+     * returns the last value read (the caller asserts on it, so a timeout fails with the actual
+     * state in the message).
+     */
     public static <T> T until(Duration timeout, Supplier<T> probe, Predicate<T> done) {
         long deadline = System.nanoTime() + timeout.toNanos();
         T value = probe.get();
