@@ -1,10 +1,10 @@
 package io.nginxalerts.worker;
 
+import io.nginxalerts.core.redis.RedisEndpoint;
 import java.net.URI;
 import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * Keeps secrets out of logs and error messages: passwords in URLs, webhook URLs (Slack puts its
@@ -14,7 +14,6 @@ final class Secrets {
     /** Shorter strings would mask innocent text such as "a" or "ok". */
     private static final int MIN_SECRET_LENGTH = 4;
 
-    private static final Pattern URL_PASSWORD = Pattern.compile("(?<=://)([^/@\\s:]*):[^@/\\s]*@");
     private static final Set<String> KNOWN = ConcurrentHashMap.newKeySet();
 
     private Secrets() {}
@@ -42,9 +41,12 @@ final class Secrets {
         return maskUrlPasswords(out);
     }
 
-    /** {@code redis://user:secret@host} becomes {@code redis://user:***@host}. */
+    /**
+     * {@code redis://user:secret@host} becomes {@code redis://user:***@host}, {@code
+     * redis://secret@host} becomes {@code redis://***@host}: the masking the job uses too.
+     */
     static String maskUrlPasswords(String text) {
-        return URL_PASSWORD.matcher(text).replaceAll("$1:***@");
+        return RedisEndpoint.redact(text);
     }
 
     /**

@@ -45,7 +45,7 @@ public record RedisEndpoint(
     public static final int DEFAULT_PORT = 6379;
 
     private static final Pattern URL_USER_INFO =
-            Pattern.compile("(?<=://)([^/@\\s:]*):[^@/\\n]*@|(?<=://)[^/@\\s:]+@");
+            Pattern.compile("(?<=://)([^/@\\s:]*):[^@/\\s]*@|(?<=://)[^/@\\s:]+@");
 
     public RedisEndpoint(
             String host, int port, String user, String password, int database, boolean tls) {
@@ -127,12 +127,11 @@ public record RedisEndpoint(
         try {
             uri = new URI(url.trim());
         } catch (URISyntaxException e) {
-            // The exception's own message echoes the input, password included.
+            // Neither the input nor the exception's message (which echoes it) is shown: a
+            // password with a raw space would slip past any masking.
             throw new IllegalArgumentException(
-                    "'"
-                            + redact(url)
-                            + "' is not a valid URL (percent-encode reserved characters in the"
-                            + " password, e.g. a space as %20)");
+                    "the Redis URL is not a valid URL (percent-encode reserved characters in the"
+                            + " user and password, e.g. a space as %20)");
         }
         String scheme = uri.getScheme();
         if (!"redis".equals(scheme) && !"rediss".equals(scheme)) {
