@@ -4,11 +4,10 @@ import static io.nginxalerts.job.testing.NginxLines.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nginxalerts.core.rules.Rule;
-import io.nginxalerts.job.JobSettings;
+import io.nginxalerts.job.testing.JobArgs;
 import io.nginxalerts.job.testing.MiniClusters;
 import io.nginxalerts.job.testing.TestRules;
 import io.nginxalerts.testing.KafkaExtension;
-import io.nginxalerts.testing.Poll;
 import io.nginxalerts.testing.RedisExtension;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,9 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -97,7 +95,7 @@ class SavepointRestoreITCase {
 
     @Test
     void keptRuleKeepsPartialMatchesAndSuppressionAcrossASavepointWithChangedRules(
-            @TempDir Path tmp) throws Exception {
+            @InjectMiniCluster MiniCluster miniCluster, @TempDir Path tmp) throws Exception {
         Instant start = Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
         List<String> before = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -141,38 +139,22 @@ class SavepointRestoreITCase {
         expected.addAll(added);
 
         try (DeliveringWorker worker =
-                DeliveringWorker.start(
-                        REDIS.url(), REDIS.port(), LIST, tmp.resolve("delivered.jsonl"))) {
-            JobSettings settings =
-                    FaultJob.settings(KAFKA.bootstrapServers(), TOPIC, REDIS.url(), LIST);
-            JobClient first = FaultJob.start(settings, List.of(KEPT, REMOVED), 0);
+                DeliveringWorker.start(REDIS.url(), REDIS.port(), LIST, tmp)) {
+            JobArgs args = FaultJob.args(KAFKA, TOPIC, REDIS.url(), LIST);
+            FaultJob first = FaultJob.start(miniCluster, args, List.of(KEPT, REMOVED), 0);
             KAFKA.produceLines(TOPIC, before);
-            Map<String, Integer> beforeSavepoint =
-                    Poll.until(Duration.ofSeconds(60), worker::deliveries, d -> d.size() >= 1);
+            Map<String, Integer> beforeSavepoint = worker.awaitFirstDeliveries(1);
             assertThat(beforeSavepoint).hasSize(1);
 
-            String savepoint =
-                    first.stopWithSavepoint(
-                                    false,
-                                    tmp.resolve("savepoints").toUri().toString(),
-                                    SavepointFormatType.CANONICAL)
-                            .get();
+            String savepoint = first.stopWithSavepoint(tmp.resolve("savepoints"));
 
-            JobClient second =
-                    FaultJob.start(
-                            settings,
-                            List.of(KEPT, ADDED),
-                            0,
-                            SavepointRestoreSettings.forPath(savepoint, true));
-            try {
+            try (FaultJob second =
+                    FaultJob.startFromSavepoint(
+                            miniCluster, args, List.of(KEPT, ADDED), savepoint)) {
                 KAFKA.produceLines(TOPIC, after);
                 Map<String, Integer> delivered =
-                        worker.awaitDeliveries(expected.size(), Duration.ofSeconds(60));
-                assertThat(delivered.keySet()).isEqualTo(expected);
-                assertThat(delivered).allSatisfy((alert, times) -> assertThat(times).isOne());
+                        worker.awaitExactlyOnce(expected, Duration.ofSeconds(60));
                 assertThat(delivered).containsAllEntriesOf(beforeSavepoint);
-            } finally {
-                second.cancel().get();
             }
         }
     }
