@@ -3,6 +3,7 @@ package io.nginxalerts.job.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nginxalerts.core.alert.AlertCodec;
+import io.nginxalerts.testing.LocalRedis;
 import io.nginxalerts.testing.Poll;
 import io.nginxalerts.worker.EmbeddedWorker;
 import java.io.IOException;
@@ -35,11 +36,10 @@ final class DeliveringWorker implements AutoCloseable {
         this.list = list;
     }
 
-    /**
-     * Starts the worker on {@code list}, delivering into {@code delivered.jsonl} in {@code dir}.
-     */
-    static DeliveringWorker start(String redisUrl, int redisPort, String list, Path dir)
-            throws Exception {
+    /** Starts the worker on {@code list}, delivering into {@code dir/delivered.jsonl}. */
+    static DeliveringWorker start(LocalRedis redis, String list, Path dir) throws Exception {
+        String redisUrl = redis.url();
+        int redisPort = redis.port();
         Path output = dir.resolve("delivered.jsonl");
         EmbeddedWorker worker =
                 EmbeddedWorker.start(

@@ -46,6 +46,11 @@ final class FaultJob implements AutoCloseable {
         this.client = client;
     }
 
+    /** The in-process Kafka with {@code topic} and its dead-letter topic, one partition each. */
+    static KafkaExtension kafkaWithTopic(String topic) {
+        return new KafkaExtension().withTopic(topic, 1).withTopic(topic + "-dlq", 1);
+    }
+
     /**
      * The options of every fault test: {@code topic} with its own consumer group and its
      * dead-letter topic {@code topic-dlq}; {@link JobArgs#with} adds or overrides.

@@ -36,15 +36,7 @@ final class FaultTraffic {
                 TestRules.loginBruteForceSuccess(),
                 TestRules.rule(
                         "admin-probe",
-                        """
-                        description: One client requests several admin pages
-                        severity: warning
-                        group_by: [clientip]
-                        match: { url: { prefix: /admin } }
-                        threshold: 3
-                        within: 30s
-                        suppress: 2m
-                        """));
+                        TestRules.suppressedFor(TestRules.adminProbe(3, "30s"), "2m")));
     }
 
     List<String> firstHalf() {

@@ -31,9 +31,7 @@ class KafkaBrokerRestartITCase {
     /** Long enough for clients to notice (connection refused, metadata refresh) and back off. */
     private static final Duration OUTAGE = Duration.ofSeconds(5);
 
-    @RegisterExtension
-    static final KafkaExtension KAFKA =
-            new KafkaExtension().withTopic(TOPIC, 1).withTopic(TOPIC + "-dlq", 1);
+    @RegisterExtension static final KafkaExtension KAFKA = FaultJob.kafkaWithTopic(TOPIC);
 
     @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
@@ -43,8 +41,7 @@ class KafkaBrokerRestartITCase {
         FaultTraffic traffic = new FaultTraffic();
         Set<String> reference = FaultJob.referenceIds(FaultTraffic.rules(), traffic.all());
 
-        try (DeliveringWorker worker =
-                        DeliveringWorker.start(REDIS.url(), REDIS.port(), LIST, tmp);
+        try (DeliveringWorker worker = DeliveringWorker.start(REDIS.server(), LIST, tmp);
                 FaultJob job =
                         FaultJob.startCheckpointed(
                                 miniCluster, FaultJob.args(KAFKA, TOPIC, REDIS.url(), LIST))) {

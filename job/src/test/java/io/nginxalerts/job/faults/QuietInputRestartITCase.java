@@ -32,9 +32,7 @@ class QuietInputRestartITCase {
     private static final String LIST = "faults:quiet";
     private static final Duration IDLE_FLUSH = Duration.ofSeconds(5);
 
-    @RegisterExtension
-    static final KafkaExtension KAFKA =
-            new KafkaExtension().withTopic(TOPIC, 1).withTopic(TOPIC + "-dlq", 1);
+    @RegisterExtension static final KafkaExtension KAFKA = FaultJob.kafkaWithTopic(TOPIC);
 
     @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
@@ -48,8 +46,7 @@ class QuietInputRestartITCase {
                 FaultJob.referenceIds(List.of(TestRules.clientErrorsBurst()), burst);
         assertThat(reference).hasSize(1);
 
-        try (DeliveringWorker worker =
-                        DeliveringWorker.start(REDIS.url(), REDIS.port(), LIST, tmp);
+        try (DeliveringWorker worker = DeliveringWorker.start(REDIS.server(), LIST, tmp);
                 FaultJob job =
                         FaultJob.startCheckpointed(
                                 miniCluster,

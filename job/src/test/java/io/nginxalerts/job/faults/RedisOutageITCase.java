@@ -95,8 +95,7 @@ class RedisOutageITCase {
         Path data = Files.createDirectories(tmp.resolve("redis"));
         try (LocalRedis redis =
                         LocalRedis.start("appendonly yes", "appendfsync always", "dir " + data);
-                DeliveringWorker worker =
-                        DeliveringWorker.start(redis.url(), redis.port(), list, tmp);
+                DeliveringWorker worker = DeliveringWorker.start(redis, list, tmp);
                 FaultJob job =
                         FaultJob.startCheckpointed(
                                 miniCluster,

@@ -46,50 +46,22 @@ class SavepointRestoreITCase {
     private static final Rule KEPT =
             TestRules.rule(
                     "client-errors-kept",
-                    """
-                    description: One client gets several 4xx responses
-                    severity: warning
-                    group_by: [clientip]
-                    match: { status: 4xx }
-                    threshold: 5
-                    within: 60s
-                    suppress: 10m
-                    """);
+                    TestRules.suppressedFor(TestRules.clientErrors(5, "60s"), "10m"));
 
     /** Removed after the savepoint, holding a partial match. */
     private static final Rule REMOVED =
-            TestRules.rule(
-                    "admin-probe-removed",
-                    """
-                    description: One client requests several admin pages
-                    severity: warning
-                    group_by: [clientip]
-                    match: { url: { prefix: /admin } }
-                    threshold: 3
-                    within: 10m
-                    """);
+            TestRules.rule("admin-probe-removed", TestRules.adminProbe(3, "10m"));
 
     /** Added after the savepoint. */
     private static final Rule ADDED =
-            TestRules.rule(
-                    "server-errors-added",
-                    """
-                    description: One client gets several 5xx responses
-                    severity: critical
-                    group_by: [clientip]
-                    match: { status: 5xx }
-                    threshold: 3
-                    within: 10m
-                    """);
+            TestRules.rule("server-errors-added", TestRules.serverErrors(3, "10m"));
 
     private static final String SUPPRESSED = "203.0.113.66";
     private static final String PARTIAL = "198.51.100.23";
     private static final String PROBER = "100.64.0.9";
     private static final String BROKEN = "192.0.2.99";
 
-    @RegisterExtension
-    static final KafkaExtension KAFKA =
-            new KafkaExtension().withTopic(TOPIC, 1).withTopic(TOPIC + "-dlq", 1);
+    @RegisterExtension static final KafkaExtension KAFKA = FaultJob.kafkaWithTopic(TOPIC);
 
     @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
@@ -138,8 +110,7 @@ class SavepointRestoreITCase {
         assertThat(added).hasSize(1);
         expected.addAll(added);
 
-        try (DeliveringWorker worker =
-                DeliveringWorker.start(REDIS.url(), REDIS.port(), LIST, tmp)) {
+        try (DeliveringWorker worker = DeliveringWorker.start(REDIS.server(), LIST, tmp)) {
             JobArgs args = FaultJob.args(KAFKA, TOPIC, REDIS.url(), LIST);
             FaultJob first = FaultJob.start(miniCluster, args, List.of(KEPT, REMOVED), 0);
             KAFKA.produceLines(TOPIC, before);

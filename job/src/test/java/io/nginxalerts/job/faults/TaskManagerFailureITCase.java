@@ -32,9 +32,7 @@ class TaskManagerFailureITCase {
     private static final String TOPIC = "faults-tm";
     private static final String LIST = "faults:tm";
 
-    @RegisterExtension
-    static final KafkaExtension KAFKA =
-            new KafkaExtension().withTopic(TOPIC, 1).withTopic(TOPIC + "-dlq", 1);
+    @RegisterExtension static final KafkaExtension KAFKA = FaultJob.kafkaWithTopic(TOPIC);
 
     @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
@@ -46,8 +44,7 @@ class TaskManagerFailureITCase {
         assertThat(reference).hasSizeGreaterThan(10);
 
         // The job has a checkpoint before any event, so the restart below restores one.
-        try (DeliveringWorker worker =
-                        DeliveringWorker.start(REDIS.url(), REDIS.port(), LIST, tmp);
+        try (DeliveringWorker worker = DeliveringWorker.start(REDIS.server(), LIST, tmp);
                 FaultJob job =
                         FaultJob.startCheckpointed(
                                 miniCluster, FaultJob.args(KAFKA, TOPIC, REDIS.url(), LIST))) {
