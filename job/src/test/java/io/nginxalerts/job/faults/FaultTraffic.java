@@ -10,6 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The traffic every fault test sends: two halves of ten minutes of event time each (the fault is
@@ -68,6 +69,11 @@ final class FaultTraffic {
         List<String> lines = new ArrayList<>(secondHalf());
         lines.addAll(closing());
         return lines;
+    }
+
+    /** The alert ids a fault-free run of {@link #all} under {@link #rules} produces. */
+    Set<String> referenceIds() throws Exception {
+        return FaultJob.referenceIds(rules(), all());
     }
 
     /** Everything, in the order it is produced. */

@@ -39,7 +39,7 @@ class KafkaBrokerRestartITCase {
     void deliversEveryAlertExactlyOnceWhenTheKafkaBrokerRestarts(
             @InjectMiniCluster MiniCluster miniCluster, @TempDir Path tmp) throws Exception {
         FaultTraffic traffic = new FaultTraffic();
-        Set<String> reference = FaultJob.referenceIds(FaultTraffic.rules(), traffic.all());
+        Set<String> reference = traffic.referenceIds();
 
         try (DeliveringWorker worker = DeliveringWorker.start(REDIS.server(), LIST, tmp);
                 FaultJob job =

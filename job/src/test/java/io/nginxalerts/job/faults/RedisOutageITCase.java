@@ -90,7 +90,7 @@ class RedisOutageITCase {
         KAFKA.createTopic(topic + "-dlq", 1);
         String list = "faults:" + topic;
         FaultTraffic traffic = new FaultTraffic();
-        Set<String> reference = FaultJob.referenceIds(FaultTraffic.rules(), traffic.all());
+        Set<String> reference = traffic.referenceIds();
 
         Path data = Files.createDirectories(tmp.resolve("redis"));
         try (LocalRedis redis =

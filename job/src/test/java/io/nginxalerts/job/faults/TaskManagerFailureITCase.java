@@ -40,7 +40,7 @@ class TaskManagerFailureITCase {
     void deliversEveryAlertExactlyOnceWhenATaskManagerDies(
             @InjectMiniCluster MiniCluster miniCluster, @TempDir Path tmp) throws Exception {
         FaultTraffic traffic = new FaultTraffic();
-        Set<String> reference = FaultJob.referenceIds(FaultTraffic.rules(), traffic.all());
+        Set<String> reference = traffic.referenceIds();
         assertThat(reference).hasSizeGreaterThan(10);
 
         // The job has a checkpoint before any event, so the restart below restores one.
