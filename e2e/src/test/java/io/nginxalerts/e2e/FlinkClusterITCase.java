@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nginxalerts.core.alert.Alert;
-import io.nginxalerts.core.alert.AlertCodec;
+import io.nginxalerts.job.testing.JobArgs;
+import io.nginxalerts.job.testing.RedisAlerts;
 import io.nginxalerts.testing.KafkaExtension;
-import io.nginxalerts.testing.Poll;
 import io.nginxalerts.testing.RedisExtension;
 import io.nginxalerts.testing.ServerExtension;
 import java.io.IOException;
@@ -29,7 +29,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
 
 /**
  * The shaded job jar on a real standalone session cluster (JobManager and TaskManager in their own
@@ -71,23 +70,8 @@ class FlinkClusterITCase {
                         .runDetached(
                                 List.of(),
                                 LocalFlinkCluster.JOB_JAR,
-                                List.of(
-                                        "--kafka.bootstrap-servers",
-                                        KAFKA.bootstrapServers(),
-                                        "--kafka.topic",
-                                        TOPIC,
-                                        "--dlq.topic",
-                                        DLQ,
-                                        "--redis.url",
-                                        REDIS.url(),
-                                        "--redis.list",
-                                        LIST,
-                                        "--events.max-out-of-orderness",
-                                        "1s",
-                                        "--events.partition-idleness",
-                                        "1s",
-                                        "--events.idle-flush-after",
-                                        "2s"));
+                                JobArgs.of(KAFKA.bootstrapServers(), TOPIC, DLQ, REDIS.url(), LIST)
+                                        .args());
     }
 
     @Test
@@ -166,8 +150,7 @@ class FlinkClusterITCase {
         }
         KAFKA.produceLines(TOPIC, lines);
 
-        List<Alert> alerts =
-                Poll.until(Duration.ofMinutes(2), FlinkClusterITCase::alerts, a -> !a.isEmpty());
+        List<Alert> alerts = RedisAlerts.await(REDIS.port(), LIST, 1, Duration.ofMinutes(2));
 
         assertThat(alerts).hasSize(1);
         Alert alert = alerts.get(0);
@@ -191,12 +174,6 @@ class FlinkClusterITCase {
         assertThat(FLINK.get().dir().resolve("jobmanager.pid")).doesNotExist();
         assertThat(FLINK.get().dir().resolve("taskmanager.pid")).doesNotExist();
         assertThat(FLINK.get().dir().resolve("tmp")).doesNotExist();
-    }
-
-    private static List<Alert> alerts() {
-        try (Jedis jedis = new Jedis("127.0.0.1", REDIS.port())) {
-            return jedis.lrange(LIST, 0, -1).stream().map(AlertCodec::decode).toList();
-        }
     }
 
     private static List<String> bundledRuleIds() throws IOException {

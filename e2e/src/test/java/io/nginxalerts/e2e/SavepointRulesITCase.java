@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nginxalerts.core.alert.Alert;
-import io.nginxalerts.core.alert.AlertCodec;
+import io.nginxalerts.job.testing.JobArgs;
+import io.nginxalerts.job.testing.RedisAlerts;
+import io.nginxalerts.job.testing.TestRules;
 import io.nginxalerts.testing.KafkaExtension;
 import io.nginxalerts.testing.Poll;
 import io.nginxalerts.testing.RedisExtension;
@@ -24,7 +26,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.Jedis;
 
 /**
  * Changing the rules of a running job without losing state, on a real session cluster and with the
@@ -52,36 +53,9 @@ class SavepointRulesITCase {
 
     private static final Map<String, String> RULES =
             Map.of(
-                    KEPT,
-                    """
-                    id: client-errors-kept
-                    description: One client gets many 4xx responses
-                    severity: warning
-                    group_by: [clientip]
-                    match: { status: 4xx }
-                    threshold: 20
-                    within: 10m
-                    """,
-                    REMOVED,
-                    """
-                    id: admin-probe-removed
-                    description: One client requests many admin pages
-                    severity: warning
-                    group_by: [clientip]
-                    match: { url: { prefix: /admin } }
-                    threshold: 5
-                    within: 10m
-                    """,
-                    ADDED,
-                    """
-                    id: server-errors-added
-                    description: One client gets several 5xx responses
-                    severity: critical
-                    group_by: [clientip]
-                    match: { status: 5xx }
-                    threshold: 3
-                    within: 10m
-                    """);
+                    KEPT, TestRules.file(KEPT, TestRules.clientErrors(20, "10m")),
+                    REMOVED, TestRules.file(REMOVED, TestRules.adminProbe(5, "10m")),
+                    ADDED, TestRules.file(ADDED, TestRules.serverErrors(3, "10m")));
 
     @RegisterExtension
     static final KafkaExtension KAFKA = new KafkaExtension().withTopic(TOPIC, 1).withTopic(DLQ, 1);
@@ -119,7 +93,7 @@ class SavepointRulesITCase {
                         job -> recordsIn(job, KEPT) >= 10 && recordsIn(job, REMOVED) >= 2);
         assertThat(recordsIn(running, KEPT)).as("events into %s", KEPT).isEqualTo(10);
         assertThat(recordsIn(running, REMOVED)).as("events into %s", REMOVED).isEqualTo(2);
-        assertThat(alerts()).isEmpty();
+        assertThat(RedisAlerts.read(REDIS.port(), LIST)).isEmpty();
 
         // 2. Stop with a savepoint.
         String savepoint =
@@ -161,8 +135,7 @@ class SavepointRulesITCase {
         KAFKA.produceLines(TOPIC, after);
 
         Map<String, Alert> alerts =
-                Poll.until(Duration.ofMinutes(2), SavepointRulesITCase::alerts, a -> a.size() >= 2)
-                        .stream()
+                RedisAlerts.await(REDIS.port(), LIST, 2, Duration.ofMinutes(2)).stream()
                         .collect(Collectors.toMap(Alert::rule, Function.identity()));
         assertThat(alerts).containsOnlyKeys(KEPT, ADDED);
 
@@ -184,25 +157,9 @@ class SavepointRulesITCase {
     }
 
     private static List<String> jobArgs(Path rules) {
-        return List.of(
-                "--kafka.bootstrap-servers",
-                KAFKA.bootstrapServers(),
-                "--kafka.topic",
-                TOPIC,
-                "--dlq.topic",
-                DLQ,
-                "--redis.url",
-                REDIS.url(),
-                "--redis.list",
-                LIST,
-                "--rules",
-                rules.toString(),
-                "--events.max-out-of-orderness",
-                "1s",
-                "--events.partition-idleness",
-                "1s",
-                "--events.idle-flush-after",
-                "2s");
+        return JobArgs.of(KAFKA.bootstrapServers(), TOPIC, DLQ, REDIS.url(), LIST)
+                .with("rules", rules.toString())
+                .args();
     }
 
     /**
@@ -222,11 +179,5 @@ class SavepointRulesITCase {
             Files.writeString(dir.resolve(id + ".yaml"), RULES.get(id));
         }
         return dir;
-    }
-
-    private static List<Alert> alerts() {
-        try (Jedis jedis = new Jedis("127.0.0.1", REDIS.port())) {
-            return jedis.lrange(LIST, 0, -1).stream().map(AlertCodec::decode).toList();
-        }
     }
 }

@@ -4,23 +4,20 @@ import static io.nginxalerts.job.testing.NginxLines.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nginxalerts.core.alert.Alert;
-import io.nginxalerts.core.alert.AlertCodec;
-import io.nginxalerts.job.cli.Args;
+import io.nginxalerts.job.testing.JobArgs;
 import io.nginxalerts.job.testing.MiniClusters;
+import io.nginxalerts.job.testing.RedisAlerts;
 import io.nginxalerts.job.testing.TestRules;
 import io.nginxalerts.testing.KafkaExtension;
-import io.nginxalerts.testing.Poll;
 import io.nginxalerts.testing.RedisExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
 
 /**
  * The streaming job end to end on real components: an in-process KRaft Kafka broker → the job on a
@@ -42,28 +39,7 @@ class KafkaToRedisITCase {
         KAFKA.createTopic(dlq, 1);
 
         JobSettings settings =
-                JobSettings.from(
-                        Args.parse(
-                                        new String[] {
-                                            "--kafka.bootstrap-servers",
-                                            KAFKA.bootstrapServers(),
-                                            "--kafka.topic",
-                                            topic,
-                                            "--dlq.topic",
-                                            dlq,
-                                            "--redis.url",
-                                            REDIS.url(),
-                                            "--redis.list",
-                                            list,
-                                            "--events.max-out-of-orderness",
-                                            "1s",
-                                            "--events.partition-idleness",
-                                            "1s",
-                                            "--events.idle-flush-after",
-                                            "2s"
-                                        })
-                                .flat(Set.of()),
-                        true);
+                JobArgs.of(KAFKA.bootstrapServers(), topic, dlq, REDIS.url(), list).settings();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.enableCheckpointing(1000);
@@ -89,7 +65,7 @@ class KafkaToRedisITCase {
             KAFKA.produceLines(topic, lines);
             KAFKA.produce(topic, List.of(new byte[] {(byte) 0xC3, (byte) 0x28}));
 
-            List<Alert> alerts = awaitAlerts(list, 1, Duration.ofSeconds(90));
+            List<Alert> alerts = RedisAlerts.await(REDIS.port(), list, 1, Duration.ofSeconds(90));
             assertThat(alerts).hasSize(1);
             Alert alert = alerts.get(0);
             assertThat(alert.rule()).isEqualTo("client-errors-burst");
@@ -107,20 +83,6 @@ class KafkaToRedisITCase {
             job.cancel().get();
         }
         // Nothing else was pushed while the job ran: the benign clients never alerted.
-        assertThat(readList(list)).hasSize(1);
-    }
-
-    private static List<Alert> awaitAlerts(String list, int expected, Duration timeout) {
-        return Poll.until(timeout, () -> readList(list), alerts -> alerts.size() >= expected);
-    }
-
-    private static List<Alert> readList(String list) {
-        try (Jedis jedis = new Jedis("127.0.0.1", REDIS.port())) {
-            List<Alert> alerts = new ArrayList<>();
-            for (String json : jedis.lrange(list, 0, -1)) {
-                alerts.add(AlertCodec.decode(json));
-            }
-            return alerts;
-        }
+        assertThat(RedisAlerts.read(REDIS.port(), list)).hasSize(1);
     }
 }

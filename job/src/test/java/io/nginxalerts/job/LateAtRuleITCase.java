@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nginxalerts.job.cli.Args;
+import io.nginxalerts.job.testing.JobArgs;
 import io.nginxalerts.job.testing.MiniClusters;
 import io.nginxalerts.job.testing.TestRules;
 import io.nginxalerts.testing.KafkaExtension;
@@ -19,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -49,28 +48,14 @@ class LateAtRuleITCase {
         KAFKA.createTopic("late-topic", 2);
         KAFKA.createTopic("late-dlq", 1);
         JobSettings settings =
-                JobSettings.from(
-                        Args.parse(
-                                        new String[] {
-                                            "--kafka.bootstrap-servers",
-                                            KAFKA.bootstrapServers(),
-                                            "--kafka.topic",
-                                            "late-topic",
-                                            "--dlq.topic",
-                                            "late-dlq",
-                                            "--redis.url",
-                                            REDIS.url(),
-                                            "--redis.list",
-                                            "late:alerts",
-                                            "--events.max-out-of-orderness",
-                                            "1s",
-                                            "--events.partition-idleness",
-                                            "1s",
-                                            "--events.idle-flush-after",
-                                            "0s"
-                                        })
-                                .flat(Set.of()),
-                        true);
+                JobArgs.of(
+                                KAFKA.bootstrapServers(),
+                                "late-topic",
+                                "late-dlq",
+                                REDIS.url(),
+                                "late:alerts")
+                        .with("events.idle-flush-after", "0s")
+                        .settings();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         AlertJob.build(env, settings, List.of(TestRules.clientErrorsBurst()));

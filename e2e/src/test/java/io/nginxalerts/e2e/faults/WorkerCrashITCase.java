@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import io.nginxalerts.core.alert.AlertCodec;
 import io.nginxalerts.e2e.LocalFlinkCluster;
+import io.nginxalerts.job.testing.JobArgs;
+import io.nginxalerts.job.testing.RedisAlerts;
+import io.nginxalerts.job.testing.TestRules;
 import io.nginxalerts.testing.KafkaExtension;
 import io.nginxalerts.testing.Poll;
 import io.nginxalerts.testing.RedisExtension;
@@ -56,16 +59,9 @@ class WorkerCrashITCase {
     private static final Path WORKER_JAR =
             LocalFlinkCluster.ROOT.resolve("worker/target/nginx-alerts-worker.jar");
     private static final String RULE =
-            """
-            id: client-errors
-            description: One client gets several 4xx responses
-            severity: warning
-            group_by: [clientip]
-            match: { status: 4xx }
-            threshold: 5
-            within: 60s
-            suppress: 10m
-            """;
+            TestRules.file(
+                    "client-errors",
+                    TestRules.suppressedFor(TestRules.clientErrors(5, "60s"), "10m"));
 
     /** The request the webhook holds open until the worker has been killed. */
     private static final int HELD_REQUEST = 3;
@@ -127,12 +123,9 @@ class WorkerCrashITCase {
                                 .path("state")
                                 .asText())
                 .isEqualTo("FINISHED");
-        Set<String> expected = new TreeSet<>();
-        try (Jedis jedis = new Jedis("127.0.0.1", REDIS.port())) {
-            for (String json : jedis.lrange("crash:ref", 0, -1)) {
-                assertThat(expected.add(AlertCodec.decode(json).id())).isTrue();
-            }
-        }
+        List<String> referenceIds = RedisAlerts.ids(REDIS.port(), "crash:ref");
+        assertThat(referenceIds).doesNotHaveDuplicates();
+        Set<String> expected = new TreeSet<>(referenceIds);
         assertThat(expected).hasSizeGreaterThan(HELD_REQUEST + 2);
 
         // 2. The live run: job streaming, worker delivering to the webhook.
@@ -206,30 +199,15 @@ class WorkerCrashITCase {
     private static List<String> jobArgs(
             String topic, String list, Path rules, String partitionIdleness, String... extra) {
         List<String> args =
-                new ArrayList<>(
-                        List.of(
-                                "--kafka.bootstrap-servers",
-                                KAFKA.bootstrapServers(),
-                                "--kafka.topic",
-                                topic,
-                                "--kafka.group-id",
-                                topic,
-                                "--dlq.topic",
-                                "crash-dlq",
-                                "--redis.url",
-                                REDIS.url(),
-                                "--redis.list",
-                                list,
-                                "--rules",
-                                rules.toString(),
-                                "--events.max-out-of-orderness",
-                                "1s",
-                                "--events.partition-idleness",
-                                partitionIdleness,
-                                "--events.idle-flush-after",
-                                "0s"));
-        args.addAll(List.of(extra));
-        return args;
+                JobArgs.of(KAFKA.bootstrapServers(), topic, "crash-dlq", REDIS.url(), list)
+                        .with("kafka.group-id", topic)
+                        .with("rules", rules.toString())
+                        .with("events.partition-idleness", partitionIdleness)
+                        .with("events.idle-flush-after", "0s")
+                        .args();
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of(extra));
+        return all;
     }
 
     private Process startWorker(Path tmp, String name, String list, String webhookUrl)

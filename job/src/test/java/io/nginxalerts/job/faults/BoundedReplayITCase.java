@@ -1,24 +1,20 @@
 package io.nginxalerts.job.faults;
 
-import static io.nginxalerts.job.testing.NginxLines.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nginxalerts.core.alert.AlertCodec;
 import io.nginxalerts.job.testing.MiniClusters;
+import io.nginxalerts.job.testing.RedisAlerts;
 import io.nginxalerts.job.testing.TestRules;
 import io.nginxalerts.testing.KafkaExtension;
 import io.nginxalerts.testing.RedisExtension;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
 
 /**
  * A bounded replay ({@code --kafka.bounded true}, the README's backlog replay) with more source
@@ -38,45 +34,28 @@ class BoundedReplayITCase {
     private static final String TOPIC = "faults-bounded";
     private static final String LIST = "faults:bounded";
 
-    @RegisterExtension
-    static final KafkaExtension KAFKA =
-            new KafkaExtension().withTopic(TOPIC, 1).withTopic(TOPIC + "-dlq", 1);
+    @RegisterExtension static final KafkaExtension KAFKA = FaultJob.kafkaWithTopic(TOPIC);
 
     @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
     @Test
-    void boundedReplayWithMoreSubtasksThanPartitionsDeliversTheReferenceAlerts() throws Exception {
-        Instant start = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < 25; i++) {
-            lines.add(request(start.plusSeconds(i), "203.0.113.88").status(404).line());
-        }
+    void boundedReplayWithMoreSubtasksThanPartitionsDeliversTheReferenceAlerts(
+            @InjectMiniCluster MiniCluster miniCluster) throws Exception {
+        List<String> lines = FaultTraffic.clientErrorBurst("203.0.113.88", 25);
         Set<String> reference =
                 FaultJob.referenceIds(List.of(TestRules.clientErrorsBurst()), lines);
         assertThat(reference).hasSize(1);
         KAFKA.produceLines(TOPIC, lines);
 
-        JobClient job =
-                FaultJob.start(
-                        FaultJob.settings(
-                                KAFKA.bootstrapServers(),
-                                TOPIC,
-                                REDIS.url(),
-                                LIST,
-                                "--kafka.bounded",
-                                "true",
-                                "--events.partition-idleness",
-                                "1s"),
+        FaultJob.start(
+                        miniCluster,
+                        FaultJob.args(KAFKA, TOPIC, REDIS.url(), LIST)
+                                .with("kafka.bounded", "true")
+                                .with("events.partition-idleness", "1s"),
                         List.of(TestRules.clientErrorsBurst()),
-                        0);
-        job.getJobExecutionResult().get();
+                        0)
+                .awaitFinished();
 
-        Set<String> written = new TreeSet<>();
-        try (Jedis jedis = new Jedis("127.0.0.1", REDIS.port())) {
-            for (String json : jedis.lrange(LIST, 0, -1)) {
-                written.add(AlertCodec.decode(json).id());
-            }
-        }
-        assertThat(written).isEqualTo(reference);
+        assertThat(new TreeSet<>(RedisAlerts.ids(REDIS.port(), LIST))).isEqualTo(reference);
     }
 }

@@ -1,6 +1,9 @@
 package io.nginxalerts.job.faults;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.nginxalerts.core.alert.AlertCodec;
+import io.nginxalerts.testing.LocalRedis;
 import io.nginxalerts.testing.Poll;
 import io.nginxalerts.worker.EmbeddedWorker;
 import java.io.IOException;
@@ -11,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -32,8 +36,11 @@ final class DeliveringWorker implements AutoCloseable {
         this.list = list;
     }
 
-    static DeliveringWorker start(String redisUrl, int redisPort, String list, Path output)
-            throws Exception {
+    /** Starts the worker on {@code list}, delivering into {@code dir/delivered.jsonl}. */
+    static DeliveringWorker start(LocalRedis redis, String list, Path dir) throws Exception {
+        String redisUrl = redis.url();
+        int redisPort = redis.port();
+        Path output = dir.resolve("delivered.jsonl");
         EmbeddedWorker worker =
                 EmbeddedWorker.start(
                         new String[] {
@@ -77,6 +84,26 @@ final class DeliveringWorker implements AutoCloseable {
                 timeout,
                 this::deliveries,
                 d -> d.size() >= expected && pending() == 0 && worker.dead() == 0);
+    }
+
+    /**
+     * Waits up to 60 s until the worker has delivered at least {@code n} distinct ids: the job is
+     * mid-stream, its alerts flowing. Returns the deliveries (the caller may assert on them).
+     */
+    Map<String, Integer> awaitFirstDeliveries(int n) {
+        return Poll.until(Duration.ofSeconds(60), this::deliveries, d -> d.size() >= n);
+    }
+
+    /**
+     * Waits for the deliveries of {@code reference} and asserts that the worker delivered exactly
+     * those alerts, each once, and dead-lettered none; returns the deliveries.
+     */
+    Map<String, Integer> awaitExactlyOnce(Set<String> reference, Duration timeout) {
+        Map<String, Integer> delivered = awaitDeliveries(reference.size(), timeout);
+        assertThat(delivered.keySet()).isEqualTo(reference);
+        assertThat(delivered).allSatisfy((alert, times) -> assertThat(times).isOne());
+        assertThat(worker.dead()).isZero();
+        return delivered;
     }
 
     /** Alerts still in Redis: on the list or in the worker's hands; -1 while Redis is down. */

@@ -3,12 +3,14 @@ package io.nginxalerts.job.faults;
 import static io.nginxalerts.job.testing.NginxLines.request;
 
 import io.nginxalerts.core.rules.Rule;
+import io.nginxalerts.job.testing.NginxLines;
 import io.nginxalerts.job.testing.TestRules;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The traffic every fault test sends: two halves of ten minutes of event time each (the fault is
@@ -35,15 +37,7 @@ final class FaultTraffic {
                 TestRules.loginBruteForceSuccess(),
                 TestRules.rule(
                         "admin-probe",
-                        """
-                        description: One client requests several admin pages
-                        severity: warning
-                        group_by: [clientip]
-                        match: { url: { prefix: /admin } }
-                        threshold: 3
-                        within: 30s
-                        suppress: 2m
-                        """));
+                        TestRules.suppressedFor(TestRules.adminProbe(3, "30s"), "2m")));
     }
 
     List<String> firstHalf() {
@@ -70,22 +64,32 @@ final class FaultTraffic {
         return List.of(request(start.plusSeconds(2 * HALF_SECONDS + 7200), "192.0.2.2").line());
     }
 
+    /** What follows the fault: the second half, then the closing event. */
+    List<String> secondHalfAndClosing() {
+        List<String> lines = new ArrayList<>(secondHalf());
+        lines.addAll(closing());
+        return lines;
+    }
+
+    /** The alert ids a fault-free run of {@link #all} under {@link #rules} produces. */
+    Set<String> referenceIds() throws Exception {
+        return FaultJob.referenceIds(rules(), all());
+    }
+
     /** Everything, in the order it is produced. */
     List<String> all() {
         List<String> all = new ArrayList<>(firstHalf());
-        all.addAll(secondHalf());
-        all.addAll(closing());
+        all.addAll(secondHalfAndClosing());
         all.addAll(trailing());
         return all;
     }
 
     private List<String> half(int h) {
         long base = h * HALF_SECONDS;
-        List<Timed> events = new ArrayList<>();
+        Events events = new Events();
         // Benign browsing all along, from three clients.
         for (long s = 0; s < HALF_SECONDS - 5; s += 3) {
-            String client = "192.0.2." + (10 + s % 3);
-            events.add(at(base + s, request(at(base + s), client).url("/page/" + s).line()));
+            events.at(base + s, "192.0.2." + (10 + s % 3)).url("/page/" + s);
         }
         // Scanners: 25 × 404 in 25 s, one alert each; the repeat scanner bursts in both halves.
         List<String> scanners = new ArrayList<>(List.of(REPEAT_SCANNER));
@@ -96,13 +100,7 @@ final class FaultTraffic {
             // The repeat scanner's second burst ends well inside the suppression of its first.
             long from = (h == 1 && i == 0) ? base : base + 20 + i * 120;
             for (int n = 0; n < 25; n++) {
-                events.add(
-                        at(
-                                from + n,
-                                request(at(from + n), scanners.get(i))
-                                        .status(404)
-                                        .url("/.env" + n)
-                                        .line()));
+                events.at(from + n, scanners.get(i)).status(404).url("/.env" + n);
             }
         }
         // Brute forces: 6 failed logins, then a successful one.
@@ -110,46 +108,53 @@ final class FaultTraffic {
             String client = "203.0.113." + (h * 10 + i + 1);
             long from = base + 70 + i * 200;
             for (int n = 0; n < 6; n++) {
-                events.add(
-                        at(
-                                from + 2 * n,
-                                request(at(from + 2 * n), client)
-                                        .method("POST")
-                                        .url("/login")
-                                        .status(401)
-                                        .line()));
+                events.at(from + 2 * n, client).method("POST").url("/login").status(401);
             }
-            events.add(
-                    at(
-                            from + 13,
-                            request(at(from + 13), client)
-                                    .method("POST")
-                                    .url("/login")
-                                    .status(302)
-                                    .line()));
+            events.at(from + 13, client).method("POST").url("/login").status(302);
         }
         // Admin probers: 3 admin pages in 6 s.
         for (int i = 0; i < 3; i++) {
             String client = "100.64.0." + (h * 10 + i + 1);
             long from = base + 100 + i * 150;
             for (int n = 0; n < 3; n++) {
-                events.add(
-                        at(
-                                from + 3 * n,
-                                request(at(from + 3 * n), client).url("/admin/" + n).line()));
+                events.at(from + 3 * n, client).url("/admin/" + n);
             }
         }
-        events.sort(Comparator.comparingLong(Timed::second));
-        return events.stream().map(Timed::line).toList();
+        return events.inTimeOrder();
     }
 
-    private Instant at(long second) {
-        return start.plusSeconds(second);
+    /**
+     * {@code requests} × 404 from one client, one a second, starting an hour ago: exactly one
+     * {@link TestRules#clientErrorsBurst()} alert once event time passes it, if {@code requests}
+     * reaches its threshold.
+     */
+    static List<String> clientErrorBurst(String client, int requests) {
+        Instant start = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        List<String> burst = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            burst.add(request(start.plusSeconds(i), client).status(404).line());
+        }
+        return burst;
     }
 
-    private static Timed at(long second, String line) {
-        return new Timed(second, line);
+    /**
+     * Requests at seconds after {@link #start}, returned in time order (stable within a second).
+     */
+    private final class Events {
+        private final List<Timed> events = new ArrayList<>();
+
+        /** A request from {@code client} at {@code second}; shape it with the returned builder. */
+        NginxLines at(long second, String client) {
+            NginxLines line = request(start.plusSeconds(second), client);
+            events.add(new Timed(second, line));
+            return line;
+        }
+
+        List<String> inTimeOrder() {
+            events.sort(Comparator.comparingLong(Timed::second));
+            return events.stream().map(t -> t.line().line()).toList();
+        }
     }
 
-    private record Timed(long second, String line) {}
+    private record Timed(long second, NginxLines line) {}
 }

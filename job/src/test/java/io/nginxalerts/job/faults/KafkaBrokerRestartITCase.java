@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nginxalerts.job.testing.MiniClusters;
 import io.nginxalerts.testing.KafkaExtension;
-import io.nginxalerts.testing.Poll;
 import io.nginxalerts.testing.RedisExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -34,9 +31,7 @@ class KafkaBrokerRestartITCase {
     /** Long enough for clients to notice (connection refused, metadata refresh) and back off. */
     private static final Duration OUTAGE = Duration.ofSeconds(5);
 
-    @RegisterExtension
-    static final KafkaExtension KAFKA =
-            new KafkaExtension().withTopic(TOPIC, 1).withTopic(TOPIC + "-dlq", 1);
+    @RegisterExtension static final KafkaExtension KAFKA = FaultJob.kafkaWithTopic(TOPIC);
 
     @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
@@ -44,55 +39,29 @@ class KafkaBrokerRestartITCase {
     void deliversEveryAlertExactlyOnceWhenTheKafkaBrokerRestarts(
             @InjectMiniCluster MiniCluster miniCluster, @TempDir Path tmp) throws Exception {
         FaultTraffic traffic = new FaultTraffic();
-        Set<String> reference = FaultJob.referenceIds(FaultTraffic.rules(), traffic.all());
+        Set<String> reference = traffic.referenceIds();
 
-        try (DeliveringWorker worker =
-                DeliveringWorker.start(
-                        REDIS.url(), REDIS.port(), LIST, tmp.resolve("delivered.jsonl"))) {
-            JobClient job =
-                    FaultJob.start(
-                            FaultJob.settings(KAFKA.bootstrapServers(), TOPIC, REDIS.url(), LIST),
-                            FaultTraffic.rules(),
-                            10);
-            JobID id = job.getJobID();
-            try {
-                Poll.until(
-                        Duration.ofSeconds(60),
-                        () -> FaultJob.completedCheckpoints(miniCluster, id),
-                        n -> n >= 1);
-                KAFKA.produceLines(TOPIC, traffic.firstHalf());
-                Poll.until(
-                        Duration.ofSeconds(60),
-                        () -> worker.deliveries().size(),
-                        delivered -> delivered >= 3);
+        try (DeliveringWorker worker = DeliveringWorker.start(REDIS.server(), LIST, tmp);
+                FaultJob job =
+                        FaultJob.startCheckpointed(
+                                miniCluster, FaultJob.args(KAFKA, TOPIC, REDIS.url(), LIST))) {
+            KAFKA.produceLines(TOPIC, traffic.firstHalf());
+            worker.awaitFirstDeliveries(3);
 
-                KAFKA.kafka().stopBroker();
-                long stoppedAt = System.nanoTime();
-                // Not a wait for a result: the broker must stay away long enough for the
-                // consumer to lose its connection and back off.
-                Poll.until(
-                        OUTAGE,
-                        () -> System.nanoTime() - stoppedAt,
-                        elapsed -> elapsed >= OUTAGE.toNanos());
-                KAFKA.kafka().startBroker();
+            KAFKA.kafka().stopBroker();
+            Outage.begin(OUTAGE).awaitEnd();
+            KAFKA.kafka().startBroker();
 
-                KAFKA.produceLines(TOPIC, traffic.secondHalf());
-                KAFKA.produceLines(TOPIC, traffic.closing());
-                KAFKA.produceLines(TOPIC, traffic.trailing());
+            KAFKA.produceLines(TOPIC, traffic.secondHalfAndClosing());
+            KAFKA.produceLines(TOPIC, traffic.trailing());
 
-                Map<String, Integer> delivered =
-                        worker.awaitDeliveries(reference.size(), Duration.ofSeconds(90));
-                assertThat(FaultJob.status(miniCluster, id)).isEqualTo(JobStatus.RUNNING);
-                assertThat(delivered.keySet()).isEqualTo(reference);
-                assertThat(delivered).allSatisfy((alert, times) -> assertThat(times).isOne());
-                assertThat(worker.dead()).isZero();
-                System.out.printf(
-                        "Kafka broker restart: %d alerts delivered once each; job restored a"
-                                + " checkpoint: %s%n",
-                        delivered.size(), FaultJob.restoredFromCheckpoint(miniCluster, id));
-            } finally {
-                job.cancel().get();
-            }
+            Map<String, Integer> delivered =
+                    worker.awaitExactlyOnce(reference, Duration.ofSeconds(90));
+            assertThat(job.status()).isEqualTo(JobStatus.RUNNING);
+            System.out.printf(
+                    "Kafka broker restart: %d alerts delivered once each; job restored a"
+                            + " checkpoint: %s%n",
+                    delivered.size(), job.restoredFromCheckpoint());
         }
     }
 }

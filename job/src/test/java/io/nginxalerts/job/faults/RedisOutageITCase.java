@@ -14,7 +14,6 @@ import java.util.Set;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricGroup;
@@ -91,75 +90,47 @@ class RedisOutageITCase {
         KAFKA.createTopic(topic + "-dlq", 1);
         String list = "faults:" + topic;
         FaultTraffic traffic = new FaultTraffic();
-        Set<String> reference = FaultJob.referenceIds(FaultTraffic.rules(), traffic.all());
+        Set<String> reference = traffic.referenceIds();
 
         Path data = Files.createDirectories(tmp.resolve("redis"));
         try (LocalRedis redis =
                         LocalRedis.start("appendonly yes", "appendfsync always", "dir " + data);
-                DeliveringWorker worker =
-                        DeliveringWorker.start(
-                                redis.url(), redis.port(), list, tmp.resolve("delivered.jsonl"))) {
-            JobClient job =
-                    FaultJob.start(
-                            FaultJob.settings(
-                                    KAFKA.bootstrapServers(),
-                                    topic,
-                                    redis.url(),
-                                    list,
-                                    "--redis.retry-timeout",
-                                    retryTimeout),
-                            FaultTraffic.rules(),
-                            100);
-            JobID id = job.getJobID();
-            try {
-                Poll.until(
-                        Duration.ofSeconds(60),
-                        () -> FaultJob.completedCheckpoints(miniCluster, id),
-                        n -> n >= 1);
-                KAFKA.produceLines(topic, traffic.firstHalf());
-                Poll.until(
-                        Duration.ofSeconds(60),
-                        () -> worker.deliveries().size(),
-                        delivered -> delivered >= 3);
+                DeliveringWorker worker = DeliveringWorker.start(redis, list, tmp);
+                FaultJob job =
+                        FaultJob.startCheckpointed(
+                                miniCluster,
+                                FaultJob.args(KAFKA, topic, redis.url(), list)
+                                        .with("redis.retry-timeout", retryTimeout),
+                                FaultTraffic.rules(),
+                                100)) {
+            KAFKA.produceLines(topic, traffic.firstHalf());
+            worker.awaitFirstDeliveries(3);
 
-                redis.stop();
-                long stoppedAt = System.nanoTime();
-                KAFKA.produceLines(topic, traffic.secondHalf());
-                KAFKA.produceLines(topic, traffic.closing());
-                // The second half's alerts meet the outage: the sink retries, or the job fails.
-                long retries =
-                        Poll.until(Duration.ofSeconds(30), () -> sinkRetries(id), n -> n > 0);
-                assertThat(retries).as("the sink retried during the outage").isPositive();
-                if (awaitRestartDuringOutage) {
-                    assertThat(
-                                    Poll.until(
-                                            Duration.ofSeconds(30),
-                                            () -> FaultJob.restoredFromCheckpoint(miniCluster, id),
-                                            restored -> restored))
-                            .as("the job restarted from its checkpoint while Redis was down")
-                            .isTrue();
-                }
-                // Not a wait for a result: the outage must last OUTAGE however fast the job
-                // reacted, so that the sink's and the worker's backoffs reach their caps.
-                Poll.until(
-                        OUTAGE,
-                        () -> System.nanoTime() - stoppedAt,
-                        elapsed -> elapsed >= OUTAGE.toNanos());
-                assertThat(redis.isRunning()).isFalse();
-                redis.startAgain();
-                KAFKA.produceLines(topic, traffic.trailing());
-
-                Map<String, Integer> delivered =
-                        worker.awaitDeliveries(reference.size(), Duration.ofSeconds(90));
-                assertThat(FaultJob.status(miniCluster, id)).isEqualTo(JobStatus.RUNNING);
-                assertThat(delivered.keySet()).isEqualTo(reference);
-                assertThat(delivered).allSatisfy((alert, times) -> assertThat(times).isOne());
-                assertThat(worker.dead()).isZero();
-                return new Outcome(
-                        sinkRetries(id), FaultJob.restoredFromCheckpoint(miniCluster, id));
-            } finally {
-                job.cancel().get();
+            redis.stop();
+            Outage outage = Outage.begin(OUTAGE);
+            KAFKA.produceLines(topic, traffic.secondHalfAndClosing());
+            // The second half's alerts meet the outage: the sink retries, or the job fails.
+            long retries =
+                    Poll.until(Duration.ofSeconds(30), () -> sinkRetries(job.id()), n -> n > 0);
+            assertThat(retries).as("the sink retried during the outage").isPositive();
+            if (awaitRestartDuringOutage) {
+                assertThat(
+                                Poll.until(
+                                        Duration.ofSeconds(30),
+                                        job::restoredFromCheckpoint,
+                                        restored -> restored))
+                        .as("the job restarted from its checkpoint while Redis was down")
+                        .isTrue();
             }
+            // However fast the job reacted: the sink's and the worker's backoffs reach their caps.
+            outage.awaitEnd();
+            assertThat(redis.isRunning()).isFalse();
+            redis.startAgain();
+            KAFKA.produceLines(topic, traffic.trailing());
+
+            worker.awaitExactlyOnce(reference, Duration.ofSeconds(90));
+            assertThat(job.status()).isEqualTo(JobStatus.RUNNING);
+            return new Outcome(sinkRetries(job.id()), job.restoredFromCheckpoint());
         }
     }
 

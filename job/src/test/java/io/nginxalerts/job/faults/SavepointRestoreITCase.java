@@ -4,11 +4,10 @@ import static io.nginxalerts.job.testing.NginxLines.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nginxalerts.core.rules.Rule;
-import io.nginxalerts.job.JobSettings;
+import io.nginxalerts.job.testing.JobArgs;
 import io.nginxalerts.job.testing.MiniClusters;
 import io.nginxalerts.job.testing.TestRules;
 import io.nginxalerts.testing.KafkaExtension;
-import io.nginxalerts.testing.Poll;
 import io.nginxalerts.testing.RedisExtension;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,9 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -48,56 +46,28 @@ class SavepointRestoreITCase {
     private static final Rule KEPT =
             TestRules.rule(
                     "client-errors-kept",
-                    """
-                    description: One client gets several 4xx responses
-                    severity: warning
-                    group_by: [clientip]
-                    match: { status: 4xx }
-                    threshold: 5
-                    within: 60s
-                    suppress: 10m
-                    """);
+                    TestRules.suppressedFor(TestRules.clientErrors(5, "60s"), "10m"));
 
     /** Removed after the savepoint, holding a partial match. */
     private static final Rule REMOVED =
-            TestRules.rule(
-                    "admin-probe-removed",
-                    """
-                    description: One client requests several admin pages
-                    severity: warning
-                    group_by: [clientip]
-                    match: { url: { prefix: /admin } }
-                    threshold: 3
-                    within: 10m
-                    """);
+            TestRules.rule("admin-probe-removed", TestRules.adminProbe(3, "10m"));
 
     /** Added after the savepoint. */
     private static final Rule ADDED =
-            TestRules.rule(
-                    "server-errors-added",
-                    """
-                    description: One client gets several 5xx responses
-                    severity: critical
-                    group_by: [clientip]
-                    match: { status: 5xx }
-                    threshold: 3
-                    within: 10m
-                    """);
+            TestRules.rule("server-errors-added", TestRules.serverErrors(3, "10m"));
 
     private static final String SUPPRESSED = "203.0.113.66";
     private static final String PARTIAL = "198.51.100.23";
     private static final String PROBER = "100.64.0.9";
     private static final String BROKEN = "192.0.2.99";
 
-    @RegisterExtension
-    static final KafkaExtension KAFKA =
-            new KafkaExtension().withTopic(TOPIC, 1).withTopic(TOPIC + "-dlq", 1);
+    @RegisterExtension static final KafkaExtension KAFKA = FaultJob.kafkaWithTopic(TOPIC);
 
     @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
     @Test
     void keptRuleKeepsPartialMatchesAndSuppressionAcrossASavepointWithChangedRules(
-            @TempDir Path tmp) throws Exception {
+            @InjectMiniCluster MiniCluster miniCluster, @TempDir Path tmp) throws Exception {
         Instant start = Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
         List<String> before = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -140,39 +110,22 @@ class SavepointRestoreITCase {
         assertThat(added).hasSize(1);
         expected.addAll(added);
 
-        try (DeliveringWorker worker =
-                DeliveringWorker.start(
-                        REDIS.url(), REDIS.port(), LIST, tmp.resolve("delivered.jsonl"))) {
-            JobSettings settings =
-                    FaultJob.settings(KAFKA.bootstrapServers(), TOPIC, REDIS.url(), LIST);
-            JobClient first = FaultJob.start(settings, List.of(KEPT, REMOVED), 0);
+        try (DeliveringWorker worker = DeliveringWorker.start(REDIS.server(), LIST, tmp)) {
+            JobArgs args = FaultJob.args(KAFKA, TOPIC, REDIS.url(), LIST);
+            FaultJob first = FaultJob.start(miniCluster, args, List.of(KEPT, REMOVED), 0);
             KAFKA.produceLines(TOPIC, before);
-            Map<String, Integer> beforeSavepoint =
-                    Poll.until(Duration.ofSeconds(60), worker::deliveries, d -> d.size() >= 1);
+            Map<String, Integer> beforeSavepoint = worker.awaitFirstDeliveries(1);
             assertThat(beforeSavepoint).hasSize(1);
 
-            String savepoint =
-                    first.stopWithSavepoint(
-                                    false,
-                                    tmp.resolve("savepoints").toUri().toString(),
-                                    SavepointFormatType.CANONICAL)
-                            .get();
+            String savepoint = first.stopWithSavepoint(tmp.resolve("savepoints"));
 
-            JobClient second =
-                    FaultJob.start(
-                            settings,
-                            List.of(KEPT, ADDED),
-                            0,
-                            SavepointRestoreSettings.forPath(savepoint, true));
-            try {
+            try (FaultJob second =
+                    FaultJob.startFromSavepoint(
+                            miniCluster, args, List.of(KEPT, ADDED), savepoint)) {
                 KAFKA.produceLines(TOPIC, after);
                 Map<String, Integer> delivered =
-                        worker.awaitDeliveries(expected.size(), Duration.ofSeconds(60));
-                assertThat(delivered.keySet()).isEqualTo(expected);
-                assertThat(delivered).allSatisfy((alert, times) -> assertThat(times).isOne());
+                        worker.awaitExactlyOnce(expected, Duration.ofSeconds(60));
                 assertThat(delivered).containsAllEntriesOf(beforeSavepoint);
-            } finally {
-                second.cancel().get();
             }
         }
     }

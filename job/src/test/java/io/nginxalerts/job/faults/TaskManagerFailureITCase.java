@@ -10,9 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -34,9 +32,7 @@ class TaskManagerFailureITCase {
     private static final String TOPIC = "faults-tm";
     private static final String LIST = "faults:tm";
 
-    @RegisterExtension
-    static final KafkaExtension KAFKA =
-            new KafkaExtension().withTopic(TOPIC, 1).withTopic(TOPIC + "-dlq", 1);
+    @RegisterExtension static final KafkaExtension KAFKA = FaultJob.kafkaWithTopic(TOPIC);
 
     @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
@@ -44,62 +40,43 @@ class TaskManagerFailureITCase {
     void deliversEveryAlertExactlyOnceWhenATaskManagerDies(
             @InjectMiniCluster MiniCluster miniCluster, @TempDir Path tmp) throws Exception {
         FaultTraffic traffic = new FaultTraffic();
-        Set<String> reference = FaultJob.referenceIds(FaultTraffic.rules(), traffic.all());
+        Set<String> reference = traffic.referenceIds();
         assertThat(reference).hasSizeGreaterThan(10);
 
-        try (DeliveringWorker worker =
-                DeliveringWorker.start(
-                        REDIS.url(), REDIS.port(), LIST, tmp.resolve("delivered.jsonl"))) {
-            JobClient job =
-                    FaultJob.start(
-                            FaultJob.settings(KAFKA.bootstrapServers(), TOPIC, REDIS.url(), LIST),
-                            FaultTraffic.rules(),
-                            10);
-            JobID id = job.getJobID();
-            try {
-                // A checkpoint exists before any event, so the restart below restores one.
-                Poll.until(
-                        Duration.ofSeconds(60),
-                        () -> FaultJob.completedCheckpoints(miniCluster, id),
-                        n -> n >= 1);
+        // The job has a checkpoint before any event, so the restart below restores one.
+        try (DeliveringWorker worker = DeliveringWorker.start(REDIS.server(), LIST, tmp);
+                FaultJob job =
+                        FaultJob.startCheckpointed(
+                                miniCluster, FaultJob.args(KAFKA, TOPIC, REDIS.url(), LIST))) {
+            KAFKA.produceLines(TOPIC, traffic.firstHalf());
+            // Mid-stream: kill as soon as the first alerts reach Redis, while the job is still
+            // working through the first half and alerts written since the last checkpoint will
+            // be written again by the replay.
+            Poll.until(
+                    Duration.ofSeconds(60),
+                    () -> DeliveringWorker.lpushCalls(REDIS.port()),
+                    n -> n >= 1);
+            miniCluster.terminateTaskManager(0).get();
 
-                KAFKA.produceLines(TOPIC, traffic.firstHalf());
-                // Mid-stream: kill as soon as the first alerts reach Redis, while the job is
-                // still working through the first half and alerts written since the last
-                // checkpoint will be written again by the replay.
-                Poll.until(
-                        Duration.ofSeconds(60),
-                        () -> DeliveringWorker.lpushCalls(REDIS.port()),
-                        n -> n >= 1);
-                miniCluster.terminateTaskManager(0).get();
+            KAFKA.produceLines(TOPIC, traffic.secondHalfAndClosing());
+            // The surviving TaskManager has one slot; the job needs two.
+            miniCluster.startTaskManager();
+            KAFKA.produceLines(TOPIC, traffic.trailing());
 
-                KAFKA.produceLines(TOPIC, traffic.secondHalf());
-                KAFKA.produceLines(TOPIC, traffic.closing());
-                // The surviving TaskManager has one slot; the job needs two.
-                miniCluster.startTaskManager();
-                KAFKA.produceLines(TOPIC, traffic.trailing());
-
-                Map<String, Integer> delivered =
-                        worker.awaitDeliveries(reference.size(), Duration.ofSeconds(90));
-
-                assertThat(FaultJob.restoredFromCheckpoint(miniCluster, id))
-                        .as("the job restarted from a checkpoint")
-                        .isTrue();
-                assertThat(FaultJob.status(miniCluster, id)).isEqualTo(JobStatus.RUNNING);
-                assertThat(delivered.keySet()).isEqualTo(reference);
-                assertThat(delivered).allSatisfy((alert, times) -> assertThat(times).isOne());
-                assertThat(worker.dead()).isZero();
-                long written = DeliveringWorker.lpushCalls(REDIS.port());
-                assertThat(written)
-                        .as("alerts written to Redis, replayed duplicates included")
-                        .isGreaterThanOrEqualTo(reference.size());
-                System.out.printf(
-                        "TaskManager failure: %d alerts delivered once each, %d written to Redis"
-                                + " (%d duplicates dropped by the worker)%n",
-                        delivered.size(), written, written - reference.size());
-            } finally {
-                job.cancel().get();
-            }
+            Map<String, Integer> delivered =
+                    worker.awaitExactlyOnce(reference, Duration.ofSeconds(90));
+            assertThat(job.restoredFromCheckpoint())
+                    .as("the job restarted from a checkpoint")
+                    .isTrue();
+            assertThat(job.status()).isEqualTo(JobStatus.RUNNING);
+            long written = DeliveringWorker.lpushCalls(REDIS.port());
+            assertThat(written)
+                    .as("alerts written to Redis, replayed duplicates included")
+                    .isGreaterThanOrEqualTo(reference.size());
+            System.out.printf(
+                    "TaskManager failure: %d alerts delivered once each, %d written to Redis"
+                            + " (%d duplicates dropped by the worker)%n",
+                    delivered.size(), written, written - reference.size());
         }
     }
 }

@@ -46,4 +46,49 @@ public final class TestRules {
                 within: 10m
                 """);
     }
+
+    /** Rule body: {@code threshold} × 4xx for one client within {@code within}. */
+    public static String clientErrors(int threshold, String within) {
+        return thresholdBody(
+                "gets several 4xx responses", "warning", "{ status: 4xx }", threshold, within);
+    }
+
+    /** Rule body: {@code threshold} × 5xx for one client within {@code within}, critical. */
+    public static String serverErrors(int threshold, String within) {
+        return thresholdBody(
+                "gets several 5xx responses", "critical", "{ status: 5xx }", threshold, within);
+    }
+
+    /** Rule body: {@code threshold} admin pages requested by one client within {@code within}. */
+    public static String adminProbe(int threshold, String within) {
+        return thresholdBody(
+                "requests several admin pages",
+                "warning",
+                "{ url: { prefix: /admin } }",
+                threshold,
+                within);
+    }
+
+    /** {@code body} with a client's further alerts suppressed for {@code suppress}. */
+    public static String suppressedFor(String body, String suppress) {
+        return body + "suppress: " + suppress + "\n";
+    }
+
+    /** A rules file's text ({@code <id>.yaml}): the id, then the body. */
+    public static String file(String id, String body) {
+        return "id: " + id + "\n" + body;
+    }
+
+    private static String thresholdBody(
+            String what, String severity, String match, int threshold, String within) {
+        return """
+                description: One client %s
+                severity: %s
+                group_by: [clientip]
+                match: %s
+                threshold: %d
+                within: %s
+                """
+                .formatted(what, severity, match, threshold, within);
+    }
 }
