@@ -8,6 +8,7 @@ import io.nginxalerts.core.event.AccessEvent;
 import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.job.testing.NginxLines;
 import io.nginxalerts.job.testing.TestRules;
+import io.nginxalerts.testing.TestAlerts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -142,9 +143,9 @@ class ThresholdMatcherHarnessTest {
 
     @Test
     void countsOutOfOrderEventsInEventTimeOrder() throws Exception {
-        send(clientError(FORTY_SECONDS_LATER, CLIENT, "/third"));
-        send(clientError(BEGINNING, CLIENT, "/first"));
-        send(clientError(TWENTY_SECONDS_LATER, CLIENT, "/second"));
+        send(TestAlerts.clientError(FORTY_SECONDS_LATER, CLIENT, "/third"));
+        send(TestAlerts.clientError(BEGINNING, CLIENT, "/first"));
+        send(TestAlerts.clientError(TWENTY_SECONDS_LATER, CLIENT, "/second"));
 
         harness.processWatermark(FORTY_SECONDS_LATER);
 
@@ -160,7 +161,7 @@ class ThresholdMatcherHarnessTest {
     @Test
     void threeEventsAtTheSameMillisecondAreOneMatchInArrivalOrder() throws Exception {
         for (int i = 0; i < 3; i++) {
-            send(clientError(BEGINNING, CLIENT, "/same/" + i));
+            send(TestAlerts.clientError(BEGINNING, CLIENT, "/same/" + i));
         }
 
         harness.processWatermark(BEGINNING);
@@ -296,29 +297,6 @@ class ThresholdMatcherHarnessTest {
     }
 
     static AccessEvent clientError(long t, String clientip) {
-        return clientError(t, clientip, "/missing");
-    }
-
-    static AccessEvent clientError(long t, String clientip, String url) {
-        return new AccessEvent(
-                t,
-                clientip,
-                "web-1",
-                "GET",
-                url,
-                url,
-                null,
-                "HTTP/1.1",
-                404,
-                153,
-                0.001,
-                "-",
-                "-",
-                "shop.example.com",
-                "-",
-                "-",
-                "curl/8.0",
-                null,
-                Map.of());
+        return TestAlerts.clientError(t, clientip, "/missing");
     }
 }

@@ -13,6 +13,7 @@ import io.nginxalerts.job.rules.RulePatterns;
 import io.nginxalerts.job.rules.ThresholdMatcher;
 import io.nginxalerts.job.testing.NginxLines;
 import io.nginxalerts.job.testing.TestRules;
+import io.nginxalerts.testing.TestAlerts;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -120,7 +121,8 @@ class StateBoundTest {
                 for (int e = 0; e < eventsPerKey; e++) {
                     for (int k = first; k < last; k++) {
                         long t = roundStart + e * 1000L;
-                        harness.processElement(event(t, ip(k), status, method, url), t);
+                        harness.processElement(
+                                TestAlerts.request(t, ip(k), method, url, status), t);
                     }
                 }
                 maxEntries = Math.max(maxEntries, harness.numKeyedStateEntries());
@@ -213,29 +215,6 @@ class StateBoundTest {
     /** A distinct IPv4 address per index (10.0.0.0/8 holds 16M). */
     static String ip(int i) {
         return "10." + ((i >> 16) & 0xff) + "." + ((i >> 8) & 0xff) + "." + (i & 0xff);
-    }
-
-    static AccessEvent event(long t, String clientip, int status, String method, String url) {
-        return new AccessEvent(
-                t,
-                clientip,
-                "web-1",
-                method,
-                url,
-                url,
-                null,
-                "HTTP/1.1",
-                status,
-                153,
-                0.001,
-                "-",
-                "-",
-                "shop.example.com",
-                "-",
-                "-",
-                "curl/8.0",
-                null,
-                Map.of());
     }
 
     static Alert alert(Rule rule, String clientip, long t) {
