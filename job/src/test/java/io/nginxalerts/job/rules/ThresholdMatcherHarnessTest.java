@@ -21,6 +21,7 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
+import org.assertj.core.api.ThrowingConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -132,13 +133,11 @@ class ThresholdMatcherHarnessTest {
         // The window slides: the second, third and fourth events are within one minute.
         send(clientError(SEVENTY_SECONDS_LATER, CLIENT));
         harness.processWatermark(SEVENTY_SECONDS_LATER);
-        assertThat(harness.extractOutputValues())
-                .singleElement()
-                .satisfies(
-                        alert -> {
-                            assertThat(alert.firstSeen()).isEqualTo(THIRTY_SECONDS_LATER);
-                            assertThat(alert.lastSeen()).isEqualTo(SEVENTY_SECONDS_LATER);
-                        });
+        assertOneAlert(
+                alert -> {
+                    assertThat(alert.firstSeen()).isEqualTo(THIRTY_SECONDS_LATER);
+                    assertThat(alert.lastSeen()).isEqualTo(SEVENTY_SECONDS_LATER);
+                });
     }
 
     @Test
@@ -149,13 +148,7 @@ class ThresholdMatcherHarnessTest {
 
         harness.processWatermark(FORTY_SECONDS_LATER);
 
-        assertThat(harness.extractOutputValues())
-                .singleElement()
-                .satisfies(
-                        alert ->
-                                assertThat(alert.evidence())
-                                        .extracting(AccessEvent::url)
-                                        .containsExactly("/first", "/second", "/third"));
+        assertOneAlertWithEvidence("/first", "/second", "/third");
     }
 
     @Test
@@ -166,13 +159,7 @@ class ThresholdMatcherHarnessTest {
 
         harness.processWatermark(BEGINNING);
 
-        assertThat(harness.extractOutputValues())
-                .singleElement()
-                .satisfies(
-                        alert ->
-                                assertThat(alert.evidence())
-                                        .extracting(AccessEvent::url)
-                                        .containsExactly("/same/0", "/same/1", "/same/2"));
+        assertOneAlertWithEvidence("/same/0", "/same/1", "/same/2");
     }
 
     @Test
@@ -192,9 +179,7 @@ class ThresholdMatcherHarnessTest {
 
         send(clientError(FORTY_SECONDS_LATER + 2, CLIENT));
         harness.processWatermark(FORTY_SECONDS_LATER + 2);
-        assertThat(harness.extractOutputValues())
-                .singleElement()
-                .satisfies(alert -> assertThat(alert.firstSeen()).isEqualTo(FORTY_SECONDS_LATER));
+        assertOneAlert(alert -> assertThat(alert.firstSeen()).isEqualTo(FORTY_SECONDS_LATER));
     }
 
     @Test
@@ -261,14 +246,12 @@ class ThresholdMatcherHarnessTest {
 
         send(clientError(FORTY_SECONDS_LATER, CLIENT));
         harness.processWatermark(FORTY_SECONDS_LATER);
-        assertThat(harness.extractOutputValues())
-                .singleElement()
-                .satisfies(
-                        alert -> {
-                            assertThat(alert.count()).isEqualTo(3);
-                            assertThat(alert.firstSeen()).isEqualTo(BEGINNING);
-                            assertThat(alert.lastSeen()).isEqualTo(FORTY_SECONDS_LATER);
-                        });
+        assertOneAlert(
+                alert -> {
+                    assertThat(alert.count()).isEqualTo(3);
+                    assertThat(alert.firstSeen()).isEqualTo(BEGINNING);
+                    assertThat(alert.lastSeen()).isEqualTo(FORTY_SECONDS_LATER);
+                });
 
         harness.processWatermark(ONE_HOUR_LATER);
         assertThat(harness.numKeyedStateEntries()).isZero();
@@ -285,6 +268,20 @@ class ThresholdMatcherHarnessTest {
 
     void send(AccessEvent event) throws Exception {
         harness.processElement(event, event.timestamp());
+    }
+
+    /** Asserts that the operator has emitted one alert, which satisfies {@code check}. */
+    void assertOneAlert(ThrowingConsumer<Alert> check) {
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(check);
+    }
+
+    /** Asserts that the operator has emitted one alert, for these urls in this order. */
+    void assertOneAlertWithEvidence(String... urls) {
+        assertOneAlert(
+                alert ->
+                        assertThat(alert.evidence())
+                                .extracting(AccessEvent::url)
+                                .containsExactly(urls));
     }
 
     List<AccessEvent> lateEvents() {
