@@ -89,32 +89,40 @@ class ReportArithmeticTest {
 
     @Test
     void rateAndPerCpuSecondTakeOffTheOverheadMeasuredAtTheSameParallelism() {
-        Report r = new Report(new BenchMain.Options());
-        r.overhead(1, job(1, 1.0, 2.0, Double.NaN));
-        JobRun.Result run = job(1, 5.0, 12.0, Double.NaN);
-
-        assertThat(r.rate(run)).isEqualTo(1_000_000 / 4.0);
-        assertThat(r.perCpu(run)).isEqualTo(1_000_000 / 10.0);
+        assertRateAndPerCpu(
+                job(1, 1.0, 2.0, Double.NaN),
+                job(1, 5.0, 12.0, Double.NaN),
+                1_000_000 / 4.0,
+                1_000_000 / 10.0);
     }
 
     @Test
     void overheadTakesOffAtMostHalfOfAShortRun() {
-        Report r = new Report(new BenchMain.Options());
-        r.overhead(1, job(1, 3.0, 9.0, Double.NaN));
-        JobRun.Result run = job(1, 4.0, 10.0, Double.NaN);
-
-        assertThat(r.rate(run)).isEqualTo(1_000_000 / 2.0);
-        assertThat(r.perCpu(run)).isEqualTo(1_000_000 / 5.0);
+        assertRateAndPerCpu(
+                job(1, 3.0, 9.0, Double.NaN),
+                job(1, 4.0, 10.0, Double.NaN),
+                1_000_000 / 2.0,
+                1_000_000 / 5.0);
     }
 
     @Test
     void withoutAnOverheadRunNothingIsTakenOff() {
-        Report r = new Report(new BenchMain.Options());
-        r.overhead(2, job(2, 1.0, 2.0, Double.NaN));
-        JobRun.Result run = job(1, 5.0, 10.0, Double.NaN);
+        // The overhead was measured at parallelism 2, the run is at 1.
+        assertRateAndPerCpu(
+                job(2, 1.0, 2.0, Double.NaN), job(1, 5.0, 10.0, Double.NaN), 200_000, 100_000);
+    }
 
-        assertThat(r.rate(run)).isEqualTo(200_000);
-        assertThat(r.perCpu(run)).isEqualTo(100_000);
+    /**
+     * Checks the events per second and per CPU-s the report gives {@code run} once {@code overhead}
+     * has been recorded as the fixed cost at its parallelism.
+     */
+    private static void assertRateAndPerCpu(
+            JobRun.Result overhead, JobRun.Result run, double rate, double perCpu) {
+        Report r = new Report(new BenchMain.Options());
+        r.overhead(overhead.parallelism(), overhead);
+
+        assertThat(r.rate(run)).isEqualTo(rate);
+        assertThat(r.perCpu(run)).isEqualTo(perCpu);
     }
 
     @Test

@@ -1,11 +1,12 @@
 package io.nginxalerts.traffic;
 
+import java.util.List;
+
 /** The record formats a {@link LineEncoder} writes. */
 public enum LineFormat {
     /**
      * The project's nginx JSON {@code log_format} ({@code escape=json}): one object per line with
-     * the fields {@code @timestamp, host, clientip, size, responsetime, upstreamtime, upstreamhost,
-     * http_host, url, xff, refer, agent, status, method, protocol, request_id} in that order.
+     * the fields of {@link #NGINX_JSON_FIELDS} in that order.
      */
     NGINX_JSON,
     /**
@@ -23,5 +24,29 @@ public enum LineFormat {
      * "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"}, with nginx's default
      * {@code \xHH} escaping.
      */
-    COMBINED
+    COMBINED;
+
+    /**
+     * The fields of a {@link #NGINX_JSON} line, in the order of the {@code log_format} in {@code
+     * nginx/nginx.conf}: the fields the job's parser reads.
+     */
+    public static final List<String> NGINX_JSON_FIELDS =
+            List.of(
+                    "@timestamp",
+                    "msec",
+                    "host",
+                    "clientip",
+                    "size",
+                    "responsetime",
+                    "upstreamtime",
+                    "upstreamhost",
+                    "http_host",
+                    "url",
+                    "xff",
+                    "refer",
+                    "agent",
+                    "status",
+                    "method",
+                    "protocol",
+                    "request_id");
 }

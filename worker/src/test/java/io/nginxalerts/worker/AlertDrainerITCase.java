@@ -1,6 +1,6 @@
 package io.nginxalerts.worker;
 
-import static io.nginxalerts.worker.TestAlerts.json;
+import static io.nginxalerts.testing.TestAlerts.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nginxalerts.testing.Poll;
 import io.nginxalerts.testing.RedisExtension;
+import io.nginxalerts.testing.TestAlerts;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.nginxalerts.worker;
 
-import static io.nginxalerts.worker.TestAlerts.json;
+import static io.nginxalerts.testing.TestAlerts.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -53,13 +53,7 @@ class RedisTlsAclITCase {
 
     @Test
     void drainsTheListOverTlsAsAnAclUser() {
-        workers =
-                new Workers(
-                        "rediss://nginx-alerts-worker:"
-                                + PASSWORD
-                                + "@127.0.0.1:"
-                                + REDIS.tlsPort(),
-                        "tls");
+        workers = new Workers(workerUrl(), "tls");
         WorkerSettings settings =
                 workers.settings("w1", "--redis.tls.ca-file", REDIS.tls().caPem.toString());
         assertThat(settings.redis().toString()).doesNotContain(PASSWORD).startsWith("rediss://");
@@ -76,13 +70,7 @@ class RedisTlsAclITCase {
     @Test
     void refusesAServerItCannotVerify() throws Exception {
         // The JVM trust store does not hold the test CA: the worker must not connect.
-        workers =
-                new Workers(
-                        "rediss://nginx-alerts-worker:"
-                                + PASSWORD
-                                + "@127.0.0.1:"
-                                + REDIS.tlsPort(),
-                        "untrusted");
+        workers = new Workers(workerUrl(), "untrusted");
         WorkerSettings settings = workers.settings("w1");
         try (var client = RedisPool.open(settings.redis(), Duration.ofSeconds(6))) {
             assertThatThrownBy(client::ping)
@@ -140,6 +128,11 @@ class RedisTlsAclITCase {
                                                 "REDIS_TLS_CA_FILE",
                                                 junk.toString())))
                 .hasMessageStartingWith("REDIS_TLS_CA_FILE: " + junk + ": no PEM certificate");
+    }
+
+    /** The TLS port, as the ACL user the worker runs as. */
+    private static String workerUrl() {
+        return "rediss://nginx-alerts-worker:" + PASSWORD + "@127.0.0.1:" + REDIS.tlsPort();
     }
 
     private static Jedis admin() {

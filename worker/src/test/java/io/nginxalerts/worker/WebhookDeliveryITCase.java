@@ -1,6 +1,6 @@
 package io.nginxalerts.worker;
 
-import static io.nginxalerts.worker.TestAlerts.json;
+import static io.nginxalerts.testing.TestAlerts.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nginxalerts.core.alert.AlertCodec;
 import io.nginxalerts.testing.Poll;
 import io.nginxalerts.testing.RedisExtension;
+import io.nginxalerts.testing.TestAlerts;
 import io.nginxalerts.worker.TestWebhook.Reply;
 import java.time.Duration;
 import java.util.List;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nginxalerts.testing.Poll;
 import io.nginxalerts.testing.Ports;
 import io.nginxalerts.testing.RedisExtension;
+import io.nginxalerts.testing.TestAlerts;
 import io.nginxalerts.worker.TestWebhook.Reply;
 import java.io.File;
 import java.io.IOException;

@@ -86,6 +86,30 @@ class EveryFieldTest {
         return result.event();
     }
 
+    /** A request from 2001:db8::1 at the epoch with nothing else but {@code extra}. */
+    private static AccessEvent sparse(Map<String, String> extra) {
+        return new AccessEvent(
+                0,
+                "2001:db8::1",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                0,
+                0,
+                0.0,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                extra);
+    }
+
     private static AccessEvent throughAlert(AccessEvent event) {
         Alert alert =
                 new Alert(
@@ -138,27 +162,7 @@ class EveryFieldTest {
     void absentFieldsStayAbsentThroughTheAlertEvidence() {
         // Logstash's object host (only host.name in extra), no status, no texts: what the
         // decoder must not fill in from the text that get() reports.
-        AccessEvent sparse =
-                new AccessEvent(
-                        0,
-                        "2001:db8::1",
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        0,
-                        0,
-                        0.0,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        Map.of("host.name", "web-9"));
+        AccessEvent sparse = sparse(Map.of("host.name", "web-9"));
 
         AccessEvent decoded = throughAlert(sparse);
 
@@ -194,27 +198,7 @@ class EveryFieldTest {
                         "curl/8.0 \"quoted\"\n",
                         "abc123",
                         extra);
-        AccessEvent sparse =
-                new AccessEvent(
-                        0,
-                        "2001:db8::1",
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        0,
-                        0,
-                        0.0,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        Map.of());
+        AccessEvent sparse = sparse(Map.of());
 
         // Pinned before the writer was derived from AccessEvent.Field: the contract's bytes.
         assertThat(AlertCodec.encodeEvent(full))

@@ -23,6 +23,11 @@ class RuleValidationTest {
         return e.problems();
     }
 
+    /** Asserts that loading {@code yaml} as x.yaml fails with exactly these problems, in order. */
+    static void assertRefused(String yaml, String... expected) {
+        assertThat(problems("x.yaml", yaml)).containsExactly(expected);
+    }
+
     @Test
     void acceptsAMinimalThresholdRuleWithDefaults() throws Exception {
         Rule rule =
@@ -80,21 +85,21 @@ class RuleValidationTest {
 
     @Test
     void refusesAnEmptyFileAndATopLevelThatIsNotAMapping() {
-        assertThat(problems("x.yaml", "# nothing\n"))
-                .containsExactly(
-                        "x.yaml:1: the file is empty; a rule needs at least id, severity and"
-                                + " within");
-        assertThat(problems("x.yaml", "- id: x\n"))
-                .containsExactly(
-                        "x.yaml:1: a rule file must be a mapping with the keys id, description,"
-                                + " severity, group_by, match, threshold, sequence, within,"
-                                + " suppress; found a list");
+        assertRefused(
+                "# nothing\n",
+                "x.yaml:1: the file is empty; a rule needs at least id, severity and" + " within");
+        assertRefused(
+                "- id: x\n",
+                "x.yaml:1: a rule file must be a mapping with the keys id, description,"
+                        + " severity, group_by, match, threshold, sequence, within,"
+                        + " suppress; found a list");
     }
 
     @Test
     void refusesASecondYamlDocument() {
-        assertThat(problems("x.yaml", "id: x\n---\nid: y\n"))
-                .containsExactly("x.yaml:3: a second YAML document ('---'); put one rule per file");
+        assertRefused(
+                "id: x\n---\nid: y\n",
+                "x.yaml:3: a second YAML document ('---'); put one rule per file");
     }
 
     @Test
@@ -157,26 +162,24 @@ class RuleValidationTest {
 
     @Test
     void reportsEveryMissingRequiredKey() {
-        assertThat(problems("x.yaml", "description: nothing else\n"))
-                .containsExactly(
-                        "x.yaml:1: missing required key 'id'",
-                        "x.yaml:1: missing required key 'severity'",
-                        "x.yaml:1: missing required key 'within'",
-                        "x.yaml:1: missing 'match' (with 'threshold') or 'sequence'");
+        assertRefused(
+                "description: nothing else\n",
+                "x.yaml:1: missing required key 'id'",
+                "x.yaml:1: missing required key 'severity'",
+                "x.yaml:1: missing required key 'within'",
+                "x.yaml:1: missing 'match' (with 'threshold') or 'sequence'");
     }
 
     @Test
     void refusesIdsOutsideThePattern() {
         String rest = "\nseverity: info\nwithin: 1m\nmatch: { status: 404 }\n";
-        assertThat(problems("x.yaml", "id: Bad_Id" + rest))
-                .containsExactly("x.yaml:1: id 'Bad_Id' must match [a-z0-9][a-z0-9-]{0,63}");
-        assertThat(problems("x.yaml", "id: -x" + rest))
-                .containsExactly("x.yaml:1: id '-x' must match [a-z0-9][a-z0-9-]{0,63}");
-        assertThat(problems("x.yaml", "id: " + "a".repeat(65) + rest))
-                .containsExactly(
-                        "x.yaml:1: id '" + "a".repeat(65) + "' must match [a-z0-9][a-z0-9-]{0,63}");
-        assertThat(problems("x.yaml", "id: [x]" + rest))
-                .containsExactly("x.yaml:1: 'id' must be a text value, found a list");
+        assertRefused(
+                "id: Bad_Id" + rest, "x.yaml:1: id 'Bad_Id' must match [a-z0-9][a-z0-9-]{0,63}");
+        assertRefused("id: -x" + rest, "x.yaml:1: id '-x' must match [a-z0-9][a-z0-9-]{0,63}");
+        assertRefused(
+                "id: " + "a".repeat(65) + rest,
+                "x.yaml:1: id '" + "a".repeat(65) + "' must match [a-z0-9][a-z0-9-]{0,63}");
+        assertRefused("id: [x]" + rest, "x.yaml:1: 'id' must be a text value, found a list");
     }
 
     @Test
@@ -195,9 +198,9 @@ class RuleValidationTest {
 
     @Test
     void refusesAnUnknownSeverity() {
-        assertThat(problems("x.yaml", "id: x\nseverity: high\nwithin: 1m\nmatch: {status: 401}\n"))
-                .containsExactly(
-                        "x.yaml:2: severity 'high' must be one of info, warning, critical");
+        assertRefused(
+                "id: x\nseverity: high\nwithin: 1m\nmatch: {status: 401}\n",
+                "x.yaml:2: severity 'high' must be one of info, warning, critical");
     }
 
     @Test
@@ -220,26 +223,26 @@ class RuleValidationTest {
 
     @Test
     void refusesAThresholdWithoutMatch() {
-        assertThat(problems("x.yaml", "id: x\nseverity: info\nwithin: 1m\nthreshold: 3\n"))
-                .containsExactly("x.yaml:4: 'threshold' needs a 'match'");
+        assertRefused(
+                "id: x\nseverity: info\nwithin: 1m\nthreshold: 3\n",
+                "x.yaml:4: 'threshold' needs a 'match'");
     }
 
     @Test
     void refusesCountsThatAreNotWholeNumbersFromOneTo10000() {
         String head = "id: x\nseverity: info\nwithin: 1m\nmatch: { status: 401 }\n";
-        assertThat(problems("x.yaml", head + "threshold: 0\n"))
-                .containsExactly(
-                        "x.yaml:5: threshold must be a whole number from 1 to 10000, found '0'");
-        assertThat(problems("x.yaml", head + "threshold: 10001\n"))
-                .containsExactly(
-                        "x.yaml:5: threshold must be a whole number from 1 to 10000, found"
-                                + " '10001'");
-        assertThat(problems("x.yaml", head + "threshold: 2.5\n"))
-                .containsExactly(
-                        "x.yaml:5: threshold must be a whole number from 1 to 10000, found '2.5'");
-        assertThat(problems("x.yaml", head + "threshold: -1\n"))
-                .containsExactly(
-                        "x.yaml:5: threshold must be a whole number from 1 to 10000, found '-1'");
+        assertRefused(
+                head + "threshold: 0\n",
+                "x.yaml:5: threshold must be a whole number from 1 to 10000, found '0'");
+        assertRefused(
+                head + "threshold: 10001\n",
+                "x.yaml:5: threshold must be a whole number from 1 to 10000, found" + " '10001'");
+        assertRefused(
+                head + "threshold: 2.5\n",
+                "x.yaml:5: threshold must be a whole number from 1 to 10000, found '2.5'");
+        assertRefused(
+                head + "threshold: -1\n",
+                "x.yaml:5: threshold must be a whole number from 1 to 10000, found '-1'");
         assertThat(
                         problems(
                                 "x.yaml",
@@ -261,109 +264,110 @@ class RuleValidationTest {
         String head = "id: x\nseverity: info\nmatch: { status: 401 }\n";
         String form =
                 "' is not a duration; write a whole number and one unit: 500ms, 30s, 10m, 2h or 1d";
-        assertThat(problems("x.yaml", head + "within: 1.5m\n"))
-                .containsExactly("x.yaml:4: within '1.5m" + form);
-        assertThat(problems("x.yaml", head + "within: 60\n"))
-                .containsExactly("x.yaml:4: within '60" + form);
-        assertThat(problems("x.yaml", head + "within: PT1M\n"))
-                .containsExactly("x.yaml:4: within 'PT1M" + form);
-        assertThat(problems("x.yaml", head + "within: 1m\nsuppress: 5 minutes\n"))
-                .containsExactly("x.yaml:5: suppress '5 minutes" + form);
+        assertRefused(head + "within: 1.5m\n", "x.yaml:4: within '1.5m" + form);
+        assertRefused(head + "within: 60\n", "x.yaml:4: within '60" + form);
+        assertRefused(head + "within: PT1M\n", "x.yaml:4: within 'PT1M" + form);
+        assertRefused(
+                head + "within: 1m\nsuppress: 5 minutes\n", "x.yaml:5: suppress '5 minutes" + form);
     }
 
     @Test
     void refusesAZeroOrTooLongWithin() {
         String head = "id: x\nseverity: info\nmatch: { status: 401 }\n";
-        assertThat(problems("x.yaml", head + "within: 0s\n"))
-                .containsExactly("x.yaml:4: within must be more than 0");
-        assertThat(problems("x.yaml", head + "within: 25h\n"))
-                .containsExactly("x.yaml:4: within must be at most 1d, found 25h");
-        assertThat(problems("x.yaml", head + "within: 1m\nsuppress: 8d\n"))
-                .containsExactly("x.yaml:5: suppress must be at most 7d, found 8d");
+        assertRefused(head + "within: 0s\n", "x.yaml:4: within must be more than 0");
+        assertRefused(head + "within: 25h\n", "x.yaml:4: within must be at most 1d, found 25h");
+        assertRefused(
+                head + "within: 1m\nsuppress: 8d\n",
+                "x.yaml:5: suppress must be at most 7d, found 8d");
     }
 
     @Test
     void refusesAnEmptyOrUnknownGroupBy() {
         String head = "id: x\nseverity: info\nwithin: 1m\nmatch: { status: 401 }\n";
-        assertThat(problems("x.yaml", head + "group_by: []\n"))
-                .containsExactly("x.yaml:5: group_by must not be empty");
-        assertThat(problems("x.yaml", head + "group_by:\n  - clientip\n  - ip\n"))
-                .containsExactly("x.yaml:7: unknown field 'ip'; allowed: " + FIELDS);
-        assertThat(problems("x.yaml", head + "group_by: [clientip, clientip]\n"))
-                .containsExactly("x.yaml:5: group_by lists 'clientip' twice");
-        assertThat(problems("x.yaml", head + "group_by: { clientip: 1 }\n"))
-                .containsExactly(
-                        "x.yaml:5: 'group_by' must be a list of field names, found a mapping");
+        assertRefused(head + "group_by: []\n", "x.yaml:5: group_by must not be empty");
+        assertRefused(
+                head + "group_by:\n  - clientip\n  - ip\n",
+                "x.yaml:7: unknown field 'ip'; allowed: " + FIELDS);
+        assertRefused(
+                head + "group_by: [clientip, clientip]\n",
+                "x.yaml:5: group_by lists 'clientip' twice");
+        assertRefused(
+                head + "group_by: { clientip: 1 }\n",
+                "x.yaml:5: 'group_by' must be a list of field names, found a mapping");
     }
 
     @Test
     void refusesUnknownFieldsInConditions() {
         String head = "id: x\nseverity: info\nwithin: 1m\nmatch:\n";
-        assertThat(problems("x.yaml", head + "  status: 404\n  ip: 1.2.3.4\n"))
-                .containsExactly("x.yaml:6: unknown field 'ip'; allowed: " + FIELDS);
-        assertThat(problems("x.yaml", head + "  geo.country: CN\n"))
-                .containsExactly("x.yaml:5: unknown field 'geo.country'; allowed: " + FIELDS);
-        assertThat(problems("x.yaml", head + "  geoip.: CN\n"))
-                .containsExactly("x.yaml:5: unknown field 'geoip.'; allowed: " + FIELDS);
-        assertThat(problems("x.yaml", head + "  '@timestamp': x\n"))
-                .containsExactly("x.yaml:5: unknown field '@timestamp'; allowed: " + FIELDS);
-        assertThat(problems("x.yaml", head + "  any:\n    - { nope: 1 }\n"))
-                .containsExactly("x.yaml:6: unknown field 'nope'; allowed: " + FIELDS);
+        assertRefused(
+                head + "  status: 404\n  ip: 1.2.3.4\n",
+                "x.yaml:6: unknown field 'ip'; allowed: " + FIELDS);
+        assertRefused(
+                head + "  geo.country: CN\n",
+                "x.yaml:5: unknown field 'geo.country'; allowed: " + FIELDS);
+        assertRefused(
+                head + "  geoip.: CN\n", "x.yaml:5: unknown field 'geoip.'; allowed: " + FIELDS);
+        assertRefused(
+                head + "  '@timestamp': x\n",
+                "x.yaml:5: unknown field '@timestamp'; allowed: " + FIELDS);
+        assertRefused(
+                head + "  any:\n    - { nope: 1 }\n",
+                "x.yaml:6: unknown field 'nope'; allowed: " + FIELDS);
     }
 
     @Test
     void refusesBadStatusValues() {
         String head = "id: x\nseverity: info\nwithin: 1m\nmatch:\n";
-        assertThat(problems("x.yaml", head + "  status: [404, 6xx, ok]\n"))
-                .containsExactly(
-                        "x.yaml:5: status '6xx' must be a code like 404 or a class like 4xx",
-                        "x.yaml:5: status 'ok' must be a code like 404 or a class like 4xx");
-        assertThat(problems("x.yaml", head + "  status: 0404\n"))
-                .containsExactly(
-                        "x.yaml:5: status '0404' must be a code like 404 or a class like 4xx");
+        assertRefused(
+                head + "  status: [404, 6xx, ok]\n",
+                "x.yaml:5: status '6xx' must be a code like 404 or a class like 4xx",
+                "x.yaml:5: status 'ok' must be a code like 404 or a class like 4xx");
+        assertRefused(
+                head + "  status: 0404\n",
+                "x.yaml:5: status '0404' must be a code like 404 or a class like 4xx");
     }
 
     @Test
     void refusesBadRegexes() {
         String head = "id: x\nseverity: info\nwithin: 1m\nmatch:\n  agent:\n";
-        assertThat(problems("x.yaml", head + "    regex: '(abc'\n"))
-                .containsExactly("x.yaml:6: bad regex: missing closing ) at '(abc'");
-        assertThat(problems("x.yaml", head + "    regex: 'a)'\n"))
-                .containsExactly("x.yaml:6: bad regex: unexpected ) without a (");
+        assertRefused(
+                head + "    regex: '(abc'\n", "x.yaml:6: bad regex: missing closing ) at '(abc'");
+        assertRefused(head + "    regex: 'a)'\n", "x.yaml:6: bad regex: unexpected ) without a (");
         assertThat(problems("x.yaml", head + "    regex: '(?<=a)b'\n"))
                 .hasSize(1)
                 .allMatch(p -> p.startsWith("x.yaml:6: bad regex: "));
-        assertThat(problems("x.yaml", head + "    regex: '" + "a".repeat(1001) + "'\n"))
-                .containsExactly("x.yaml:6: regex is longer than 1000 characters");
-        assertThat(problems("x.yaml", head + "    regex: '((a{1000}){1000}){1000}'\n"))
-                .containsExactly(
-                        "x.yaml:6: regex repeats too much: its expanded size is over 10000"
-                                + " (nested {n} counts multiply)");
+        assertRefused(
+                head + "    regex: '" + "a".repeat(1001) + "'\n",
+                "x.yaml:6: regex is longer than 1000 characters");
+        assertRefused(
+                head + "    regex: '((a{1000}){1000}){1000}'\n",
+                "x.yaml:6: regex repeats too much: its expanded size is over 10000"
+                        + " (nested {n} counts multiply)");
     }
 
     @Test
     void refusesBadNetworksWithoutResolvingNames() {
         String head = "id: x\nseverity: info\nwithin: 1m\nmatch:\n  clientip:\n";
-        assertThat(problems("x.yaml", head + "    cidr: [10.0.0.0/8, localhost, 10.0.0.0/33]\n"))
-                .containsExactly(
-                        "x.yaml:6: bad CIDR 'localhost': not an IPv4 or IPv6 address",
-                        "x.yaml:6: bad CIDR '10.0.0.0/33': prefix length must be at most 32");
-        assertThat(problems("x.yaml", head + "    cidr: '2001:db8::/129'\n"))
-                .containsExactly(
-                        "x.yaml:6: bad CIDR '2001:db8::/129': prefix length must be at most 128");
-        assertThat(problems("x.yaml", head + "    cidr: example.com\n"))
-                .containsExactly("x.yaml:6: bad CIDR 'example.com': not an IPv4 or IPv6 address");
-        assertThat(problems("x.yaml", head + "    cidr: 10.0.0.0/x\n"))
-                .containsExactly("x.yaml:6: bad CIDR '10.0.0.0/x': prefix length must be a number");
+        assertRefused(
+                head + "    cidr: [10.0.0.0/8, localhost, 10.0.0.0/33]\n",
+                "x.yaml:6: bad CIDR 'localhost': not an IPv4 or IPv6 address",
+                "x.yaml:6: bad CIDR '10.0.0.0/33': prefix length must be at most 32");
+        assertRefused(
+                head + "    cidr: '2001:db8::/129'\n",
+                "x.yaml:6: bad CIDR '2001:db8::/129': prefix length must be at most 128");
+        assertRefused(
+                head + "    cidr: example.com\n",
+                "x.yaml:6: bad CIDR 'example.com': not an IPv4 or IPv6 address");
+        assertRefused(
+                head + "    cidr: 10.0.0.0/x\n",
+                "x.yaml:6: bad CIDR '10.0.0.0/x': prefix length must be a number");
     }
 
     @Test
     void refusesNonNumericComparisonBounds() {
         String head = "id: x\nseverity: info\nwithin: 1m\nmatch:\n  size:\n";
-        assertThat(problems("x.yaml", head + "    gt: big\n"))
-                .containsExactly("x.yaml:6: 'gt' must be a number, found 'big'");
-        assertThat(problems("x.yaml", head + "    lte: .inf\n"))
-                .containsExactly("x.yaml:6: 'lte' must be a number, found '.inf'");
+        assertRefused(head + "    gt: big\n", "x.yaml:6: 'gt' must be a number, found 'big'");
+        assertRefused(head + "    lte: .inf\n", "x.yaml:6: 'lte' must be a number, found '.inf'");
     }
 
     @Test
@@ -402,20 +406,19 @@ class RuleValidationTest {
     @Test
     void refusesEmptyMatches() {
         String head = "id: x\nseverity: info\nwithin: 1m\n";
-        assertThat(problems("x.yaml", head + "match: {}\n"))
-                .containsExactly("x.yaml:4: 'match' must not be empty");
-        assertThat(problems("x.yaml", head + "match:\n"))
-                .containsExactly(
-                        "x.yaml:4: 'match' must be a mapping of fields to conditions, found empty");
-        assertThat(problems("x.yaml", head + "match: { any: [] }\n"))
-                .containsExactly(
-                        "x.yaml:4: 'any' must be a non-empty list of match mappings, found a list");
-        assertThat(problems("x.yaml", head + "match: { url: {} }\n"))
-                .containsExactly("x.yaml:4: the conditions for 'url' must not be empty");
-        assertThat(problems("x.yaml", head + "match: { url: [] }\n"))
-                .containsExactly("x.yaml:4: the list for 'url' must not be empty");
-        assertThat(problems("x.yaml", head + "match: { url: }\n"))
-                .containsExactly("x.yaml:4: field 'url' needs a value");
+        assertRefused(head + "match: {}\n", "x.yaml:4: 'match' must not be empty");
+        assertRefused(
+                head + "match:\n",
+                "x.yaml:4: 'match' must be a mapping of fields to conditions, found empty");
+        assertRefused(
+                head + "match: { any: [] }\n",
+                "x.yaml:4: 'any' must be a non-empty list of match mappings, found a list");
+        assertRefused(
+                head + "match: { url: {} }\n",
+                "x.yaml:4: the conditions for 'url' must not be empty");
+        assertRefused(
+                head + "match: { url: [] }\n", "x.yaml:4: the list for 'url' must not be empty");
+        assertRefused(head + "match: { url: }\n", "x.yaml:4: field 'url' needs a value");
     }
 
     @Test
@@ -445,8 +448,9 @@ class RuleValidationTest {
     @Test
     void refusesNestingDeeperThanAnyRuleNeeds() {
         String deep = "match: " + "{ not: ".repeat(40) + "{ status: 404 }" + " }".repeat(40);
-        assertThat(problems("x.yaml", "id: x\nseverity: info\nwithin: 1m\n" + deep + "\n"))
-                .containsExactly("x.yaml:4: nested deeper than 32 levels");
+        assertRefused(
+                "id: x\nseverity: info\nwithin: 1m\n" + deep + "\n",
+                "x.yaml:4: nested deeper than 32 levels");
     }
 
     @Test

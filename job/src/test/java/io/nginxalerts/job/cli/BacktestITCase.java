@@ -37,13 +37,12 @@ class BacktestITCase {
         Path output = dir.resolve("alerts.jsonl");
         ByteArrayOutputStream summary = new ByteArrayOutputStream();
         int code =
-                Backtest.main(
-                        new String[] {
-                            "--rules", RULES.toString(),
-                            "--input", resource("access.log").toString(),
-                            "--output", output.toString()
-                        },
-                        new PrintStream(summary, true, StandardCharsets.UTF_8));
+                runBacktest(
+                        summary,
+                        "--input",
+                        resource("access.log").toString(),
+                        "--output",
+                        output.toString());
 
         assertThat(code).isZero();
         assertThat(rows(Files.readAllLines(output))).isEqualTo(expected());
@@ -63,13 +62,12 @@ class BacktestITCase {
         }
         Path output = dir.resolve("alerts.jsonl");
         int code =
-                Backtest.main(
-                        new String[] {
-                            "--rules", RULES.toString(),
-                            "--input", gz.toString(),
-                            "--output", output.toString()
-                        },
-                        new PrintStream(OutputStream.nullOutputStream()));
+                runBacktest(
+                        OutputStream.nullOutputStream(),
+                        "--input",
+                        gz.toString(),
+                        "--output",
+                        output.toString());
         assertThat(code).isZero();
         assertThat(rows(Files.readAllLines(output))).isEqualTo(expected());
     }
@@ -77,10 +75,7 @@ class BacktestITCase {
     @Test
     void refusesAMissingInputFileWithItsName() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code =
-                Backtest.main(
-                        new String[] {"--rules", RULES.toString(), "--input", "/no/such.log"},
-                        new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = runBacktest(err, "--input", "/no/such.log");
         assertThat(code).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--input /no/such.log");
     }
@@ -145,14 +140,14 @@ class BacktestITCase {
         Path both = dir.resolve("both.jsonl");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code =
-                Backtest.main(
-                        new String[] {
-                            "--rules", RULES.toString(),
-                            "--input", resource("access.log").toString(),
-                            "--output", both.toString(),
-                            "--dead-letters", dir.resolve("./both.jsonl").toString()
-                        },
-                        new PrintStream(err, true, StandardCharsets.UTF_8));
+                runBacktest(
+                        err,
+                        "--input",
+                        resource("access.log").toString(),
+                        "--output",
+                        both.toString(),
+                        "--dead-letters",
+                        dir.resolve("./both.jsonl").toString());
         assertThat(code).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("must be different files");
         assertThat(both).doesNotExist();
@@ -160,15 +155,26 @@ class BacktestITCase {
 
     static int backtest(Path input, Path output, Path deadLetters, int parallelism)
             throws Exception {
-        return Backtest.main(
-                new String[] {
-                    "--rules", RULES.toString(),
-                    "--input", input.toString(),
-                    "--output", output.toString(),
-                    "--dead-letters", deadLetters.toString(),
-                    "--parallelism", Integer.toString(parallelism)
-                },
-                new PrintStream(OutputStream.nullOutputStream()));
+        return runBacktest(
+                OutputStream.nullOutputStream(),
+                "--input",
+                input.toString(),
+                "--output",
+                output.toString(),
+                "--dead-letters",
+                deadLetters.toString(),
+                "--parallelism",
+                Integer.toString(parallelism));
+    }
+
+    /**
+     * Runs backtest with the shipped rules and {@code args}; what it prints goes to {@code out}.
+     */
+    static int runBacktest(OutputStream out, String... args) throws Exception {
+        String[] withRules =
+                Stream.concat(Stream.of("--rules", RULES.toString()), Stream.of(args))
+                        .toArray(String[]::new);
+        return Backtest.main(withRules, new PrintStream(out, true, StandardCharsets.UTF_8));
     }
 
     static List<String> ids(List<String> jsonLines) {

@@ -8,6 +8,7 @@ import io.nginxalerts.job.JobOptions;
 import io.nginxalerts.job.JobSettings;
 import io.nginxalerts.job.cli.Args;
 import io.nginxalerts.job.testing.LocalNginx;
+import io.nginxalerts.traffic.LineFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
@@ -64,27 +65,6 @@ class DeploymentFilesTest {
             Map.of(
                     "job/target/nginx-alerts-job.jar", Path.of("README.md"),
                     "worker/target/nginx-alerts-worker.jar", Path.of("worker/README.md"));
-
-    /** The nginx JSON fields the job's parser reads (README "Input"). */
-    private static final List<String> LOG_FIELDS =
-            List.of(
-                    "@timestamp",
-                    "msec",
-                    "host",
-                    "clientip",
-                    "size",
-                    "responsetime",
-                    "upstreamtime",
-                    "upstreamhost",
-                    "http_host",
-                    "url",
-                    "xff",
-                    "refer",
-                    "agent",
-                    "status",
-                    "method",
-                    "protocol",
-                    "request_id");
 
     /** Services that others wait for, or that a person checks first when the demo is stuck. */
     private static final List<String> HEALTH_CHECKED =
@@ -400,7 +380,9 @@ class DeploymentFilesTest {
         assertThat(format.find()).as("a log_format with escape=json").isTrue();
         String json = concatenated(format.group(2));
 
-        assertThat(LOG_FIELDS).allSatisfy(field -> assertThat(json).contains("\"" + field + "\":"));
+        // The fields the traffic generator writes, which are those the job's parser reads.
+        assertThat(LineFormat.NGINX_JSON_FIELDS)
+                .allSatisfy(field -> assertThat(json).contains("\"" + field + "\":"));
         assertThat(nginx)
                 .as("the access log uses that format")
                 .containsPattern("access_log\\s+\\S+\\s+" + Pattern.quote(format.group(1)) + ";");

@@ -8,6 +8,7 @@ import io.nginxalerts.core.event.AccessEvent;
 import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.job.testing.NginxLines;
 import io.nginxalerts.job.testing.TestRules;
+import io.nginxalerts.testing.TestAlerts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
+import org.assertj.core.api.ThrowingConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -131,47 +133,33 @@ class ThresholdMatcherHarnessTest {
         // The window slides: the second, third and fourth events are within one minute.
         send(clientError(SEVENTY_SECONDS_LATER, CLIENT));
         harness.processWatermark(SEVENTY_SECONDS_LATER);
-        assertThat(harness.extractOutputValues())
-                .singleElement()
-                .satisfies(
-                        alert -> {
-                            assertThat(alert.firstSeen()).isEqualTo(THIRTY_SECONDS_LATER);
-                            assertThat(alert.lastSeen()).isEqualTo(SEVENTY_SECONDS_LATER);
-                        });
+        assertOneAlert(
+                alert -> {
+                    assertThat(alert.firstSeen()).isEqualTo(THIRTY_SECONDS_LATER);
+                    assertThat(alert.lastSeen()).isEqualTo(SEVENTY_SECONDS_LATER);
+                });
     }
 
     @Test
     void countsOutOfOrderEventsInEventTimeOrder() throws Exception {
-        send(clientError(FORTY_SECONDS_LATER, CLIENT, "/third"));
-        send(clientError(BEGINNING, CLIENT, "/first"));
-        send(clientError(TWENTY_SECONDS_LATER, CLIENT, "/second"));
+        send(TestAlerts.clientError(FORTY_SECONDS_LATER, CLIENT, "/third"));
+        send(TestAlerts.clientError(BEGINNING, CLIENT, "/first"));
+        send(TestAlerts.clientError(TWENTY_SECONDS_LATER, CLIENT, "/second"));
 
         harness.processWatermark(FORTY_SECONDS_LATER);
 
-        assertThat(harness.extractOutputValues())
-                .singleElement()
-                .satisfies(
-                        alert ->
-                                assertThat(alert.evidence())
-                                        .extracting(AccessEvent::url)
-                                        .containsExactly("/first", "/second", "/third"));
+        assertOneAlertWithEvidence("/first", "/second", "/third");
     }
 
     @Test
     void threeEventsAtTheSameMillisecondAreOneMatchInArrivalOrder() throws Exception {
         for (int i = 0; i < 3; i++) {
-            send(clientError(BEGINNING, CLIENT, "/same/" + i));
+            send(TestAlerts.clientError(BEGINNING, CLIENT, "/same/" + i));
         }
 
         harness.processWatermark(BEGINNING);
 
-        assertThat(harness.extractOutputValues())
-                .singleElement()
-                .satisfies(
-                        alert ->
-                                assertThat(alert.evidence())
-                                        .extracting(AccessEvent::url)
-                                        .containsExactly("/same/0", "/same/1", "/same/2"));
+        assertOneAlertWithEvidence("/same/0", "/same/1", "/same/2");
     }
 
     @Test
@@ -191,9 +179,7 @@ class ThresholdMatcherHarnessTest {
 
         send(clientError(FORTY_SECONDS_LATER + 2, CLIENT));
         harness.processWatermark(FORTY_SECONDS_LATER + 2);
-        assertThat(harness.extractOutputValues())
-                .singleElement()
-                .satisfies(alert -> assertThat(alert.firstSeen()).isEqualTo(FORTY_SECONDS_LATER));
+        assertOneAlert(alert -> assertThat(alert.firstSeen()).isEqualTo(FORTY_SECONDS_LATER));
     }
 
     @Test
@@ -260,14 +246,12 @@ class ThresholdMatcherHarnessTest {
 
         send(clientError(FORTY_SECONDS_LATER, CLIENT));
         harness.processWatermark(FORTY_SECONDS_LATER);
-        assertThat(harness.extractOutputValues())
-                .singleElement()
-                .satisfies(
-                        alert -> {
-                            assertThat(alert.count()).isEqualTo(3);
-                            assertThat(alert.firstSeen()).isEqualTo(BEGINNING);
-                            assertThat(alert.lastSeen()).isEqualTo(FORTY_SECONDS_LATER);
-                        });
+        assertOneAlert(
+                alert -> {
+                    assertThat(alert.count()).isEqualTo(3);
+                    assertThat(alert.firstSeen()).isEqualTo(BEGINNING);
+                    assertThat(alert.lastSeen()).isEqualTo(FORTY_SECONDS_LATER);
+                });
 
         harness.processWatermark(ONE_HOUR_LATER);
         assertThat(harness.numKeyedStateEntries()).isZero();
@@ -286,6 +270,20 @@ class ThresholdMatcherHarnessTest {
         harness.processElement(event, event.timestamp());
     }
 
+    /** Asserts that the operator has emitted one alert, which satisfies {@code check}. */
+    void assertOneAlert(ThrowingConsumer<Alert> check) {
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(check);
+    }
+
+    /** Asserts that the operator has emitted one alert, for these urls in this order. */
+    void assertOneAlertWithEvidence(String... urls) {
+        assertOneAlert(
+                alert ->
+                        assertThat(alert.evidence())
+                                .extracting(AccessEvent::url)
+                                .containsExactly(urls));
+    }
+
     List<AccessEvent> lateEvents() {
         Queue<StreamRecord<AccessEvent>> late = harness.getSideOutput(LATE);
         List<AccessEvent> events = new ArrayList<>();
@@ -296,29 +294,6 @@ class ThresholdMatcherHarnessTest {
     }
 
     static AccessEvent clientError(long t, String clientip) {
-        return clientError(t, clientip, "/missing");
-    }
-
-    static AccessEvent clientError(long t, String clientip, String url) {
-        return new AccessEvent(
-                t,
-                clientip,
-                "web-1",
-                "GET",
-                url,
-                url,
-                null,
-                "HTTP/1.1",
-                404,
-                153,
-                0.001,
-                "-",
-                "-",
-                "shop.example.com",
-                "-",
-                "-",
-                "curl/8.0",
-                null,
-                Map.of());
+        return TestAlerts.clientError(t, clientip, "/missing");
     }
 }

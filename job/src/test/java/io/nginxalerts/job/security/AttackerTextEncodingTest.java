@@ -17,6 +17,7 @@ import io.nginxalerts.core.parse.RejectReason;
 import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.job.sink.DeadLetterJson;
 import io.nginxalerts.job.testing.TestRules;
+import io.nginxalerts.testing.TestAlerts;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -84,7 +85,16 @@ class AttackerTextEncodingTest {
             String clientip = hostile(random);
             List<AccessEvent> events = new ArrayList<>();
             for (int e = 0; e < 3; e++) {
-                events.add(event(1_795_000_000_000L + e, clientip, url, agent, refer));
+                events.add(
+                        TestAlerts.request(
+                                1_795_000_000_000L + e,
+                                clientip,
+                                "GET",
+                                url,
+                                404,
+                                refer,
+                                agent,
+                                Map.of("geoip.city", agent)));
             }
             Alert alert = Alerts.fromMatch(rule, events, 1_795_000_001_000L);
 
@@ -164,29 +174,5 @@ class AttackerTextEncodingTest {
             }
         }
         return s.toString();
-    }
-
-    private static AccessEvent event(
-            long t, String clientip, String url, String agent, String refer) {
-        return new AccessEvent(
-                t,
-                clientip,
-                "web-1",
-                "GET",
-                url,
-                url,
-                null,
-                "HTTP/1.1",
-                404,
-                153,
-                0.001,
-                "-",
-                "-",
-                "shop.example.com",
-                "-",
-                refer,
-                agent,
-                null,
-                Map.of("geoip.city", agent));
     }
 }

@@ -1,9 +1,9 @@
 package io.nginxalerts.job.security;
 
+import static io.nginxalerts.testing.TestAlerts.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.alert.AlertCodec;
 import io.nginxalerts.core.redis.RedisEndpoint;
 import io.nginxalerts.job.JobSettings;
@@ -17,8 +17,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.Test;
@@ -216,21 +214,5 @@ class RedisAuthTlsITCase {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    static Alert alert(String id) {
-        return new Alert(
-                id,
-                "client-errors-burst",
-                "warning",
-                Map.of("clientip", "203.0.113.9"),
-                20,
-                1_000L,
-                2_000L,
-                3_000L,
-                "summary",
-                "description",
-                List.of(),
-                Alert.SCHEMA_VERSION);
     }
 }

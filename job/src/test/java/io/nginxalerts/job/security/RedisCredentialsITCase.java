@@ -1,5 +1,6 @@
 package io.nginxalerts.job.security;
 
+import static io.nginxalerts.testing.TestAlerts.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nginxalerts.core.alert.Alert;
@@ -122,21 +123,5 @@ class RedisCredentialsITCase {
         Jedis jedis = new Jedis("127.0.0.1", REDIS.port());
         jedis.auth(PASSWORD);
         return jedis;
-    }
-
-    private static Alert alert(String id) {
-        return new Alert(
-                id,
-                "client-errors-burst",
-                "warning",
-                Map.of("clientip", "203.0.113.9"),
-                20,
-                1_000L,
-                2_000L,
-                3_000L,
-                "summary",
-                "description",
-                List.of(),
-                Alert.SCHEMA_VERSION);
     }
 }

@@ -1,16 +1,14 @@
 package io.nginxalerts.job.sink;
 
+import static io.nginxalerts.testing.TestAlerts.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.alert.AlertCodec;
 import io.nginxalerts.core.redis.RedisEndpoint;
 import io.nginxalerts.testing.RedisExtension;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
@@ -91,21 +89,5 @@ class RedisListWriterITCase {
 
     private Jedis jedis() {
         return new Jedis("127.0.0.1", REDIS.port());
-    }
-
-    static Alert alert(String id) {
-        return new Alert(
-                id,
-                "client-errors-burst",
-                "warning",
-                Map.of("clientip", "203.0.113.9"),
-                20,
-                1_000L,
-                2_000L,
-                3_000L,
-                "summary",
-                "description",
-                List.of(),
-                Alert.SCHEMA_VERSION);
     }
 }

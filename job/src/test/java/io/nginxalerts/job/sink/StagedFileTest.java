@@ -14,52 +14,48 @@ class StagedFileTest {
 
     @Test
     void commitReplacesTheTargetWithThePartsInSubtaskOrder() throws Exception {
-        Path target = dir.resolve("alerts.jsonl");
-        Files.writeString(target, "old\n");
+        Path target = targetHoldingOld();
         try (StagedFile staged = StagedFile.of(target)) {
             // Written out of order, and 10 after 2 only when sorted as numbers.
-            Files.writeString(StagedFile.part(staged.partPrefix(), 10), "ten\n");
-            Files.writeString(StagedFile.part(staged.partPrefix(), 2), "two\n");
-            Files.writeString(StagedFile.part(staged.partPrefix(), 0), "zero\n");
+            writePart(staged, 10, "ten\n");
+            writePart(staged, 2, "two\n");
+            writePart(staged, 0, "zero\n");
             staged.commit();
         }
         assertThat(Files.readAllLines(target)).containsExactly("zero", "two", "ten");
-        assertThat(namesIn(dir)).containsExactly("alerts.jsonl");
+        assertOnlyTheTargetIsLeft();
     }
 
     @Test
     void aSinglePartBecomesTheTarget() throws Exception {
-        Path target = dir.resolve("alerts.jsonl");
-        Files.writeString(target, "old\n");
+        Path target = targetHoldingOld();
         try (StagedFile staged = StagedFile.of(target)) {
-            Files.writeString(StagedFile.part(staged.partPrefix(), 0), "new\n");
+            writePart(staged, 0, "new\n");
             staged.commit();
         }
         assertThat(target).hasContent("new");
-        assertThat(namesIn(dir)).containsExactly("alerts.jsonl");
+        assertOnlyTheTargetIsLeft();
     }
 
     @Test
     void aCommitWithoutPartsLeavesAnEmptyTarget() throws Exception {
-        Path target = dir.resolve("alerts.jsonl");
-        Files.writeString(target, "old\n");
+        Path target = targetHoldingOld();
         try (StagedFile staged = StagedFile.of(target)) {
             staged.commit();
         }
         assertThat(target).isEmptyFile();
-        assertThat(namesIn(dir)).containsExactly("alerts.jsonl");
+        assertOnlyTheTargetIsLeft();
     }
 
     @Test
     void closingWithoutACommitDeletesThePartsAndKeepsTheTarget() throws Exception {
-        Path target = dir.resolve("alerts.jsonl");
-        Files.writeString(target, "old\n");
+        Path target = targetHoldingOld();
         try (StagedFile staged = StagedFile.of(target)) {
-            Files.writeString(StagedFile.part(staged.partPrefix(), 0), "new\n");
-            Files.writeString(StagedFile.part(staged.partPrefix(), 1), "new\n");
+            writePart(staged, 0, "new\n");
+            writePart(staged, 1, "new\n");
         }
         assertThat(target).hasContent("old");
-        assertThat(namesIn(dir)).containsExactly("alerts.jsonl");
+        assertOnlyTheTargetIsLeft();
     }
 
     @Test
@@ -67,24 +63,41 @@ class StagedFileTest {
         Path target = dir.resolve("alerts.jsonl");
         try (StagedFile first = StagedFile.of(target);
                 StagedFile second = StagedFile.of(target)) {
-            Files.writeString(StagedFile.part(first.partPrefix(), 0), "first\n");
-            Files.writeString(StagedFile.part(second.partPrefix(), 0), "second\n");
+            writePart(first, 0, "first\n");
+            writePart(second, 0, "second\n");
             second.close();
             first.commit();
         }
         assertThat(target).hasContent("first");
-        assertThat(namesIn(dir)).containsExactly("alerts.jsonl");
+        assertOnlyTheTargetIsLeft();
     }
 
     @Test
     void createsTheTargetDirectoryAndTakesNamesWithGlobCharacters() throws Exception {
         Path target = dir.resolve("new/dir/alerts[1]*.jsonl");
         try (StagedFile staged = StagedFile.of(target)) {
-            Files.writeString(StagedFile.part(staged.partPrefix(), 0), "new\n");
+            writePart(staged, 0, "new\n");
             staged.commit();
         }
         assertThat(target).hasContent("new");
         assertThat(namesIn(target.getParent())).containsExactly("alerts[1]*.jsonl");
+    }
+
+    /** The target file, already holding the line "old" from an earlier run. */
+    Path targetHoldingOld() throws Exception {
+        Path target = dir.resolve("alerts.jsonl");
+        Files.writeString(target, "old\n");
+        return target;
+    }
+
+    /** Writes {@code text} as the part of subtask {@code subtask}. */
+    static void writePart(StagedFile staged, int subtask, String text) throws Exception {
+        Files.writeString(StagedFile.part(staged.partPrefix(), subtask), text);
+    }
+
+    /** Nothing but the target is left in the directory: no part file of any staging. */
+    void assertOnlyTheTargetIsLeft() throws Exception {
+        assertThat(namesIn(dir)).containsExactly("alerts.jsonl");
     }
 
     static List<String> namesIn(Path directory) throws Exception {

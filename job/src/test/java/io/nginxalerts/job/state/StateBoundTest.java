@@ -13,9 +13,11 @@ import io.nginxalerts.job.rules.RulePatterns;
 import io.nginxalerts.job.rules.ThresholdMatcher;
 import io.nginxalerts.job.testing.NginxLines;
 import io.nginxalerts.job.testing.TestRules;
+import io.nginxalerts.testing.TestAlerts;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -26,6 +28,9 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Keyed state does not grow with the number of distinct clients ever seen: many client IPs pass
@@ -63,32 +68,59 @@ class StateBoundTest {
         return value == null || value.isBlank() ? DEFAULT_KEYS : Integer.parseInt(value.trim());
     }
 
-    @Test
-    void cepStateOfAThresholdRuleReturnsToBaselineForEveryKey() throws Exception {
-        // 20 × 4xx within 60 s: each client sends 3, a partial match that must time out.
-        Rule rule = TestRules.clientErrorsBurst();
-        assertStateReturnsToBaseline(cepHarness(rule), rule, 3, 0, 404, "GET", "/missing");
+    /** The operators a rule's matches can run on. */
+    enum Matcher {
+        CEP,
+        SLIDING_COUNT;
+
+        KeyedOneInputStreamOperatorTestHarness<String, AccessEvent, Alert> harness(Rule rule)
+                throws Exception {
+            return this == CEP ? cepHarness(rule) : countHarness(rule);
+        }
     }
 
-    @Test
-    void cepStateOfASequenceRuleReturnsToBaselineForEveryKey() throws Exception {
-        // 5 failed logins then a success within 10 min: each client fails twice.
-        Rule rule = TestRules.loginBruteForceSuccess();
-        assertStateReturnsToBaseline(cepHarness(rule), rule, 2, 0, 401, "POST", "/login");
-    }
-
-    @Test
-    void slidingCountStateOfAThresholdRuleReturnsToZeroForEveryKey() throws Exception {
-        // The default operator for threshold rules: each client's 3 of 20 must expire.
-        Rule rule = TestRules.clientErrorsBurst();
-        assertStateReturnsToBaseline(countHarness(rule), rule, 3, 0, 404, "GET", "/missing");
-    }
-
-    @Test
-    void slidingCountStateReturnsToZeroAlsoAfterEveryKeyMatched() throws Exception {
-        // 22 × 4xx per client: one match of 20 empties the window, the 2 left over must expire.
-        Rule rule = TestRules.clientErrorsBurst();
-        assertStateReturnsToBaseline(countHarness(rule), rule, 22, 1, 404, "GET", "/missing");
+    static Stream<Arguments> matchersAndTraffic() {
+        Rule burst = TestRules.clientErrorsBurst(); // 20 × 4xx within 60 s
+        Rule bruteForce = TestRules.loginBruteForceSuccess(); // 5 failed logins, a success: 10 min
+        return Stream.of(
+                Arguments.of(
+                        "CEP state of a threshold rule: each client's 3 of 20 × 4xx time out",
+                        Matcher.CEP,
+                        burst,
+                        3,
+                        0,
+                        404,
+                        "GET",
+                        "/missing"),
+                Arguments.of(
+                        "CEP state of a sequence rule: each client's 2 failed logins time out",
+                        Matcher.CEP,
+                        bruteForce,
+                        2,
+                        0,
+                        401,
+                        "POST",
+                        "/login"),
+                Arguments.of(
+                        "sliding count of a threshold rule (the default operator): each client's 3"
+                                + " of 20 expire",
+                        Matcher.SLIDING_COUNT,
+                        burst,
+                        3,
+                        0,
+                        404,
+                        "GET",
+                        "/missing"),
+                Arguments.of(
+                        "sliding count after every key matched: 22 × 4xx per client, one match"
+                                + " empties the window, the 2 left over expire",
+                        Matcher.SLIDING_COUNT,
+                        burst,
+                        22,
+                        1,
+                        404,
+                        "GET",
+                        "/missing"));
     }
 
     /**
@@ -96,8 +128,11 @@ class StateBoundTest {
      * that after each round's windows the operator holds what it held when opened (zero for the
      * sliding count; CEP keeps a few entries that do not depend on keys) and no timer.
      */
-    private void assertStateReturnsToBaseline(
-            KeyedOneInputStreamOperatorTestHarness<String, AccessEvent, Alert> matcher,
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("matchersAndTraffic")
+    void keyedStateReturnsToBaselineForEveryKey(
+            String description,
+            Matcher matcher,
             Rule rule,
             int eventsPerKey,
             int alertsPerKey,
@@ -107,7 +142,7 @@ class StateBoundTest {
             throws Exception {
         int keys = keys();
         long within = rule.within().toMillis();
-        try (var harness = matcher) {
+        try (var harness = matcher.harness(rule)) {
             harness.open();
             int baseline = harness.numKeyedStateEntries();
             if (harness.getOneInputOperator() instanceof KeyedProcessOperator<?, ?, ?>) {
@@ -120,7 +155,8 @@ class StateBoundTest {
                 for (int e = 0; e < eventsPerKey; e++) {
                     for (int k = first; k < last; k++) {
                         long t = roundStart + e * 1000L;
-                        harness.processElement(event(t, ip(k), status, method, url), t);
+                        harness.processElement(
+                                TestAlerts.request(t, ip(k), method, url, status), t);
                     }
                 }
                 maxEntries = Math.max(maxEntries, harness.numKeyedStateEntries());
@@ -213,29 +249,6 @@ class StateBoundTest {
     /** A distinct IPv4 address per index (10.0.0.0/8 holds 16M). */
     static String ip(int i) {
         return "10." + ((i >> 16) & 0xff) + "." + ((i >> 8) & 0xff) + "." + (i & 0xff);
-    }
-
-    static AccessEvent event(long t, String clientip, int status, String method, String url) {
-        return new AccessEvent(
-                t,
-                clientip,
-                "web-1",
-                method,
-                url,
-                url,
-                null,
-                "HTTP/1.1",
-                status,
-                153,
-                0.001,
-                "-",
-                "-",
-                "shop.example.com",
-                "-",
-                "-",
-                "curl/8.0",
-                null,
-                Map.of());
     }
 
     static Alert alert(Rule rule, String clientip, long t) {

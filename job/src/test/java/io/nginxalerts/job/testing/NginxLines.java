@@ -48,27 +48,27 @@ public final class NginxLines {
     }
 
     public NginxLines status(int status) {
-        node.put("status", Integer.toString(status));
-        return this;
+        return set("status", Integer.toString(status));
     }
 
     public NginxLines method(String method) {
-        node.put("method", method);
-        return this;
+        return set("method", method);
     }
 
     public NginxLines url(String url) {
-        node.put("url", url);
-        return this;
+        return set("url", url);
     }
 
     public NginxLines agent(String agent) {
-        node.put("agent", agent);
-        return this;
+        return set("agent", agent);
     }
 
     public NginxLines upstream(String upstreamhost) {
-        node.put("upstreamhost", upstreamhost);
+        return set("upstreamhost", upstreamhost);
+    }
+
+    private NginxLines set(String field, String value) {
+        node.put(field, value);
         return this;
     }
 
