@@ -11,10 +11,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * What ships is the product: the job jar that {@code flink run} takes and the worker jar hold
- * core and their own classes, and none of the tools around them (generated traffic, the test
- * servers, the demo, the bench) nor the test libraries those pull in. Reads the shaded jars that
- * {@code package} built in this reactor run.
+ * What ships is the product: the job jar that {@code flink run} takes and the worker jar hold core
+ * and their own classes, and none of the tools around them (generated traffic, the test servers,
+ * the demo, the bench) nor the test libraries those pull in. Reads the shaded jars that {@code
+ * package} built in this reactor run.
  */
 class ShippedJarsITCase {
     /** Class-file prefixes that must never be in a shipped jar, with why they would get there. */

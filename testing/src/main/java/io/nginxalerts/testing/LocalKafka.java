@@ -90,14 +90,19 @@ public final class LocalKafka implements AutoCloseable {
         return cluster.brokers().values().iterator().next();
     }
 
-    /** Produces each value (spread over the partitions by the producer), synchronously. */
-    public void produce(String topic, List<byte[]> values) throws Exception {
+    /** A producer that waits for every replica (acks=all), so a sent record is there to read. */
+    private KafkaProducer<byte[], byte[]> producer() {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+        return new KafkaProducer<>(props);
+    }
+
+    /** Produces each value (spread over the partitions by the producer), synchronously. */
+    public void produce(String topic, List<byte[]> values) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
             for (byte[] value : values) {
                 producer.send(new ProducerRecord<>(topic, value));
             }
@@ -107,12 +112,7 @@ public final class LocalKafka implements AutoCloseable {
 
     /** Produces each line to one partition, synchronously. */
     public void produceLines(String topic, int partition, List<String> lines) throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
             for (String line : lines) {
                 producer.send(
                         new ProducerRecord<>(
