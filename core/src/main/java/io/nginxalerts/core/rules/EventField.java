@@ -70,4 +70,17 @@ interface EventField extends Serializable {
             return e.extra().get(fieldName);
         }
     }
+
+    /** A decoded field ({@link DecodedField}), computed from the event at most once per event. */
+    record Decoded(DecodedField decoded) implements EventField {
+        @Override
+        public String fieldName() {
+            return decoded.fieldName();
+        }
+
+        @Override
+        public String text(AccessEvent e) {
+            return decoded.text(e);
+        }
+    }
 }

@@ -65,11 +65,11 @@ public record Rule(
      */
     public String keyOf(AccessEvent event) {
         if (groupBy.size() == 1) {
-            return event.get(groupBy.get(0));
+            return RuleFieldNames.text(event, groupBy.get(0));
         }
         StringBuilder key = new StringBuilder();
         for (int i = 0; i < groupBy.size(); i++) {
-            String value = event.get(groupBy.get(i));
+            String value = RuleFieldNames.text(event, groupBy.get(i));
             if (value == null) {
                 return null;
             }
@@ -85,7 +85,7 @@ public record Rule(
     public Map<String, String> keyFields(AccessEvent event) {
         Map<String, String> key = new LinkedHashMap<>();
         for (String field : groupBy) {
-            key.put(field, event.get(field));
+            key.put(field, RuleFieldNames.text(event, field));
         }
         return key;
     }

@@ -2,6 +2,7 @@ package io.nginxalerts.core.rules;
 
 import io.nginxalerts.core.event.AccessEvent;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,18 +37,44 @@ final class RuleFieldNames {
         return Collections.unmodifiableMap(byName);
     }
 
+    /** The decoded fields ({@link DecodedField}) by name, in declaration order. */
+    static final Map<String, EventField.Decoded> DECODED = decoded();
+
+    private static Map<String, EventField.Decoded> decoded() {
+        Map<String, EventField.Decoded> byName = new LinkedHashMap<>();
+        for (DecodedField field : DecodedField.values()) {
+            byName.put(field.fieldName(), new EventField.Decoded(field));
+        }
+        return Collections.unmodifiableMap(byName);
+    }
+
     /** The field with this name, or {@code null} if rules may not use it. */
     static EventField resolve(String name) {
         EventField.Top top = TOP_LEVEL.get(name);
         if (top != null) {
             return top;
         }
+        EventField.Decoded decoded = DECODED.get(name);
+        if (decoded != null) {
+            return decoded;
+        }
         return isDotted(name) ? new EventField.Extra(name) : null;
+    }
+
+    /**
+     * The text of a field that {@link #resolve} accepts, as conditions read it: {@link
+     * AccessEvent#get} for stored fields, the decoded text for decoded ones. For {@code group_by}.
+     */
+    static String text(AccessEvent event, String name) {
+        EventField.Decoded decoded = DECODED.get(name);
+        return decoded != null ? decoded.text(event) : event.get(name);
     }
 
     /** The message part that says which names are allowed. */
     static String allowedNames() {
         return String.join(", ", TOP_LEVEL.keySet())
+                + ", the decoded "
+                + String.join(", ", DECODED.keySet())
                 + ", or a dotted path under "
                 + String.join(", ", DOTTED_ROOTS)
                 + " (e.g. geoip.country_code2)";

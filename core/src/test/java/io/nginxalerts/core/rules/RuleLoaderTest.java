@@ -64,7 +64,8 @@ class RuleLoaderTest {
                         dir.resolve("c.yaml")
                                 + ":4: unknown field 'colour'; allowed: "
                                 + String.join(", ", RuleFieldNames.TOP_LEVEL.keySet())
-                                + ", or a dotted path under geoip, user_agent, host, event, log,"
+                                + ", the decoded url_decoded, path_decoded, query_decoded,"
+                                + " agent_lower, or a dotted path under geoip, user_agent, host, event, log,"
                                 + " source, client (e.g. geoip.country_code2)");
     }
 
