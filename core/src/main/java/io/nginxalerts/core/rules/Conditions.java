@@ -2,10 +2,15 @@ package io.nginxalerts.core.rules;
 
 import com.google.re2j.Pattern;
 import io.nginxalerts.core.event.AccessEvent;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.ahocorasick.trie.Trie;
 
 /**
  * The compiled forms of rule conditions. Each is immutable, serializable and allocation-light; the
@@ -172,12 +177,15 @@ final class Conditions {
     }
 
     enum TextOp {
+        EQUALS,
         PREFIX,
         SUFFIX,
         CONTAINS;
 
         boolean test(String text, String value) {
             switch (this) {
+                case EQUALS:
+                    return text.equals(value);
                 case PREFIX:
                     return text.startsWith(value);
                 case SUFFIX:
@@ -216,6 +224,188 @@ final class Conditions {
                             + values.stream()
                                     .map(Conditions::quote)
                                     .collect(Collectors.joining(", ", "[", "]"));
+        }
+    }
+
+    /**
+     * The field's text equals, starts with, ends with or contains one of the entries of a list file
+     * ({@link ListFiles}): exactly what {@link TextMatch} with the same entries answers, at a cost
+     * that hardly grows with the number of entries. {@code contains} runs an Aho-Corasick automaton
+     * (one pass over the text for all entries), {@code prefix} and {@code suffix} walk a character
+     * trie from the text's start or end, {@code equals} is a hash lookup.
+     *
+     * <p>Only the entries are serialized; the matcher is rebuilt from them on first use after
+     * deserialization (a transient field), as the automaton is not serializable. Building it twice
+     * in a race is harmless: both results answer the same.
+     */
+    static final class ListMatch implements Condition {
+        private static final long serialVersionUID = 1L;
+
+        private final EventField field;
+        private final TextOp op;
+        private final String file;
+        private final List<String> entries;
+
+        private transient volatile Predicate<String> matcher;
+
+        /**
+         * @param file the list file as the rule names it, for messages
+         * @param entries non-empty, without empty entries
+         */
+        ListMatch(EventField field, TextOp op, String file, List<String> entries) {
+            this.field = field;
+            this.op = op;
+            this.file = file;
+            this.entries = List.copyOf(entries);
+        }
+
+        @Override
+        public boolean test(AccessEvent event) {
+            String text = field.text(event);
+            if (text == null) {
+                return false;
+            }
+            Predicate<String> m = matcher;
+            if (m == null) {
+                m = build(op, entries);
+                matcher = m;
+            }
+            return m.test(text);
+        }
+
+        private static Predicate<String> build(TextOp op, List<String> entries) {
+            switch (op) {
+                case EQUALS:
+                    return Set.copyOf(entries)::contains;
+                case PREFIX:
+                    {
+                        CharTrie trie = CharTrie.of(entries, false);
+                        return text -> trie.holdsAnEnd(text, false);
+                    }
+                case SUFFIX:
+                    {
+                        CharTrie trie = CharTrie.of(entries, true);
+                        return text -> trie.holdsAnEnd(text, true);
+                    }
+                default:
+                    {
+                        Trie trie = Trie.builder().addKeywords(entries).build();
+                        return trie::containsMatch;
+                    }
+            }
+        }
+
+        EventField field() {
+            return field;
+        }
+
+        List<String> entries() {
+            return entries;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ListMatch other
+                    && field.equals(other.field)
+                    && op == other.op
+                    && file.equals(other.file)
+                    && entries.equals(other.entries);
+        }
+
+        @Override
+        public int hashCode() {
+            return ((field.hashCode() * 31 + op.hashCode()) * 31 + file.hashCode()) * 31
+                    + entries.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return field.fieldName()
+                    + " "
+                    + op.name().toLowerCase(Locale.ROOT)
+                    + " any of "
+                    + file
+                    + " ("
+                    + entries.size()
+                    + (entries.size() == 1 ? " entry)" : " entries)");
+        }
+    }
+
+    /** A trie of texts read forwards or backwards, for prefix and suffix lists. */
+    static final class CharTrie {
+        private final char[] keys;
+        private final CharTrie[] children;
+        private final boolean terminal;
+
+        private CharTrie(char[] keys, CharTrie[] children, boolean terminal) {
+            this.keys = keys;
+            this.children = children;
+            this.terminal = terminal;
+        }
+
+        /**
+         * @param reversed whether to store each text from its last character to its first
+         */
+        static CharTrie of(List<String> texts, boolean reversed) {
+            TreeSet<String> distinct = new TreeSet<>();
+            for (String text : texts) {
+                distinct.add(reversed ? new StringBuilder(text).reverse().toString() : text);
+            }
+            List<String> sorted = new ArrayList<>(distinct);
+            return build(sorted, 0, sorted.size(), 0);
+        }
+
+        /**
+         * The node for {@code sorted[from, to)}, which all share their first {@code depth} chars.
+         */
+        private static CharTrie build(List<String> sorted, int from, int to, int depth) {
+            boolean terminal = false;
+            // Sorted: the one text that ends at this depth (if any) comes first.
+            if (from < to && sorted.get(from).length() == depth) {
+                terminal = true;
+                from++;
+            }
+            List<Character> keys = new ArrayList<>();
+            List<CharTrie> children = new ArrayList<>();
+            int i = from;
+            while (i < to) {
+                char c = sorted.get(i).charAt(depth);
+                int j = i;
+                while (j < to && sorted.get(j).charAt(depth) == c) {
+                    j++;
+                }
+                keys.add(c);
+                children.add(build(sorted, i, j, depth + 1));
+                i = j;
+            }
+            char[] keyArray = new char[keys.size()];
+            for (int k = 0; k < keyArray.length; k++) {
+                keyArray[k] = keys.get(k);
+            }
+            return new CharTrie(keyArray, children.toArray(new CharTrie[0]), terminal);
+        }
+
+        /**
+         * Whether some text of the trie is a prefix of {@code text} (read from its end when {@code
+         * fromEnd}, i.e. a suffix).
+         */
+        boolean holdsAnEnd(String text, boolean fromEnd) {
+            CharTrie node = this;
+            int n = text.length();
+            for (int i = 0; ; i++) {
+                if (node.terminal) {
+                    return true;
+                }
+                if (i == n) {
+                    return false;
+                }
+                char c = fromEnd ? text.charAt(n - 1 - i) : text.charAt(i);
+                int k = Arrays.binarySearch(node.keys, c);
+                if (k < 0) {
+                    return false;
+                }
+                node = node.children[k];
+            }
         }
     }
 

@@ -16,14 +16,18 @@ import java.util.Locale;
  * <p>Grammar: a match is a non-empty mapping whose entries are ANDed; an entry is {@code any:
  * [match, ...]}, {@code all: [match, ...]}, {@code not: match}, or {@code field: test}. A field
  * test is a value (equality on the text form; for {@code status} also a class such as {@code 4xx}),
- * a list of values (any of them), or a mapping of operators (all of them): {@code prefix}, {@code
- * suffix}, {@code contains} (a text or a list of texts, any of them), {@code regex}, {@code gt},
- * {@code gte}, {@code lt}, {@code lte}, {@code cidr} (a network or a list) and {@code not} (a field
- * test).
+ * a list of values (any of them), or a mapping of operators (all of them): {@code equals} (as a
+ * value or a list of values), {@code prefix}, {@code suffix}, {@code contains} (a text or a list of
+ * texts, any of them), {@code regex}, {@code gt}, {@code gte}, {@code lt}, {@code lte}, {@code
+ * cidr} (a network or a list) and {@code not} (a field test). {@code equals}, {@code prefix},
+ * {@code suffix} and {@code contains} also take {@code {file: path}}, the entries of a list file
+ * ({@link ListFiles}), compiled to one {@link Conditions.ListMatch}. On a decoded field (lower-case
+ * by definition) a value or entry with upper-case letters is a problem, since it never matches.
  */
 final class MatchCompiler {
     static final List<String> OPERATORS =
             List.of(
+                    "equals",
                     "prefix",
                     "suffix",
                     "contains",
@@ -36,9 +40,11 @@ final class MatchCompiler {
                     "not");
 
     private final Problems problems;
+    private final ListFiles lists;
 
-    MatchCompiler(Problems problems) {
+    MatchCompiler(Problems problems, ListFiles lists) {
         this.problems = problems;
+        this.lists = lists;
     }
 
     /**
@@ -168,7 +174,7 @@ final class MatchCompiler {
             }
             texts.add(text);
         }
-        if (!ok) {
+        if (!ok || !lowerCaseFor(field, texts, values.get(0).line, "the value")) {
             return null;
         }
         if (field.is(AccessEvent.Field.STATUS)) {
@@ -200,6 +206,10 @@ final class MatchCompiler {
         YamlNode value = entry.value();
         String op = entry.key();
         switch (op) {
+            case "equals":
+                return value.kind == Kind.MAP
+                        ? listFile(field, TextOp.EQUALS, entry)
+                        : fieldTest(field, value, entry.line());
             case "prefix":
                 return textMatch(field, TextOp.PREFIX, entry);
             case "suffix":
@@ -250,8 +260,74 @@ final class MatchCompiler {
     }
 
     private Condition textMatch(EventField field, TextOp op, Entry entry) {
-        List<String> values = texts(entry, "a text value or a list of them");
-        return values == null ? null : new Conditions.TextMatch(field, op, values);
+        if (entry.value().kind == Kind.MAP) {
+            return listFile(field, op, entry);
+        }
+        List<String> values = texts(entry, "a text value, a list of them or {file: path}");
+        if (values == null || !lowerCaseFor(field, values, entry.line(), "'" + entry.key() + "'")) {
+            return null;
+        }
+        return new Conditions.TextMatch(field, op, values);
+    }
+
+    /** {@code op: { file: path }}: the entries of a list file ({@link ListFiles}). */
+    private Condition listFile(EventField field, TextOp op, Entry entry) {
+        YamlNode map = entry.value();
+        Entry file = map.entries.get("file");
+        if (file == null || map.entries.size() != 1) {
+            problems.add(
+                    entry.line(),
+                    "'"
+                            + entry.key()
+                            + "' takes a text value, a list of them or {file: path}; found a"
+                            + " mapping with "
+                            + String.join(", ", map.entries.keySet()));
+            return null;
+        }
+        YamlNode path = file.value();
+        if (path.kind != Kind.SCALAR || path.text.isBlank()) {
+            problems.add(
+                    file.line(),
+                    "'file' must be the path of a list file relative to the rules directory,"
+                            + " found "
+                            + path.describe());
+            return null;
+        }
+        List<String> entries = lists.read(path.text, problems, file.line());
+        if (entries == null
+                || !lowerCaseFor(field, entries, file.line(), "list file '" + path.text + "'")) {
+            return null;
+        }
+        return new Conditions.ListMatch(field, op, path.text, entries);
+    }
+
+    /**
+     * Decoded fields are lower-case, so a value with upper-case letters could never match them: a
+     * mistake worth stopping for, not a silent dead condition. True if all is well.
+     */
+    private boolean lowerCaseFor(EventField field, List<String> values, int line, String what) {
+        if (!(field instanceof EventField.Decoded)) {
+            return true;
+        }
+        List<String> upper = new ArrayList<>();
+        for (String value : values) {
+            if (!value.equals(value.toLowerCase(Locale.ROOT))) {
+                upper.add("'" + value + "'");
+            }
+        }
+        if (upper.isEmpty()) {
+            return true;
+        }
+        problems.add(
+                line,
+                what
+                        + " has upper-case letters ("
+                        + String.join(", ", upper.subList(0, Math.min(3, upper.size())))
+                        + (upper.size() > 3 ? ", ..." : "")
+                        + "), which the lower-cased field '"
+                        + field.fieldName()
+                        + "' never contains; write them in lower case");
+        return false;
     }
 
     private Condition cidr(EventField field, Entry entry) {

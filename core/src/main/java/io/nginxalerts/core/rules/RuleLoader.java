@@ -49,7 +49,12 @@ import java.util.stream.Stream;
  * suffix}, {@code contains} (a text or a list, any), {@code regex} (RE2 syntax, found anywhere),
  * {@code gt}, {@code gte}, {@code lt}, {@code lte} (the field as a number; {@code upstreamtime}
  * sums its entries), {@code cidr} (IPv4/IPv6 networks) and {@code not} (a test). A missing or
- * unsuitable field fails every test, so it passes under {@code not}.
+ * unsuitable field fails every test, so it passes under {@code not}. {@code equals}, {@code
+ * prefix}, {@code suffix} and {@code contains} also take {@code {file: path}}: the entries of a
+ * list file, path relative to the rules directory (the class-path folder for {@link
+ * #loadClasspath}), any of them (see {@code ListFiles} for the format and its problems). The
+ * decoded fields {@code url_decoded}, {@code path_decoded}, {@code query_decoded} and {@code
+ * agent_lower} ({@code DecodedField}) may be used wherever a field name may.
  */
 public final class RuleLoader {
     /** Larger rule files are refused unread; real rules are a few hundred bytes. */
@@ -87,13 +92,27 @@ public final class RuleLoader {
 
     /**
      * Parses one rule file. A {@code sourceName} ending in {@code .yaml} or {@code .yml} must be
-     * named after the rule's id; any other name (e.g. {@code "<inline>"}) is not checked.
+     * named after the rule's id; any other name (e.g. {@code "<inline>"}) is not checked. A rule
+     * parsed this way has no rules directory, so a list file it names is a problem; see {@link
+     * #parse(String, String, Path)}.
      *
      * @param sourceName how messages and {@link Rule#source()} name the file, e.g. {@code
      *     rules/x.yaml}
      * @throws RuleException listing every problem of the file
      */
     public static Rule parse(String sourceName, String yamlText) throws RuleException {
+        return parse(sourceName, yamlText, null);
+    }
+
+    /**
+     * As {@link #parse(String, String)}, with the list files that conditions name ({@code {file:
+     * lists/x.txt}}) read relative to {@code rulesDir}.
+     *
+     * @param rulesDir the directory list-file paths are relative to; {@code null} for none
+     * @throws RuleException listing every problem of the file
+     */
+    public static Rule parse(String sourceName, String yamlText, Path rulesDir)
+            throws RuleException {
         String source = sourceName == null ? "<unnamed>" : sourceName;
         Problems problems = new Problems(source);
         if (yamlText == null) {
@@ -104,7 +123,8 @@ public final class RuleLoader {
             problems.add(1, "the file is larger than " + MAX_FILE_BYTES + " bytes");
             throw new RuleException(problems.messages());
         }
-        RuleParser.Parsed parsed = RuleParser.parse(yamlText, problems);
+        ListFiles lists = rulesDir == null ? ListFiles.NONE : new ListFiles(rulesDir);
+        RuleParser.Parsed parsed = RuleParser.parse(yamlText, problems, lists);
         if (parsed.rule() == null) {
             if (problems.count() == 0) {
                 problems.add(1, "not a valid rule");
@@ -219,13 +239,15 @@ public final class RuleLoader {
             problems.add(label + ": cannot list: " + e);
             return;
         }
+        // List files are relative to this directory; one reader shares them among its rules.
+        ListFiles lists = new ListFiles(dir);
         for (Path file : files) {
             String name = file.getFileName().toString();
             String source = sourceName.apply(name);
             Problems fileProblems = new Problems(source, problems);
             String text = read(file, fileProblems);
             if (text != null) {
-                parsed.add(RuleParser.parse(text, fileProblems));
+                parsed.add(RuleParser.parse(text, fileProblems, lists));
                 sources.add(source);
             }
         }

@@ -41,16 +41,25 @@ final class RuleParser {
     private final Problems problems;
     private final MatchCompiler matches;
 
-    private RuleParser(Problems problems) {
+    private RuleParser(Problems problems, ListFiles lists) {
         this.problems = problems;
-        this.matches = new MatchCompiler(problems);
+        this.matches = new MatchCompiler(problems, lists);
     }
 
-    /** Parses one file; every problem goes to {@code problems}. Never throws. */
+    /** Parses one file that names no list files; as {@link #parse(String, Problems, ListFiles)}. */
     static Parsed parse(String yamlText, Problems problems) {
+        return parse(yamlText, problems, ListFiles.NONE);
+    }
+
+    /**
+     * Parses one file; every problem goes to {@code problems}. Never throws.
+     *
+     * @param lists where the list files that conditions name are read from
+     */
+    static Parsed parse(String yamlText, Problems problems, ListFiles lists) {
         int before = problems.count();
         try {
-            return new RuleParser(problems).parse(yamlText, before);
+            return new RuleParser(problems, lists).parse(yamlText, before);
         } catch (RuntimeException | StackOverflowError e) {
             // A bug here must not take the loader down with anything but a RuleException.
             problems.add(1, "cannot load this rule (internal error: " + e + ")");

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class RuleValidationTest {
     private static final String FIELDS =
             "agent, clientip, host, http_host, method, path, protocol, query, refer, request_id,"
-                    + " responsetime, size, status, upstreamhost, upstreamtime, url, xff, or a"
+                    + " responsetime, size, status, upstreamhost, upstreamtime, url, xff, the"
+                    + " decoded url_decoded, path_decoded, query_decoded, agent_lower, or a"
                     + " dotted path under geoip, user_agent, host, event, log, source, client"
                     + " (e.g. geoip.country_code2)";
 
@@ -147,8 +148,8 @@ class RuleValidationTest {
                                 "id: x\nseverity: info\nwithin: 1m\nmatch:\n  url:\n"
                                         + "    startswith: /a\n"))
                 .containsExactly(
-                        "x.yaml:6: unknown operator 'startswith' for field 'url'; allowed: prefix,"
-                                + " suffix, contains, regex, gt, gte, lt, lte, cidr, not");
+                        "x.yaml:6: unknown operator 'startswith' for field 'url'; allowed: equals,"
+                                + " prefix, suffix, contains, regex, gt, gte, lt, lte, cidr, not");
     }
 
     @Test
