@@ -43,6 +43,19 @@ class ValidateTest {
     }
 
     @Test
+    void reportsAMissingListFileAtTheLineOfItsFileKey() throws Exception {
+        Files.writeString(
+                dir.resolve("probe.yaml"),
+                "id: probe\nseverity: info\nwithin: 1m\nmatch:\n"
+                        + "  url_decoded: { contains: { file: lists/nope.txt } }\n");
+        assertThat(validate(dir.toString())).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains(
+                        dir.resolve("probe.yaml")
+                                + ":5: list file 'lists/nope.txt' does not exist");
+    }
+
+    @Test
     void refusesAPathThatIsNotADirectory() {
         assertThat(validate("/no/such/dir")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("not a directory");
