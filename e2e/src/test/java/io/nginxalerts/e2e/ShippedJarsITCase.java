@@ -50,4 +50,17 @@ class ShippedJarsITCase {
             }
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        // RE2/J runs rule regexes; Aho-Corasick matches list files; Jedis writes to Redis.
+        "com/google/re2j/Pattern.class",
+        "org/ahocorasick/trie/Trie.class",
+        "redis/clients/jedis/Jedis.class"
+    })
+    void theJobJarCarriesTheLibrariesItsRulesAndSinkUse(String library) throws IOException {
+        try (ZipFile zip = new ZipFile(LocalFlinkCluster.JOB_JAR.toFile())) {
+            assertThat(zip.getEntry(library)).as(library).isNotNull();
+        }
+    }
 }
