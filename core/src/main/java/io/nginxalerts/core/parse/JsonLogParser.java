@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
+import io.nginxalerts.core.text.Ascii;
 import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -645,8 +646,8 @@ final class JsonLogParser {
         if (i + 3 >= end || raw[i + 1] != 'x') {
             return -1;
         }
-        int hi = ParsedValues.hexValue(raw[i + 2]);
-        int lo = ParsedValues.hexValue(raw[i + 3]);
+        int hi = Ascii.hexValue(raw[i + 2]);
+        int lo = Ascii.hexValue(raw[i + 3]);
         return hi < 0 || lo < 0 ? -1 : hi << 4 | lo;
     }
 

@@ -1,5 +1,6 @@
 package io.nginxalerts.core.parse;
 
+import io.nginxalerts.core.text.Ascii;
 import java.nio.charset.StandardCharsets;
 
 /** Small value checks and conversions shared by the JSON and combined parsers; no regex. */
@@ -191,19 +192,6 @@ final class ParsedValues {
         return c >= '0' && c <= '9';
     }
 
-    static int hexValue(int c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
-    }
-
     /**
      * Undoes nginx's default log escaping in a quoted string of a text line: {@code \xHH} (how
      * nginx writes {@code "}, {@code \} and bytes outside printable ASCII), and the {@code \"} and
@@ -224,8 +212,8 @@ final class ParsedValues {
             if (c == '\\' && i + 1 < end) {
                 char next = s.charAt(i + 1);
                 if (next == 'x' && i + 3 < end) {
-                    int hi = hexValue(s.charAt(i + 2));
-                    int lo = hexValue(s.charAt(i + 3));
+                    int hi = Ascii.hexValue(s.charAt(i + 2));
+                    int lo = Ascii.hexValue(s.charAt(i + 3));
                     if (hi >= 0 && lo >= 0) {
                         // Collect the whole run of escaped bytes, then decode it as UTF-8.
                         if (bytes == null) {
@@ -235,8 +223,8 @@ final class ParsedValues {
                         while (i + 3 < end
                                 && s.charAt(i) == '\\'
                                 && s.charAt(i + 1) == 'x'
-                                && (hi = hexValue(s.charAt(i + 2))) >= 0
-                                && (lo = hexValue(s.charAt(i + 3))) >= 0) {
+                                && (hi = Ascii.hexValue(s.charAt(i + 2))) >= 0
+                                && (lo = Ascii.hexValue(s.charAt(i + 3))) >= 0) {
                             bytes[count++] = (byte) (hi << 4 | lo);
                             i += 4;
                         }

@@ -1,5 +1,6 @@
 package io.nginxalerts.core.redis;
 
+import io.nginxalerts.core.text.Ascii;
 import io.nginxalerts.core.tls.RedisTls;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -188,8 +189,8 @@ public record RedisEndpoint(
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
             if (c == '%') {
-                int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
-                int lo = hi >= 0 ? Character.digit(raw.charAt(i + 2), 16) : -1;
+                int hi = i + 2 < raw.length() ? Ascii.hexValue(raw.charAt(i + 1)) : -1;
+                int lo = hi >= 0 ? Ascii.hexValue(raw.charAt(i + 2)) : -1;
                 if (lo < 0) {
                     throw new IllegalArgumentException(
                             "'"

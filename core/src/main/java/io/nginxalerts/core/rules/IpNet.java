@@ -1,5 +1,6 @@
 package io.nginxalerts.core.rules;
 
+import io.nginxalerts.core.text.Ascii;
 import java.io.Serializable;
 import java.util.Arrays;
 
@@ -202,8 +203,8 @@ final class IpNet implements Serializable {
         while (true) {
             int start = i;
             int value = 0;
-            while (i < to && i - start < 5 && hex(s.charAt(i)) >= 0) {
-                value = (value << 4) | hex(s.charAt(i));
+            while (i < to && i - start < 5 && Ascii.hexValue(s.charAt(i)) >= 0) {
+                value = (value << 4) | Ascii.hexValue(s.charAt(i));
                 i++;
             }
             if (ipv4Last && i < to && s.charAt(i) == '.') {
@@ -231,19 +232,5 @@ final class IpNet implements Serializable {
                 return null;
             }
         }
-    }
-
-    /** ASCII hex only: {@link Character#digit} would also take full-width and other digits. */
-    private static int hex(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
     }
 }

@@ -1,5 +1,6 @@
 package io.nginxalerts.core.rules;
 
+import io.nginxalerts.core.text.Ascii;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -59,7 +60,9 @@ final class PercentDecoding {
                 int count = 0;
                 while (i < n && isEscape(text, i)) {
                     bytes[count++] =
-                            (byte) (hex(text.charAt(i + 1)) << 4 | hex(text.charAt(i + 2)));
+                            (byte)
+                                    (Ascii.hexValue(text.charAt(i + 1)) << 4
+                                            | Ascii.hexValue(text.charAt(i + 2)));
                     i += 3;
                 }
                 // String's UTF-8 decoding replaces malformed input, never throws.
@@ -84,20 +87,7 @@ final class PercentDecoding {
     private static boolean isEscape(String text, int i) {
         return text.charAt(i) == '%'
                 && i + 2 < text.length()
-                && hex(text.charAt(i + 1)) >= 0
-                && hex(text.charAt(i + 2)) >= 0;
-    }
-
-    private static int hex(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
+                && Ascii.hexValue(text.charAt(i + 1)) >= 0
+                && Ascii.hexValue(text.charAt(i + 2)) >= 0;
     }
 }
