@@ -1,6 +1,7 @@
 package io.nginxalerts.testing;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,14 @@ public final class LocalKafka implements AutoCloseable {
         KafkaClusterTestKit cluster =
                 new KafkaClusterTestKit.Builder(
                                 new TestKitNodes.Builder()
+                                        // Our own directory, which close() deletes: the test
+                                        // kit's default registers a JVM shutdown hook that
+                                        // deletes it, and when that hook runs while another hook
+                                        // is still closing the broker (the demo's, on exit), the
+                                        // broker sees its log directory vanish and halts the JVM
+                                        // with status 1.
+                                        .setBaseDirectory(
+                                                Files.createTempDirectory("nginx-alerts-kafka-"))
                                         .setCombined(true)
                                         .setNumBrokerNodes(1)
                                         .setNumControllerNodes(1)
