@@ -129,7 +129,8 @@ public final class JobOptions {
                                     + " per event grows with the threshold). Both give the same"
                                     + " alerts; their state differs, so switching needs a restart"
                                     + " without that state (--allowNonRestoredState). Sequence"
-                                    + " rules always run on CEP.");
+                                    + " rules always run on CEP; distinct rules have no CEP form"
+                                    + " and always run on their distinct count.");
 
     public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS =
             ConfigOptions.key("events.max-out-of-orderness")

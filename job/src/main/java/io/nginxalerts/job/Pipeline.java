@@ -7,6 +7,7 @@ import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.core.time.Durations;
 import io.nginxalerts.job.rules.AlertKeySelector;
 import io.nginxalerts.job.rules.AlertSuppressor;
+import io.nginxalerts.job.rules.DistinctMatcher;
 import io.nginxalerts.job.rules.LateAtRule;
 import io.nginxalerts.job.rules.MatchToAlert;
 import io.nginxalerts.job.rules.RuleFilter;
@@ -34,9 +35,9 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * The one place where the topology is assembled: sources of log records → event time → route (dead
- * letters, late events) → per rule: filter → keyBy → CEP → suppression → union of alerts. Sources
- * and sinks are arguments, so the Kafka/Redis job, {@code backtest} and the tests all run this same
- * topology.
+ * letters, late events) → per rule: filter → keyBy → CEP, sliding count or distinct count →
+ * suppression → union of alerts. Sources and sinks are arguments, so the Kafka/Redis job, {@code
+ * backtest} and the tests all run this same topology.
  *
  * <p>Every operator has a stable uid (so savepoints map state back after upgrades and rule changes:
  * a kept rule keeps its state, a new rule starts empty, a removed rule's state can be dropped with
@@ -160,7 +161,15 @@ public final class Pipeline {
                 new OutputTag<>("rule-" + id + "-late", TypeInformation.of(AccessEvent.class));
         KeyedStream<AccessEvent, String> keyed = relevant.keyBy(new RuleKeySelector(rule));
         SingleOutputStreamOperator<Alert> matches;
-        if (rule.isSequence() || thresholds == ThresholdOperator.CEP) {
+        if (rule.isDistinct()) {
+            // No CEP form: a pattern cannot say "n different values", so distinct rules always
+            // run on their own operator, whatever the threshold operator.
+            matches =
+                    keyed.process(new DistinctMatcher(rule, late))
+                            .returns(Alert.class)
+                            .uid("rule-" + id + "-distinct")
+                            .name("Rule " + id + ": " + describe(rule));
+        } else if (rule.isSequence() || thresholds == ThresholdOperator.CEP) {
             matches =
                     CEP.pattern(keyed, RulePatterns.compile(rule))
                             .inEventTime()
@@ -195,6 +204,14 @@ public final class Pipeline {
     }
 
     private static String describe(Rule rule) {
+        if (rule.isDistinct()) {
+            return "distinct "
+                    + rule.distinct()
+                    + " ≥ "
+                    + rule.steps().get(0).atLeast()
+                    + " within "
+                    + Durations.format(rule.within());
+        }
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < rule.steps().size(); i++) {
             if (i > 0) {

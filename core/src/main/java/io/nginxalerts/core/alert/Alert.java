@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param key the rule's {@code group_by} fields and their values
  * @param count how many events the match holds
  * @param detectedAt wall-clock time when the job emitted the alert (not part of the id)
+ * @param distinctCount for a distinct rule, how many different values of its {@code distinct} field
+ *     the match holds (written as {@code distinct_count}); {@code null} for other rules
  */
 public record Alert(
         String id,
@@ -30,7 +32,8 @@ public record Alert(
         String summary,
         String description,
         List<AccessEvent> evidence,
-        int schema) {
+        int schema,
+        Integer distinctCount) {
 
     /** The version of the alert JSON contract written in {@code schema}. */
     public static final int SCHEMA_VERSION = 1;
@@ -42,5 +45,35 @@ public record Alert(
         Objects.requireNonNull(rule, "rule");
         key = key == null ? Map.of() : key;
         evidence = evidence == null ? List.of() : evidence;
+    }
+
+    /** An alert of a threshold or sequence rule: no {@code distinct_count}. */
+    public Alert(
+            String id,
+            String rule,
+            String severity,
+            Map<String, String> key,
+            int count,
+            long firstSeen,
+            long lastSeen,
+            long detectedAt,
+            String summary,
+            String description,
+            List<AccessEvent> evidence,
+            int schema) {
+        this(
+                id,
+                rule,
+                severity,
+                key,
+                count,
+                firstSeen,
+                lastSeen,
+                detectedAt,
+                summary,
+                description,
+                evidence,
+                schema,
+                null);
     }
 }

@@ -30,6 +30,10 @@ import java.util.Map;
  *  "evidence":[{"@timestamp":"…","clientip":"…","method":"GET","url":"/x","status":404,…}]}
  * }</pre>
  *
+ * <p>An alert of a distinct rule also has {@code "distinct_count":N} (after {@code count}): how
+ * many different values of the rule's {@code distinct} field the match holds. The field is absent
+ * for other rules; consumers that do not know it can ignore it, so the schema stays 1.
+ *
  * <p>Guarantees: the output is always one line of valid JSON, whatever the events held
  * (attacker-controlled URLs and user agents are escaped, control characters and line breaks
  * included); times are ISO-8601 UTC; {@link #decode} accepts exactly what {@link #encode} writes
@@ -66,6 +70,9 @@ public final class AlertCodec {
             }
             g.writeEndObject();
             g.writeNumberField("count", alert.count());
+            if (alert.distinctCount() != null) {
+                g.writeNumberField("distinct_count", alert.distinctCount());
+            }
             g.writeStringField("first_seen", iso(alert.firstSeen()));
             g.writeStringField("last_seen", iso(alert.lastSeen()));
             g.writeStringField("detected_at", iso(alert.detectedAt()));
@@ -137,7 +144,8 @@ public final class AlertCodec {
                 requiredText(root, "summary"),
                 root.path("description").asText(""),
                 evidence,
-                schema);
+                schema,
+                optionalInt(root, "distinct_count"));
     }
 
     /** One event as a JSON object with the nginx log_format field names (as in evidence). */
@@ -258,6 +266,15 @@ public final class AlertCodec {
             throw new IllegalArgumentException("missing integer field " + field);
         }
         return v.asInt();
+    }
+
+    /** An optional integer field: null if absent, refused if present but not an integer. */
+    private static Integer optionalInt(JsonNode root, String field) {
+        JsonNode v = root.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        return requiredInt(root, field);
     }
 
     private static long requiredTime(JsonNode root, String field) {

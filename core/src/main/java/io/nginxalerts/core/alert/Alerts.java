@@ -8,9 +8,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** Builds {@link Alert}s from a rule and the events of one match. Pure functions, no state. */
@@ -19,6 +21,9 @@ public final class Alerts {
 
     /**
      * The alert for one match of {@code rule}.
+     *
+     * <p>For a distinct rule the alert also carries {@code distinctCount}: the number of different
+     * non-null values of the rule's {@code distinct} field among {@code matched}.
      *
      * @param matched the events of the match in event-time order (at least one)
      * @param detectedAt wall-clock millis when the match was detected
@@ -37,6 +42,17 @@ public final class Alerts {
         Map<String, String> key = rule.keyFields(first);
         List<AccessEvent> evidence =
                 List.copyOf(matched.subList(0, Math.min(Alert.MAX_EVIDENCE, matched.size())));
+        Integer distinctCount = null;
+        if (rule.isDistinct()) {
+            Set<String> values = new HashSet<>();
+            for (AccessEvent e : matched) {
+                String value = rule.distinctValue(e);
+                if (value != null) {
+                    values.add(value);
+                }
+            }
+            distinctCount = values.size();
+        }
         return new Alert(
                 id(rule.id(), key, first),
                 rule.id(),
@@ -46,10 +62,13 @@ public final class Alerts {
                 firstSeen,
                 lastSeen,
                 detectedAt,
-                summary(rule, key, matched.size(), firstSeen, lastSeen),
+                distinctCount != null
+                        ? distinctSummary(rule, key, distinctCount, firstSeen, lastSeen)
+                        : summary(rule, key, matched.size(), firstSeen, lastSeen),
                 rule.description(),
                 evidence,
-                Alert.SCHEMA_VERSION);
+                Alert.SCHEMA_VERSION,
+                distinctCount);
     }
 
     /**
@@ -89,6 +108,21 @@ public final class Alerts {
 
     static String summary(
             Rule rule, Map<String, String> key, int count, long firstSeen, long lastSeen) {
+        return summary(rule, key, count + " matching requests", firstSeen, lastSeen);
+    }
+
+    static String distinctSummary(
+            Rule rule, Map<String, String> key, int distinct, long firstSeen, long lastSeen) {
+        return summary(
+                rule,
+                key,
+                distinct + " different " + rule.distinct() + " values",
+                firstSeen,
+                lastSeen);
+    }
+
+    private static String summary(
+            Rule rule, Map<String, String> key, String what, long firstSeen, long lastSeen) {
         StringBuilder keyText = new StringBuilder();
         key.forEach(
                 (k, v) -> {
@@ -99,9 +133,9 @@ public final class Alerts {
                 });
         Duration span = Duration.ofMillis(lastSeen - firstSeen);
         return String.format(
-                "%s: %d matching requests for %s in %ds (%s to %s; rule window %s)",
+                "%s: %s for %s in %ds (%s to %s; rule window %s)",
                 rule.id(),
-                count,
+                what,
                 keyText,
                 span.toSeconds(),
                 Instant.ofEpochMilli(firstSeen),

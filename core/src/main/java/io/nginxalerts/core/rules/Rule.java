@@ -16,7 +16,12 @@ import java.util.Objects;
  * negative ({@link Duration#ZERO} means no suppression). Every rule, threshold or sequence, is a
  * list of steps that must occur in order within {@code within} of event time.
  *
+ * <p>A distinct rule ({@code distinct} set) has one step whose {@code atLeast} (at least 2) counts
+ * different values of the {@code distinct} field among the step's events of one key, not events.
+ *
  * @param source where the rule came from ({@code rules/x.yaml}), for messages
+ * @param distinct the field whose different values a distinct rule counts (a name that {@code
+ *     group_by} accepts too), or {@code null} for threshold and sequence rules
  */
 public record Rule(
         String id,
@@ -26,7 +31,8 @@ public record Rule(
         List<Step> steps,
         Duration within,
         Duration suppress,
-        String source)
+        String source,
+        String distinct)
         implements Serializable {
 
     /** Separates group-by values in a {@link #keyOf} string; never appears in log fields. */
@@ -43,6 +49,37 @@ public record Rule(
             throw new IllegalArgumentException("rule " + id + " needs group_by and steps");
         }
         description = description == null ? "" : description;
+        if (distinct != null && (steps.size() != 1 || steps.get(0).atLeast() < 2)) {
+            throw new IllegalArgumentException(
+                    "rule " + id + ": distinct needs one step with a threshold of at least 2");
+        }
+    }
+
+    /** A threshold or sequence rule (no {@code distinct}). */
+    public Rule(
+            String id,
+            String description,
+            Severity severity,
+            List<String> groupBy,
+            List<Step> steps,
+            Duration within,
+            Duration suppress,
+            String source) {
+        this(id, description, severity, groupBy, steps, within, suppress, source, null);
+    }
+
+    /** True if the rule counts different values of {@link #distinct} rather than events. */
+    public boolean isDistinct() {
+        return distinct != null;
+    }
+
+    /**
+     * The value of the {@code distinct} field of an event, read as {@code group_by} reads fields;
+     * {@code null} if the event lacks it (such an event takes part in no count) or the rule is not
+     * a distinct rule.
+     */
+    public String distinctValue(AccessEvent event) {
+        return distinct == null ? null : RuleFieldNames.text(event, distinct);
     }
 
     public boolean isSequence() {

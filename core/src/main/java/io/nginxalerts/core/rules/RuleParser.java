@@ -19,6 +19,7 @@ final class RuleParser {
                     "group_by",
                     "match",
                     "threshold",
+                    "distinct",
                     "sequence",
                     "within",
                     "suppress");
@@ -108,6 +109,7 @@ final class RuleParser {
         }
         Duration suppress = duration(root, "suppress", false, MAX_SUPPRESS);
         List<Step> steps = steps(root);
+        String distinct = distinct(root, steps);
 
         if (problems.count() > before) {
             return new Parsed(null, id, idLine);
@@ -121,7 +123,8 @@ final class RuleParser {
                         steps,
                         within,
                         suppress != null ? suppress : within,
-                        problems.source());
+                        problems.source(),
+                        distinct);
         return new Parsed(rule, id, idLine);
     }
 
@@ -257,6 +260,56 @@ final class RuleParser {
             return null;
         }
         return List.of(new Step(condition, count));
+    }
+
+    /**
+     * The field a distinct rule counts, or null (after reporting, if {@code distinct} is there but
+     * wrong). {@code steps} is what {@link #steps} returned, null if it reported a problem.
+     */
+    private String distinct(YamlNode root, List<Step> steps) {
+        Entry entry = root.entries.get("distinct");
+        if (entry == null) {
+            return null;
+        }
+        YamlNode value = entry.value();
+        if (root.entries.containsKey("sequence")) {
+            problems.add(
+                    entry.line(),
+                    "'distinct' counts the values of one match; it cannot be used with"
+                            + " 'sequence'");
+            return null;
+        }
+        String field = null;
+        if (value.kind != Kind.SCALAR) {
+            problems.add(
+                    value.line, "'distinct' must be one field name, found " + value.describe());
+        } else if (RuleFieldNames.resolve(value.text) == null) {
+            problems.add(
+                    value.line,
+                    "unknown field '"
+                            + value.text
+                            + "'; allowed: "
+                            + RuleFieldNames.allowedNames());
+        } else {
+            field = value.text;
+        }
+        Entry threshold = root.entries.get("threshold");
+        if (threshold == null) {
+            problems.add(
+                    entry.line(),
+                    "'distinct' needs a 'threshold': how many different values fire the rule"
+                            + " (at least 2)");
+            return null;
+        }
+        if (steps != null && steps.get(0).atLeast() < 2) {
+            problems.add(
+                    threshold.value().line,
+                    "threshold must be at least 2 with 'distinct' (one value is always distinct),"
+                            + " found "
+                            + threshold.value().describe());
+            return null;
+        }
+        return field;
     }
 
     private List<Step> sequence(Entry sequence) {

@@ -92,7 +92,7 @@ class RuleValidationTest {
         assertRefused(
                 "- id: x\n",
                 "x.yaml:1: a rule file must be a mapping with the keys id, description,"
-                        + " severity, group_by, match, threshold, sequence, within,"
+                        + " severity, group_by, match, threshold, distinct, sequence, within,"
                         + " suppress; found a list");
     }
 
@@ -117,7 +117,7 @@ class RuleValidationTest {
                                 """))
                 .containsExactly(
                         "rules/x.yaml:4: unknown key 'tresholds'; allowed: id, description,"
-                                + " severity, group_by, match, threshold, sequence, within,"
+                                + " severity, group_by, match, threshold, distinct, sequence, within,"
                                 + " suppress");
     }
 

@@ -86,6 +86,11 @@ final class TestEvent {
         return this;
     }
 
+    TestEvent timestamp(long timestamp) {
+        this.timestamp = timestamp;
+        return this;
+    }
+
     TestEvent xff(String xff) {
         this.xff = xff;
         return this;

@@ -60,6 +60,10 @@ public final class ThresholdMatcher extends KeyedProcessFunction<String, AccessE
             throw new IllegalArgumentException(
                     "rule " + rule.id() + " is a sequence; only threshold rules count");
         }
+        if (rule.isDistinct()) {
+            throw new IllegalArgumentException(
+                    "rule " + rule.id() + " counts distinct values; that is DistinctMatcher's job");
+        }
         this.rule = rule;
         this.late = late;
     }

@@ -1,0 +1,95 @@
+package io.nginxalerts.job.cli;
+
+import static io.nginxalerts.job.testing.NginxLines.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nginxalerts.core.alert.Alert;
+import io.nginxalerts.core.alert.AlertCodec;
+import io.nginxalerts.core.event.AccessEvent;
+import io.nginxalerts.job.testing.NginxLines;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code backtest} with a rules directory that holds a distinct rule. */
+class BacktestDistinctITCase {
+    static final String DISTINCT_RULE =
+            """
+            id: distinct-404-paths
+            description: One client asks for many different missing paths
+            severity: warning
+            match: { status: 404 }
+            group_by: [clientip]
+            distinct: path
+            threshold: 4
+            within: 20m
+            suppress: 30m
+            """;
+
+    static final String SCANNER = "203.0.113.7";
+    static final String BROKEN_PAGE = "198.51.100.20";
+
+    @TempDir Path dir;
+
+    @Test
+    void raisesADistinctAlertWithItsCountAndEvidence() throws Exception {
+        Path rules = Files.createDirectory(dir.resolve("rules"));
+        Files.writeString(rules.resolve("distinct-404-paths.yaml"), DISTINCT_RULE);
+        List<String> lines = new ArrayList<>();
+        // The same missing /favicon.ico 40 times is one value: never an alert.
+        for (int i = 0; i < 40; i++) {
+            lines.add(request(i, BROKEN_PAGE).status(404).url("/favicon.ico").line());
+        }
+        // Four different paths (one of them twice, one with a query) within 20 minutes.
+        String[] probes = {"/.env", "/.git/config", "/.env", "/wp-login.php", "/admin?x=1"};
+        for (int i = 0; i < probes.length; i++) {
+            lines.add(request(60 + i * 60, SCANNER).status(404).url(probes[i]).line());
+        }
+        // Four more paths ten minutes later: a match, but within the 30 minutes of suppression.
+        for (int i = 0; i < 4; i++) {
+            lines.add(request(900 + i, SCANNER).status(404).url("/later/" + i).line());
+        }
+        Path log = dir.resolve("access.log");
+        Files.write(log, lines, StandardCharsets.UTF_8);
+        Path output = dir.resolve("alerts.jsonl");
+        ByteArrayOutputStream summary = new ByteArrayOutputStream();
+
+        int code =
+                Backtest.main(
+                        new String[] {
+                            "--rules", rules.toString(),
+                            "--input", log.toString(),
+                            "--output", output.toString()
+                        },
+                        new PrintStream(summary, true, StandardCharsets.UTF_8));
+
+        assertThat(code).isZero();
+        List<String> json = Files.readAllLines(output);
+        assertThat(json).singleElement().asString().contains("\"distinct_count\":4");
+        Alert alert = AlertCodec.decode(json.get(0));
+        assertThat(alert.rule()).isEqualTo("distinct-404-paths");
+        assertThat(alert.key()).containsExactly(Map.entry("clientip", SCANNER));
+        assertThat(alert.distinctCount()).isEqualTo(4);
+        assertThat(alert.count()).isEqualTo(4);
+        assertThat(alert.summary())
+                .startsWith("distinct-404-paths: 4 different path values for clientip " + SCANNER);
+        // The latest request of each path, oldest first: the evidence shows the values.
+        assertThat(alert.evidence())
+                .extracting(AccessEvent::url)
+                .containsExactly("/.git/config", "/.env", "/wp-login.php", "/admin?x=1");
+        assertThat(alert.firstSeen())
+                .isEqualTo(NginxLines.BEGINNING.plusSeconds(120).toEpochMilli());
+        assertThat(alert.lastSeen())
+                .isEqualTo(NginxLines.BEGINNING.plusSeconds(300).toEpochMilli());
+        assertThat(summary.toString(StandardCharsets.UTF_8))
+                .contains("1 alert(s) written to " + output)
+                .containsPattern("distinct-404-paths\\s+2\\s+1\\s+1");
+    }
+}

@@ -1,0 +1,394 @@
+package io.nginxalerts.job.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.nginxalerts.core.alert.Alert;
+import io.nginxalerts.core.event.AccessEvent;
+import io.nginxalerts.core.rules.Rule;
+import io.nginxalerts.job.testing.NginxLines;
+import io.nginxalerts.job.testing.TestRules;
+import io.nginxalerts.testing.TestAlerts;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+import org.assertj.core.api.ThrowingConsumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link DistinctMatcher} as one operator in a test harness, as {@link ThresholdMatcherHarnessTest}
+ * tests the sliding count: time moves only by {@code processWatermark}, and once the keys have gone
+ * quiet and the watermark has passed their windows, no keyed state and no timer is left.
+ *
+ * <p>The rule: 4xx responses for three different paths from one client within one minute.
+ */
+class DistinctMatcherHarnessTest {
+    static final Rule RULE =
+            TestRules.rule(
+                    "three-missing-paths",
+                    """
+                    description: three different missing paths within a minute
+                    severity: warning
+                    group_by: [clientip]
+                    match: { status: 4xx }
+                    distinct: path
+                    threshold: 3
+                    within: 60s
+                    suppress: 10m
+                    """);
+
+    /** Counts countries, a field most test events lack. */
+    static final Rule COUNTRIES =
+            TestRules.rule(
+                    "two-countries",
+                    """
+                    severity: info
+                    group_by: [clientip]
+                    match: { status: 4xx }
+                    distinct: geoip.country_code2
+                    threshold: 2
+                    within: 60s
+                    """);
+
+    static final OutputTag<AccessEvent> LATE =
+            new OutputTag<>("rule-three-missing-paths-late", TypeInformation.of(AccessEvent.class));
+
+    static final String CLIENT = "203.0.113.7";
+    static final String OTHER_CLIENT = "198.51.100.20";
+
+    static final long BEGINNING = NginxLines.BEGINNING.toEpochMilli();
+    static final long ONE_SECOND_LATER = BEGINNING + Duration.ofSeconds(1).toMillis();
+    static final long TEN_SECONDS_LATER = BEGINNING + Duration.ofSeconds(10).toMillis();
+    static final long TWENTY_SECONDS_LATER = BEGINNING + Duration.ofSeconds(20).toMillis();
+    static final long THIRTY_SECONDS_LATER = BEGINNING + Duration.ofSeconds(30).toMillis();
+    static final long FORTY_SECONDS_LATER = BEGINNING + Duration.ofSeconds(40).toMillis();
+    static final long FIFTY_SECONDS_LATER = BEGINNING + Duration.ofSeconds(50).toMillis();
+    static final long ONE_MINUTE_LATER = BEGINNING + Duration.ofMinutes(1).toMillis();
+    static final long SIXTY_FIVE_SECONDS_LATER = BEGINNING + Duration.ofSeconds(65).toMillis();
+    static final long SEVENTY_SECONDS_LATER = BEGINNING + Duration.ofSeconds(70).toMillis();
+    static final long ONE_HOUR_LATER = BEGINNING + Duration.ofHours(1).toMillis();
+
+    static final long WITHIN = RULE.within().toMillis();
+
+    KeyedOneInputStreamOperatorTestHarness<String, AccessEvent, Alert> harness;
+
+    @BeforeEach
+    void openHarness() throws Exception {
+        harness = harness(RULE);
+        harness.open();
+    }
+
+    @AfterEach
+    void closeHarness() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void firesAtTheThirdDifferentPathOnceTheWatermarkPassesIt() throws Exception {
+        send(missing(BEGINNING, "/a"));
+        send(missing(ONE_SECOND_LATER, "/a"));
+        send(missing(TEN_SECONDS_LATER, "/b"));
+        send(missing(TWENTY_SECONDS_LATER, "/b"));
+        send(missing(THIRTY_SECONDS_LATER, "/c"));
+
+        harness.processWatermark(TWENTY_SECONDS_LATER);
+        assertThat(harness.extractOutputValues()).as("two paths so far, however often").isEmpty();
+
+        harness.processWatermark(THIRTY_SECONDS_LATER);
+        List<StreamRecord<? extends Alert>> alerts = harness.extractOutputStreamRecords();
+        assertThat(alerts).hasSize(1);
+        assertThat(alerts.get(0).getTimestamp())
+                .as("stamped with the completing event's time")
+                .isEqualTo(THIRTY_SECONDS_LATER);
+        Alert alert = alerts.get(0).getValue();
+        assertThat(alert.key()).containsExactly(Map.entry("clientip", CLIENT));
+        assertThat(alert.distinctCount()).isEqualTo(3);
+        assertThat(alert.count()).as("one event per value").isEqualTo(3);
+        // The latest event of each value, oldest first.
+        assertThat(alert.evidence())
+                .extracting(AccessEvent::timestamp, AccessEvent::path)
+                .containsExactly(
+                        tuple(ONE_SECOND_LATER, "/a"),
+                        tuple(TWENTY_SECONDS_LATER, "/b"),
+                        tuple(THIRTY_SECONDS_LATER, "/c"));
+        assertThat(alert.firstSeen()).isEqualTo(ONE_SECOND_LATER);
+        assertThat(alert.lastSeen()).isEqualTo(THIRTY_SECONDS_LATER);
+    }
+
+    @Test
+    void manyRepeatsOfOnePathAndOneFewerPathThanTheThresholdNeverFire() throws Exception {
+        for (int i = 0; i < 500; i++) {
+            send(missing(BEGINNING + i * 10L, "/favicon.ico"));
+            send(missing(BEGINNING + i * 10L, i % 2 == 0 ? "/favicon.ico" : "/robots.txt"));
+        }
+        // A third path for another client counts for that client alone.
+        send(TestAlerts.clientError(TEN_SECONDS_LATER, OTHER_CLIENT, "/other"));
+
+        harness.processWatermark(ONE_HOUR_LATER);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aPathSeenExactlyWithinEarlierHasLeftTheWindow() throws Exception {
+        send(missing(BEGINNING, "/a"));
+        send(missing(THIRTY_SECONDS_LATER, "/b"));
+        // Exactly `within` after /a: the window is (t - within, t], /a is out, as for threshold.
+        send(missing(ONE_MINUTE_LATER, "/c"));
+
+        harness.processWatermark(ONE_MINUTE_LATER);
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        send(missing(SEVENTY_SECONDS_LATER, "/a"));
+        harness.processWatermark(SEVENTY_SECONDS_LATER);
+        assertOneAlert(
+                alert ->
+                        assertThat(alert.evidence())
+                                .extracting(AccessEvent::path)
+                                .containsExactly("/b", "/c", "/a"));
+    }
+
+    @Test
+    void aRepeatKeepsItsPathInTheWindow() throws Exception {
+        send(missing(BEGINNING, "/a"));
+        send(missing(TEN_SECONDS_LATER, "/b"));
+        send(missing(FIFTY_SECONDS_LATER, "/a"));
+        // /a's first event has expired by now, its repeat at 50 s has not.
+        send(missing(SIXTY_FIVE_SECONDS_LATER, "/c"));
+
+        harness.processWatermark(SIXTY_FIVE_SECONDS_LATER);
+
+        assertOneAlert(
+                alert -> {
+                    assertThat(alert.evidence())
+                            .extracting(AccessEvent::timestamp)
+                            .containsExactly(
+                                    TEN_SECONDS_LATER,
+                                    FIFTY_SECONDS_LATER,
+                                    SIXTY_FIVE_SECONDS_LATER);
+                    assertThat(alert.firstSeen()).isEqualTo(TEN_SECONDS_LATER);
+                });
+    }
+
+    @Test
+    void threePathsAtTheSameMillisecondAreOneMatchInArrivalOrder() throws Exception {
+        send(missing(BEGINNING, "/x"));
+        send(missing(BEGINNING, "/x"));
+        send(missing(BEGINNING, "/z"));
+        send(missing(BEGINNING, "/y"));
+        send(missing(BEGINNING, "/w"));
+
+        harness.processWatermark(BEGINNING);
+
+        // The match empties the window: /w starts a new one.
+        assertOneAlert(
+                alert ->
+                        assertThat(alert.evidence())
+                                .extracting(AccessEvent::path)
+                                .containsExactly("/x", "/z", "/y"));
+        assertThat(harness.numKeyedStateEntries()).as("/w waits for its window").isPositive();
+    }
+
+    @Test
+    void everyMatchEmptiesTheWindowSuppressionIsLeftToTheSuppressor() throws Exception {
+        for (int s = 0; s < 7; s++) {
+            send(missing(BEGINNING + s * 1000L, "/p" + s));
+        }
+
+        harness.processWatermark(ONE_HOUR_LATER);
+
+        assertThat(harness.extractOutputValues())
+                .extracting(Alert::firstSeen, Alert::lastSeen)
+                .containsExactly(
+                        tuple(BEGINNING, BEGINNING + 2000L),
+                        tuple(BEGINNING + 3000L, BEGINNING + 5000L));
+    }
+
+    @Test
+    void eventsAtOrBehindTheWatermarkGoToTheLateOutputAndDoNotCount() throws Exception {
+        harness.processWatermark(THIRTY_SECONDS_LATER);
+
+        AccessEvent behind = missing(BEGINNING, "/a");
+        AccessEvent atTheWatermark = missing(THIRTY_SECONDS_LATER, "/b");
+        send(behind);
+        send(atTheWatermark);
+        send(missing(FORTY_SECONDS_LATER, "/c"));
+        send(missing(FORTY_SECONDS_LATER + 1, "/d"));
+        harness.processWatermark(FORTY_SECONDS_LATER + 1);
+
+        assertThat(lateEvents()).containsExactly(behind, atTheWatermark);
+        assertThat(harness.extractOutputValues()).as("only two paths on time").isEmpty();
+
+        send(missing(FORTY_SECONDS_LATER + 2, "/e"));
+        harness.processWatermark(FORTY_SECONDS_LATER + 2);
+        assertOneAlert(alert -> assertThat(alert.firstSeen()).isEqualTo(FORTY_SECONDS_LATER));
+    }
+
+    @Test
+    void anEventWithoutTheFieldTakesPartInNoCountAndLeavesNoState() throws Exception {
+        harness.close();
+        harness = harness(COUNTRIES);
+        harness.open();
+
+        for (int i = 0; i < 10; i++) {
+            send(TestAlerts.clientError(BEGINNING + i, CLIENT, "/no-geoip-" + i));
+        }
+        assertThat(harness.numKeyedStateEntries()).as("nothing to wait for").isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+
+        send(inCountry(TEN_SECONDS_LATER, "NL"));
+        send(inCountry(TWENTY_SECONDS_LATER, "NL"));
+        send(TestAlerts.clientError(THIRTY_SECONDS_LATER, CLIENT, "/no-geoip"));
+        send(inCountry(FORTY_SECONDS_LATER, "DE"));
+        harness.processWatermark(ONE_HOUR_LATER);
+
+        assertOneAlert(
+                alert -> {
+                    assertThat(alert.distinctCount()).isEqualTo(2);
+                    assertThat(alert.evidence())
+                            .extracting(AccessEvent::timestamp)
+                            .containsExactly(TWENTY_SECONDS_LATER, FORTY_SECONDS_LATER);
+                });
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void stateAndTimersReturnToZeroOnceTheKeysGoQuiet() throws Exception {
+        int clients = 100;
+        long last = BEGINNING;
+        for (int c = 0; c < clients; c++) {
+            // 1 to 5 paths per client, each requested twice: partial windows, matches, remainders.
+            int paths = 1 + c % 5;
+            for (int e = 0; e < paths; e++) {
+                for (int repeat = 0; repeat < 2; repeat++) {
+                    long t = BEGINNING + c * 100L + e * 10_000L + repeat;
+                    send(TestAlerts.clientError(t, "10.0.0." + c, "/p" + e));
+                    last = Math.max(last, t);
+                }
+            }
+        }
+        assertThat(harness.numKeyedStateEntries())
+                .as("events wait in state until the watermark passes them")
+                .isGreaterThanOrEqualTo(clients);
+        assertThat(harness.numEventTimeTimers()).isGreaterThanOrEqualTo(clients);
+
+        harness.processWatermark(last);
+        assertThat(harness.numKeyedStateEntries())
+                .as("partial windows are held until they expire")
+                .isPositive();
+        assertThat(harness.numEventTimeTimers()).isPositive();
+
+        harness.processWatermark(last + WITHIN);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        // 3 or 4 paths match once, at the first request of the third path. Its repeat then starts
+        // the emptied window again, so 5 paths match twice ({p2, p3, p4}); 1 and 2 never.
+        assertThat(harness.extractOutputValues()).hasSize(4 * clients / 5);
+    }
+
+    @Test
+    void aRestoredOperatorKeepsThePathsOfItsWindow() throws Exception {
+        send(missing(BEGINNING, "/a"));
+        harness.processWatermark(BEGINNING);
+        // One path in the window, one event still waiting for the watermark.
+        send(missing(TWENTY_SECONDS_LATER, "/b"));
+        OperatorSubtaskState snapshot = harness.snapshot(1L, TWENTY_SECONDS_LATER);
+        harness.close();
+
+        harness = harness(RULE);
+        harness.initializeState(snapshot);
+        harness.open();
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+
+        send(missing(THIRTY_SECONDS_LATER, "/a"));
+        harness.processWatermark(THIRTY_SECONDS_LATER);
+        assertThat(harness.extractOutputValues()).as("/a again: still two paths").isEmpty();
+
+        send(missing(FORTY_SECONDS_LATER, "/c"));
+        harness.processWatermark(FORTY_SECONDS_LATER);
+        assertOneAlert(
+                alert -> {
+                    assertThat(alert.distinctCount()).isEqualTo(3);
+                    assertThat(alert.evidence())
+                            .extracting(AccessEvent::timestamp, AccessEvent::path)
+                            .containsExactly(
+                                    tuple(TWENTY_SECONDS_LATER, "/b"),
+                                    tuple(THIRTY_SECONDS_LATER, "/a"),
+                                    tuple(FORTY_SECONDS_LATER, "/c"));
+                });
+
+        harness.processWatermark(ONE_HOUR_LATER);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void refusesARuleThatIsNotDistinct() {
+        Rule threshold =
+                TestRules.rule(
+                        "three-errors",
+                        "severity: info\nmatch: { status: 4xx }\nthreshold: 3\nwithin: 1m\n");
+        assertThatThrownBy(() -> new DistinctMatcher(threshold, LATE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("three-errors");
+        assertThatThrownBy(() -> new ThresholdMatcher(RULE, LATE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("three-missing-paths");
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, AccessEvent, Alert> harness(Rule rule)
+            throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new DistinctMatcher(rule, LATE)),
+                new RuleKeySelector(rule),
+                Types.STRING);
+    }
+
+    void send(AccessEvent event) throws Exception {
+        harness.processElement(event, event.timestamp());
+    }
+
+    void assertOneAlert(ThrowingConsumer<Alert> check) {
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(check);
+    }
+
+    List<AccessEvent> lateEvents() {
+        Queue<StreamRecord<AccessEvent>> late = harness.getSideOutput(LATE);
+        List<AccessEvent> events = new ArrayList<>();
+        if (late != null) {
+            late.forEach(r -> events.add(r.getValue()));
+        }
+        return events;
+    }
+
+    static AccessEvent missing(long t, String path) {
+        return TestAlerts.clientError(t, CLIENT, path);
+    }
+
+    static AccessEvent inCountry(long t, String country) {
+        return TestAlerts.request(
+                t,
+                CLIENT,
+                "GET",
+                "/x",
+                404,
+                "-",
+                "curl/8.0",
+                Map.of("geoip.country_code2", country));
+    }
+}
