@@ -7,7 +7,6 @@ import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.core.time.Durations;
 import io.nginxalerts.job.rules.AlertKeySelector;
 import io.nginxalerts.job.rules.AlertSuppressor;
-import io.nginxalerts.job.rules.DistinctMatcher;
 import io.nginxalerts.job.rules.LateAtRule;
 import io.nginxalerts.job.rules.MatchToAlert;
 import io.nginxalerts.job.rules.RuleFilter;
@@ -163,9 +162,9 @@ public final class Pipeline {
         SingleOutputStreamOperator<Alert> matches;
         if (rule.isDistinct()) {
             // No CEP form: a pattern cannot say "n different values", so distinct rules always
-            // run on their own operator, whatever the threshold operator.
+            // run on the sliding count, whatever the threshold operator.
             matches =
-                    keyed.process(new DistinctMatcher(rule, late))
+                    keyed.process(new ThresholdMatcher(rule, late))
                             .returns(Alert.class)
                             .uid("rule-" + id + "-distinct")
                             .name("Rule " + id + ": " + describe(rule));

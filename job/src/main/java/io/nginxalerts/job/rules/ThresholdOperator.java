@@ -3,7 +3,7 @@ package io.nginxalerts.job.rules;
 /**
  * Which operator matches threshold rules. Both give the same alerts ({@code
  * ThresholdMatcherDifferentialITCase}); sequence rules always run on Flink CEP, and distinct rules
- * always on {@link DistinctMatcher} (they have no CEP form).
+ * always on {@link ThresholdMatcher} (they have no CEP form).
  */
 public enum ThresholdOperator {
     /** {@link ThresholdMatcher}: a sliding count per key, O(1) per event. The default. */

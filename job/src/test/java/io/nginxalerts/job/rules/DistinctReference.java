@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * The definition of a distinct rule, evaluated literally in plain Java, to check {@link
- * DistinctMatcher} (and the suppression after it) against. Nothing incremental, nothing clever:
- * O(n²) per key.
+ * ThresholdMatcher} on distinct rules (and the suppression after it) against. Nothing incremental,
+ * nothing clever: O(n²) per key.
  *
  * <p>The definition: take the events that match the rule and have a key, per key in timestamp order
  * (equal timestamps in arrival order). At each event {@code e}, its window is the events of the key

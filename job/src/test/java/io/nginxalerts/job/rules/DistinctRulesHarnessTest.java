@@ -1,7 +1,6 @@
 package io.nginxalerts.job.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.nginxalerts.core.alert.Alert;
@@ -28,13 +27,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link DistinctMatcher} as one operator in a test harness, as {@link ThresholdMatcherHarnessTest}
- * tests the sliding count: time moves only by {@code processWatermark}, and once the keys have gone
- * quiet and the watermark has passed their windows, no keyed state and no timer is left.
+ * {@link ThresholdMatcher} on a distinct rule, as one operator in a test harness, as {@link
+ * ThresholdMatcherHarnessTest} tests the sliding count: time moves only by {@code
+ * processWatermark}, and once the keys have gone quiet and the watermark has passed their windows,
+ * no keyed state and no timer is left.
  *
  * <p>The rule: 4xx responses for three different paths from one client within one minute.
  */
-class DistinctMatcherHarnessTest {
+class DistinctRulesHarnessTest {
     static final Rule RULE =
             TestRules.rule(
                     "three-missing-paths",
@@ -337,24 +337,10 @@ class DistinctMatcherHarnessTest {
         assertThat(harness.numEventTimeTimers()).isZero();
     }
 
-    @Test
-    void refusesARuleThatIsNotDistinct() {
-        Rule threshold =
-                TestRules.rule(
-                        "three-errors",
-                        "severity: info\nmatch: { status: 4xx }\nthreshold: 3\nwithin: 1m\n");
-        assertThatThrownBy(() -> new DistinctMatcher(threshold, LATE))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("three-errors");
-        assertThatThrownBy(() -> new ThresholdMatcher(RULE, LATE))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("three-missing-paths");
-    }
-
     static KeyedOneInputStreamOperatorTestHarness<String, AccessEvent, Alert> harness(Rule rule)
             throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new DistinctMatcher(rule, LATE)),
+                new KeyedProcessOperator<>(new ThresholdMatcher(rule, LATE)),
                 new RuleKeySelector(rule),
                 Types.STRING);
     }
