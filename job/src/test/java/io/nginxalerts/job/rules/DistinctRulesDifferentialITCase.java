@@ -9,6 +9,7 @@ import io.nginxalerts.core.parse.LogParser;
 import io.nginxalerts.core.parse.ParseResult;
 import io.nginxalerts.core.parse.ParserSettings;
 import io.nginxalerts.core.rules.Rule;
+import io.nginxalerts.job.testing.ComparableAlerts;
 import io.nginxalerts.job.testing.MiniClusters;
 import io.nginxalerts.job.testing.PipelineRun;
 import io.nginxalerts.job.testing.TestRules;
@@ -19,7 +20,6 @@ import io.nginxalerts.traffic.TrafficProfile;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -129,9 +129,9 @@ class DistinctRulesDifferentialITCase {
             assertThat(run.deadLetters())
                     .as("no event reached a rule behind its watermark")
                     .noneMatch(d -> d.topic() != null && d.topic().startsWith("rule "));
-            assertThat(comparable(run.alerts()))
+            assertThat(ComparableAlerts.of(run.alerts()))
                     .as("alerts at parallelism %d", parallelism)
-                    .containsExactlyElementsOf(comparable(expected));
+                    .containsExactlyElementsOf(ComparableAlerts.of(expected));
 
             // The comparison means something only if every rule matched often.
             Map<String, Long> perRule = perRule(expected);
@@ -191,7 +191,7 @@ class DistinctRulesDifferentialITCase {
             PipelineRun.Result run = PipelineRun.run(List.of(rule), lines, parallelism);
             assertThat(run.late()).isEmpty();
             List<Alert> expected = DistinctReference.alerts(rule, onTime(lines, List.of()));
-            assertThat(comparable(run.alerts())).isEqualTo(comparable(expected));
+            assertThat(ComparableAlerts.of(run.alerts())).isEqualTo(ComparableAlerts.of(expected));
 
             Map<String, List<Alert>> byClient =
                     run.alerts().stream()
@@ -232,32 +232,6 @@ class DistinctRulesDifferentialITCase {
             assertThat(events.remove(e)).as("a late event is one of the input's").isTrue();
         }
         return events;
-    }
-
-    /** Alerts without the wall-clock detection time, in a stable order. */
-    static List<Alert> comparable(List<Alert> alerts) {
-        return alerts.stream()
-                .map(
-                        a ->
-                                new Alert(
-                                        a.id(),
-                                        a.rule(),
-                                        a.severity(),
-                                        a.key(),
-                                        a.count(),
-                                        a.firstSeen(),
-                                        a.lastSeen(),
-                                        0L,
-                                        a.summary(),
-                                        a.description(),
-                                        a.evidence(),
-                                        a.schema(),
-                                        a.distinctCount()))
-                .sorted(
-                        Comparator.comparing(Alert::rule)
-                                .thenComparing(Alert::lastSeen)
-                                .thenComparing(Alert::id))
-                .toList();
     }
 
     static Map<String, Long> perRule(List<Alert> alerts) {

@@ -7,6 +7,7 @@ import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.event.AccessEvent;
 import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.job.testing.NginxLines;
+import io.nginxalerts.job.testing.QuietKeys;
 import io.nginxalerts.job.testing.TestRules;
 import io.nginxalerts.testing.TestAlerts;
 import java.time.Duration;
@@ -282,20 +283,7 @@ class DistinctRulesHarnessTest {
                 }
             }
         }
-        assertThat(harness.numKeyedStateEntries())
-                .as("events wait in state until the watermark passes them")
-                .isGreaterThanOrEqualTo(clients);
-        assertThat(harness.numEventTimeTimers()).isGreaterThanOrEqualTo(clients);
-
-        harness.processWatermark(last);
-        assertThat(harness.numKeyedStateEntries())
-                .as("partial windows are held until they expire")
-                .isPositive();
-        assertThat(harness.numEventTimeTimers()).isPositive();
-
-        harness.processWatermark(last + WITHIN);
-        assertThat(harness.numKeyedStateEntries()).isZero();
-        assertThat(harness.numEventTimeTimers()).isZero();
+        QuietKeys.assertStateDrains(harness, clients, last, WITHIN);
         // 3 or 4 paths match once, at the first request of the third path. Its repeat then starts
         // the emptied window again, so 5 paths match twice ({p2, p3, p4}); 1 and 2 never.
         assertThat(harness.extractOutputValues()).hasSize(4 * clients / 5);

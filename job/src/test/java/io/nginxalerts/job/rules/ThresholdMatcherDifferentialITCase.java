@@ -8,6 +8,7 @@ import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.event.AccessEvent;
 import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.core.rules.RuleLoader;
+import io.nginxalerts.job.testing.ComparableAlerts;
 import io.nginxalerts.job.testing.MiniClusters;
 import io.nginxalerts.job.testing.PipelineRun;
 import io.nginxalerts.job.testing.TestRules;
@@ -113,9 +114,9 @@ class ThresholdMatcherDifferentialITCase {
             PipelineRun.Result counted =
                     PipelineRun.run(rules, lines, parallelism, ThresholdOperator.SLIDING_COUNT);
 
-            assertThat(comparable(counted.alerts()))
+            assertThat(ComparableAlerts.of(counted.alerts()))
                     .as("alerts at parallelism %d", parallelism)
-                    .containsExactlyElementsOf(comparable(cep.alerts()));
+                    .containsExactlyElementsOf(ComparableAlerts.of(cep.alerts()));
             assertThat(sorted(counted.late())).isEqualTo(sorted(cep.late()));
             assertThat(counted.deadLetters())
                     .containsExactlyInAnyOrderElementsOf(cep.deadLetters());
@@ -169,7 +170,8 @@ class ThresholdMatcherDifferentialITCase {
         PipelineRun.Result counted =
                 PipelineRun.run(List.of(rule), lines, 1, ThresholdOperator.SLIDING_COUNT);
 
-        assertThat(comparable(counted.alerts())).isEqualTo(comparable(cep.alerts()));
+        assertThat(ComparableAlerts.of(counted.alerts()))
+                .isEqualTo(ComparableAlerts.of(cep.alerts()));
         Map<String, List<Alert>> byClient =
                 counted.alerts().stream()
                         .collect(
@@ -189,31 +191,6 @@ class ThresholdMatcherDifferentialITCase {
                         a ->
                                 assertThat(a.firstSeen())
                                         .isEqualTo(BEGINNING.plusSeconds(35).toEpochMilli()));
-    }
-
-    /** Alerts without the wall-clock detection time, in a stable order. */
-    static List<Alert> comparable(List<Alert> alerts) {
-        return alerts.stream()
-                .map(
-                        a ->
-                                new Alert(
-                                        a.id(),
-                                        a.rule(),
-                                        a.severity(),
-                                        a.key(),
-                                        a.count(),
-                                        a.firstSeen(),
-                                        a.lastSeen(),
-                                        0L,
-                                        a.summary(),
-                                        a.description(),
-                                        a.evidence(),
-                                        a.schema()))
-                .sorted(
-                        Comparator.comparing(Alert::rule)
-                                .thenComparing(Alert::lastSeen)
-                                .thenComparing(Alert::id))
-                .toList();
     }
 
     static List<AccessEvent> sorted(List<AccessEvent> events) {

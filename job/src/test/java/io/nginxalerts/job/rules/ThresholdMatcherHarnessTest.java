@@ -7,6 +7,7 @@ import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.event.AccessEvent;
 import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.job.testing.NginxLines;
+import io.nginxalerts.job.testing.QuietKeys;
 import io.nginxalerts.job.testing.TestRules;
 import io.nginxalerts.testing.TestAlerts;
 import java.time.Duration;
@@ -212,20 +213,7 @@ class ThresholdMatcherHarnessTest {
                 last = Math.max(last, t);
             }
         }
-        assertThat(harness.numKeyedStateEntries())
-                .as("events wait in state until the watermark passes them")
-                .isGreaterThanOrEqualTo(clients);
-        assertThat(harness.numEventTimeTimers()).isGreaterThanOrEqualTo(clients);
-
-        harness.processWatermark(last);
-        assertThat(harness.numKeyedStateEntries())
-                .as("partial windows are held until they expire")
-                .isPositive();
-        assertThat(harness.numEventTimeTimers()).isPositive();
-
-        harness.processWatermark(last + WITHIN);
-        assertThat(harness.numKeyedStateEntries()).isZero();
-        assertThat(harness.numEventTimeTimers()).isZero();
+        QuietKeys.assertStateDrains(harness, clients, last, WITHIN);
         // Clients with 3 or 4 events match once, those with 5 once; 1 and 2 never.
         assertThat(harness.extractOutputValues()).hasSize(3 * clients / 5);
     }
