@@ -91,10 +91,13 @@ public record RedisEndpoint(
                         endpoint.withTrustedCa(
                                 Files.readString(
                                         Path.of(caFile.trim()), StandardCharsets.US_ASCII));
-            } catch (IOException | RuntimeException e) {
-                String why = e instanceof IOException ? "cannot read " : "";
+            } catch (IOException e) {
+                // An IOException's message is often just the path again; its class says why.
                 throw new InvalidRedisSetting(
-                        RedisOption.TLS_CA_FILE, why + caFile.trim() + ": " + e.getMessage(), e);
+                        RedisOption.TLS_CA_FILE, "cannot read " + caFile.trim() + ": " + e, e);
+            } catch (RuntimeException e) {
+                throw new InvalidRedisSetting(
+                        RedisOption.TLS_CA_FILE, caFile.trim() + ": " + e.getMessage(), e);
             }
         }
         return endpoint;
