@@ -19,6 +19,13 @@ import java.util.Objects;
  * @param detectedAt wall-clock time when the job emitted the alert (not part of the id)
  * @param distinctCount for a distinct rule, how many different values of its {@code distinct} field
  *     the match holds (written as {@code distinct_count}); {@code null} for other rules
+ * @param ratio for a ratio rule, the events that passed {@code of} and all that took part; {@code
+ *     null} for other rules
+ * @param aggregate for a value rule, its aggregate and the value it had ({@code {"p95": 3.1}});
+ *     {@code null} for other rules
+ * @param silentSince for a silence rule, the time of the key's last matching event (epoch millis);
+ *     {@code null} for other rules
+ * @param value for a first-seen rule, the value not seen before; {@code null} for other rules
  */
 public record Alert(
         String id,
@@ -33,7 +40,11 @@ public record Alert(
         String description,
         List<AccessEvent> evidence,
         int schema,
-        Integer distinctCount) {
+        Integer distinctCount,
+        Ratio ratio,
+        Map<String, Double> aggregate,
+        Long silentSince,
+        String value) {
 
     /** The version of the alert JSON contract written in {@code schema}. */
     public static final int SCHEMA_VERSION = 1;
@@ -45,6 +56,80 @@ public record Alert(
         Objects.requireNonNull(rule, "rule");
         key = key == null ? Map.of() : key;
         evidence = evidence == null ? List.of() : evidence;
+    }
+
+    /**
+     * The share of a ratio rule's events that passed its {@code of}: {@code numerator} of {@code
+     * denominator} (written as {@code {"numerator":n,"denominator":d,"value":n/d}}).
+     */
+    public record Ratio(int numerator, int denominator) {
+        public Ratio {
+            if (denominator < 1 || numerator < 0 || numerator > denominator) {
+                throw new IllegalArgumentException(
+                        "ratio " + numerator + "/" + denominator + " is not a share");
+            }
+        }
+
+        public double value() {
+            return (double) numerator / denominator;
+        }
+    }
+
+    /** An alert of a threshold, distinct or sequence rule. */
+    public Alert(
+            String id,
+            String rule,
+            String severity,
+            Map<String, String> key,
+            int count,
+            long firstSeen,
+            long lastSeen,
+            long detectedAt,
+            String summary,
+            String description,
+            List<AccessEvent> evidence,
+            int schema,
+            Integer distinctCount) {
+        this(
+                id,
+                rule,
+                severity,
+                key,
+                count,
+                firstSeen,
+                lastSeen,
+                detectedAt,
+                summary,
+                description,
+                evidence,
+                schema,
+                distinctCount,
+                null,
+                null,
+                null,
+                null);
+    }
+
+    /** The same alert with another wall-clock detection time. */
+    public Alert withDetectedAt(long at) {
+        return new Alert(
+                id,
+                rule,
+                severity,
+                key,
+                count,
+                firstSeen,
+                lastSeen,
+                at,
+                summary,
+                description,
+                evidence,
+                schema,
+                distinctCount,
+                ratio,
+                aggregate,
+                silentSince,
+                value);
     }
 
     /** An alert of a threshold or sequence rule: no {@code distinct_count}. */

@@ -16,12 +16,17 @@ import java.util.Objects;
  * negative ({@link Duration#ZERO} means no suppression). Every rule, threshold or sequence, is a
  * list of steps that must occur in order within {@code within} of event time.
  *
- * <p>A distinct rule ({@code distinct} set) has one step whose {@code atLeast} (at least 2) counts
- * different values of the {@code distinct} field among the step's events of one key, not events.
+ * <p>{@code kind} says what decides when the rule fires ({@link RuleKind}). A sequence rule has at
+ * least two steps and only its last step may be {@link Step#absent()}; every other kind has one
+ * step whose condition is the rule's {@code match}. A {@link RuleKind.Distinct} rule's step has
+ * {@code atLeast} at least 2 and counts different values of its field among the step's events of
+ * one key, not events; ratio, value, silence and first-seen rules have {@code atLeast} 1.
  *
  * @param source where the rule came from ({@code rules/x.yaml}), for messages
- * @param distinct the field whose different values a distinct rule counts (a name that {@code
- *     group_by} accepts too), or {@code null} for threshold and sequence rules
+ * @param kind what decides when the rule fires
+ * @param fingerprint a hash of everything that decides which alerts the rule gives (its matching
+ *     content, kind, group_by, within; not its description or severity), so that state kept for a
+ *     rule can be told apart from state kept for a changed rule of the same id; never null
  */
 public record Rule(
         String id,
@@ -32,7 +37,8 @@ public record Rule(
         Duration within,
         Duration suppress,
         String source,
-        String distinct)
+        RuleKind kind,
+        String fingerprint)
         implements Serializable {
 
     /** Separates group-by values in a {@link #keyOf} string; never appears in log fields. */
@@ -49,13 +55,29 @@ public record Rule(
             throw new IllegalArgumentException("rule " + id + " needs group_by and steps");
         }
         description = description == null ? "" : description;
-        if (distinct != null && (steps.size() != 1 || steps.get(0).atLeast() < 2)) {
+        Objects.requireNonNull(kind, "kind");
+        fingerprint = fingerprint == null ? "" : fingerprint;
+        boolean sequence = kind instanceof RuleKind.Sequence;
+        if (sequence != (steps.size() > 1)) {
+            throw new IllegalArgumentException(
+                    "rule " + id + ": a sequence has two or more steps, any other rule one");
+        }
+        for (int i = 0; i < steps.size() - 1; i++) {
+            if (steps.get(i).absent()) {
+                throw new IllegalArgumentException(
+                        "rule " + id + ": only the last step of a sequence may be absent");
+            }
+        }
+        if (!sequence && steps.get(0).absent()) {
+            throw new IllegalArgumentException("rule " + id + ": only a sequence has absent steps");
+        }
+        if (kind instanceof RuleKind.Distinct && steps.get(0).atLeast() < 2) {
             throw new IllegalArgumentException(
                     "rule " + id + ": distinct needs one step with a threshold of at least 2");
         }
     }
 
-    /** A threshold or sequence rule (no {@code distinct}). */
+    /** A threshold rule (one step) or a sequence rule (several), without a fingerprint. */
     public Rule(
             String id,
             String description,
@@ -65,12 +87,36 @@ public record Rule(
             Duration within,
             Duration suppress,
             String source) {
-        this(id, description, severity, groupBy, steps, within, suppress, source, null);
+        this(
+                id,
+                description,
+                severity,
+                groupBy,
+                steps,
+                within,
+                suppress,
+                source,
+                steps.size() > 1 ? new RuleKind.Sequence() : new RuleKind.Count(),
+                "");
     }
 
     /** True if the rule counts different values of {@link #distinct} rather than events. */
     public boolean isDistinct() {
-        return distinct != null;
+        return kind instanceof RuleKind.Distinct;
+    }
+
+    /** The field a distinct rule counts, or {@code null} for every other kind. */
+    public String distinct() {
+        return kind instanceof RuleKind.Distinct d ? d.field() : null;
+    }
+
+    /**
+     * True if the rule can fire because events stop (a {@link RuleKind.Silence} rule, or a sequence
+     * whose last step is absent): such alerts are decided by event time passing a deadline, which
+     * the end of a bounded input is no evidence of.
+     */
+    public boolean firesOnAbsence() {
+        return kind instanceof RuleKind.Silence || steps.get(steps.size() - 1).absent();
     }
 
     /**
@@ -79,14 +125,27 @@ public record Rule(
      * a distinct rule.
      */
     public String distinctValue(AccessEvent event) {
-        return distinct == null ? null : RuleFieldNames.text(event, distinct);
+        String field = distinct();
+        return field == null ? null : RuleFieldNames.text(event, field);
+    }
+
+    /**
+     * The value of any field a rule may name ({@code group_by}, {@code distinct}, {@code
+     * first_seen}, {@code value}) as text, read as {@code group_by} reads fields; {@code null} if
+     * the event lacks it.
+     */
+    public static String fieldText(AccessEvent event, String field) {
+        return RuleFieldNames.text(event, field);
     }
 
     public boolean isSequence() {
-        return steps.size() > 1;
+        return kind instanceof RuleKind.Sequence;
     }
 
-    /** True if the event can take part in this rule: it matches at least one step. */
+    /**
+     * True if the event can take part in this rule: it matches at least one step (an absent step
+     * included: its events end a partial match).
+     */
     public boolean isRelevant(AccessEvent event) {
         for (Step step : steps) {
             if (step.condition().test(event)) {

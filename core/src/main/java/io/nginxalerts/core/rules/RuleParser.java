@@ -124,7 +124,10 @@ final class RuleParser {
                         within,
                         suppress != null ? suppress : within,
                         problems.source(),
-                        distinct);
+                        distinct != null
+                                ? new RuleKind.Distinct(distinct)
+                                : steps.size() > 1 ? new RuleKind.Sequence() : new RuleKind.Count(),
+                        "");
         return new Parsed(rule, id, idLine);
     }
 
