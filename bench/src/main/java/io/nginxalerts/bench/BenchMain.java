@@ -1,6 +1,7 @@
 package io.nginxalerts.bench;
 
 import io.nginxalerts.core.alert.AlertCodec;
+import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.job.rules.ThresholdOperator;
 import io.nginxalerts.testing.LocalKafka;
 import io.nginxalerts.testing.LocalRedis;
@@ -51,6 +52,10 @@ public final class BenchMain {
         double latencyTopRate;
         boolean repeatsSet;
         boolean warmupsSet;
+        boolean rulesTable = true;
+        boolean rulesTableOnly;
+        int rulesTableEvents = 200_000;
+        boolean rulesTableEventsSet;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -90,6 +95,12 @@ public final class BenchMain {
                         o.repeats = Integer.parseInt(args[++i]);
                         o.repeatsSet = true;
                     }
+                    case "--no-rules-table" -> o.rulesTable = false;
+                    case "--rules-table-only" -> o.rulesTableOnly = true;
+                    case "--rules-table-events" -> {
+                        o.rulesTableEvents = (int) count(args[++i]);
+                        o.rulesTableEventsSet = true;
+                    }
                     case "--latency-parallelism" ->
                             o.latencyParallelism = Integer.parseInt(args[++i]);
                     case "-h", "--help" -> throw new IllegalArgumentException("help");
@@ -110,6 +121,23 @@ public final class BenchMain {
                 if (!o.warmupsSet) {
                     o.warmups = 1;
                 }
+            }
+            if (o.quick && !o.rulesTableEventsSet) {
+                o.rulesTableEvents = 50_000;
+            }
+            if (o.rulesTableOnly) {
+                if (!o.rulesTable) {
+                    throw new IllegalArgumentException(
+                            "--rules-table-only and --no-rules-table contradict each other");
+                }
+                // Only the table's events are needed, and no peers.
+                if (!eventsSet) {
+                    o.events = o.rulesTableEvents;
+                }
+                o.peers = false;
+            }
+            if (o.rulesTableEvents < 1) {
+                throw new IllegalArgumentException("--rules-table-events must be at least 1");
             }
             if (o.repeats < 1) {
                 throw new IllegalArgumentException("--repeats must be at least 1");
@@ -157,7 +185,8 @@ public final class BenchMain {
                             + "usage: bench/run [--events N] [--ips 5k|100k|1M] [--peers|--no-peers]"
                             + " [--quick] [--format nginx|logstash] [--rules DIR] [--out FILE]"
                             + " [--crowdsec-lines N] [--fail2ban-lines N] [--latency-seconds S]"
-                            + " [--latency-top-rate N] [--warmups N] [--repeats N]");
+                            + " [--latency-top-rate N] [--warmups N] [--repeats N]"
+                            + " [--no-rules-table | --rules-table-only] [--rules-table-events N]");
             System.exit(2);
             return;
         }
@@ -191,165 +220,175 @@ public final class BenchMain {
             BenchKafkaClients.produceAll(
                     bootstrap, "warmup", 2, java.util.Arrays.copyOf(w.json, warm));
 
-            err.println("bench: ceiling (consume + parse, no Flink)...");
-            for (String what : List.of("consume", "consume+jackson", "consume+parse")) {
-                report.ceiling(Ceiling.run(what, bootstrap, "nginx", 2, o.events));
-            }
+            if (!o.rulesTableOnly) {
+                err.println("bench: ceiling (consume + parse, no Flink)...");
+                for (String what : List.of("consume", "consume+jackson", "consume+parse")) {
+                    report.ceiling(Ceiling.run(what, bootstrap, "nginx", 2, o.events));
+                }
 
-            err.println("bench: warming up and measuring the job's fixed start/stop cost...");
-            // Warm-up rounds of full passes at both parallelisms, then the CEP configuration,
-            // each reported as it ends: the JIT compiles for tens of seconds of CPU before the job
-            // reaches steady state, and the measured runs are to show the job, not the compiler.
-            String warmTopic = o.quick ? "warmup" : "nginx";
-            long warmEvents = o.quick ? warm : o.events;
-            for (int round = 1; round <= o.warmups; round++) {
-                for (int p : new int[] {1, 2}) {
+                err.println("bench: warming up and measuring the job's fixed start/stop cost...");
+                // Warm-up rounds of full passes at both parallelisms, then the CEP configuration,
+                // each reported as it ends: the JIT compiles for tens of seconds of CPU before the
+                // job
+                // reaches steady state, and the measured runs are to show the job, not the
+                // compiler.
+                String warmTopic = o.quick ? "warmup" : "nginx";
+                long warmEvents = o.quick ? warm : o.events;
+                for (int round = 1; round <= o.warmups; round++) {
+                    for (int p : new int[] {1, 2}) {
+                        err.println(
+                                report.progressLine(
+                                        JobRun.run(
+                                                cluster,
+                                                "warmup " + round,
+                                                kafka,
+                                                redis,
+                                                warmTopic,
+                                                warmEvents,
+                                                p,
+                                                o.rules,
+                                                ThresholdOperator.SLIDING_COUNT)));
+                    }
+                }
+                if (!o.quick) {
                     err.println(
                             report.progressLine(
                                     JobRun.run(
                                             cluster,
-                                            "warmup " + round,
+                                            "warmup-cep",
                                             kafka,
                                             redis,
-                                            warmTopic,
-                                            warmEvents,
-                                            p,
+                                            "warmup",
+                                            warm,
+                                            1,
                                             o.rules,
-                                            ThresholdOperator.SLIDING_COUNT)));
+                                            ThresholdOperator.CEP)));
                 }
-            }
-            if (!o.quick) {
-                err.println(
-                        report.progressLine(
-                                JobRun.run(
-                                        cluster,
-                                        "warmup-cep",
-                                        kafka,
-                                        redis,
-                                        "warmup",
-                                        warm,
-                                        1,
-                                        o.rules,
-                                        ThresholdOperator.CEP)));
-            }
-            for (int p : new int[] {1, 2}) {
-                report.overhead(
-                        p,
-                        JobRun.run(
-                                cluster,
-                                "calibration",
-                                kafka,
-                                redis,
-                                "calibration",
-                                1,
-                                p,
-                                o.rules,
-                                ThresholdOperator.SLIDING_COUNT));
-            }
-            // Each configuration runs --repeats times, interleaved, so that a drift of the
-            // machine (other load, the JIT still settling) affects all of them alike; the report
-            // takes the median run of each and shows the spread.
-            for (int rep = 1; rep <= o.repeats; rep++) {
                 for (int p : new int[] {1, 2}) {
-                    err.printf(
-                            "bench: the job, parallelism %d (run %d of %d)...%n",
-                            p, rep, o.repeats);
-                    JobRun.Result r =
+                    report.overhead(
+                            p,
                             JobRun.run(
                                     cluster,
-                                    "job",
+                                    "calibration",
+                                    kafka,
+                                    redis,
+                                    "calibration",
+                                    1,
+                                    p,
+                                    o.rules,
+                                    ThresholdOperator.SLIDING_COUNT));
+                }
+                // Each configuration runs --repeats times, interleaved, so that a drift of the
+                // machine (other load, the JIT still settling) affects all of them alike; the
+                // report
+                // takes the median run of each and shows the spread.
+                for (int rep = 1; rep <= o.repeats; rep++) {
+                    for (int p : new int[] {1, 2}) {
+                        err.printf(
+                                "bench: the job, parallelism %d (run %d of %d)...%n",
+                                p, rep, o.repeats);
+                        JobRun.Result r =
+                                JobRun.run(
+                                        cluster,
+                                        "job",
+                                        kafka,
+                                        redis,
+                                        "nginx",
+                                        o.events,
+                                        p,
+                                        o.rules,
+                                        ThresholdOperator.SLIDING_COUNT);
+                        report.job(r);
+                        err.println(report.progressLine(r));
+                        ok &= r.allDelivered();
+                        if (p == 1 && rep == 1) {
+                            report.ourFlagged(flagged(redis, r));
+                        }
+                    }
+                    // The baseline for the sliding count: threshold rules on their CEP patterns.
+                    err.printf(
+                            "bench: the job with threshold rules on CEP, parallelism 1 (run %d of"
+                                    + " %d)...%n",
+                            rep, o.repeats);
+                    JobRun.Result cep =
+                            JobRun.run(
+                                    cluster,
+                                    "job-cep",
                                     kafka,
                                     redis,
                                     "nginx",
                                     o.events,
-                                    p,
+                                    1,
                                     o.rules,
-                                    ThresholdOperator.SLIDING_COUNT);
-                    report.job(r);
-                    err.println(report.progressLine(r));
-                    ok &= r.allDelivered();
-                    if (p == 1 && rep == 1) {
-                        report.ourFlagged(flagged(redis, r));
-                    }
+                                    ThresholdOperator.CEP);
+                    report.job(cep);
+                    err.println(report.progressLine(cep));
+                    ok &= cep.allDelivered();
                 }
-                // The baseline for the sliding count: threshold rules on their CEP patterns.
+            }
+            if (o.rulesTable) {
+                ok &= ruleCountTable(o, report, cluster, kafka, redis, w, err);
+            }
+            if (!o.rulesTableOnly) {
+                if (o.latencyTopRate > 0) {
+                    report.note(
+                            String.format(
+                                    Locale.ROOT,
+                                    "latency levels are fractions of %,.0f events/s given with"
+                                            + " --latency-top-rate, not of the measured top rate",
+                                    o.latencyTopRate));
+                }
                 err.printf(
-                        "bench: the job with threshold rules on CEP, parallelism 1 (run %d of"
-                                + " %d)...%n",
-                        rep, o.repeats);
-                JobRun.Result cep =
-                        JobRun.run(
-                                cluster,
-                                "job-cep",
+                        "bench: latency and state (%.0f s per load level, parallelism %d)...%n",
+                        o.latencySeconds, o.latencyParallelism);
+                LatencyRun.Result lat =
+                        LatencyRun.run(
                                 kafka,
                                 redis,
-                                "nginx",
-                                o.events,
-                                1,
                                 o.rules,
-                                ThresholdOperator.CEP);
-                report.job(cep);
-                err.println(report.progressLine(cep));
-                ok &= cep.allDelivered();
-            }
+                                o.latencyTopRate > 0
+                                        ? o.latencyTopRate
+                                        : report.topRate(o.latencyParallelism),
+                                Math.min(o.ips, 100_000),
+                                o.latencySeconds,
+                                o.latencyParallelism,
+                                o.format,
+                                o.work);
+                report.latency(lat);
+                ok &= lat.levels().stream().anyMatch(l -> !l.latencies().isEmpty());
 
-            if (o.latencyTopRate > 0) {
-                report.note(
-                        String.format(
-                                Locale.ROOT,
-                                "latency levels are fractions of %,.0f events/s given with"
-                                        + " --latency-top-rate, not of the measured top rate",
-                                o.latencyTopRate));
-            }
-            err.printf(
-                    "bench: latency and state (%.0f s per load level, parallelism %d)...%n",
-                    o.latencySeconds, o.latencyParallelism);
-            LatencyRun.Result lat =
-                    LatencyRun.run(
-                            kafka,
-                            redis,
-                            o.rules,
-                            o.latencyTopRate > 0
-                                    ? o.latencyTopRate
-                                    : report.topRate(o.latencyParallelism),
-                            Math.min(o.ips, 100_000),
-                            o.latencySeconds,
-                            o.latencyParallelism,
-                            o.format,
-                            o.work);
-            report.latency(lat);
-            ok &= lat.levels().stream().anyMatch(l -> !l.latencies().isEmpty());
-
-            if (o.peers) {
-                err.println("bench: peers...");
-                Path combined =
-                        w.write(
-                                o.work.resolve("access-combined.log"),
-                                LineFormat.COMBINED,
-                                o.fail2banLines);
-                report.peers(Peers.fail2ban(o.peersDir, combined, o.fail2banLines, o.work));
-                // CrowdSec manages a few hundred lines per CPU-second: it gets every attack line
-                // and a sample of the rest.
-                Path small = o.work.resolve("access-crowdsec.log");
-                w.writeAttacksAndSample(
-                        small, LineFormat.COMBINED, Math.min(o.crowdsecLines, o.events));
-                Peers.Result cs = Peers.crowdsec(o.peersDir, small, o.work);
-                report.peers(List.of(cs));
-                report.crowdsecTruth(w.attacks);
-                report.peers(
-                        List.of(
-                                Peers.python(
-                                        o.peersDir,
-                                        bootstrap,
-                                        "nginx",
-                                        o.events,
-                                        redis.url(),
-                                        o.work)));
-            } else {
-                report.note(
-                        "peers skipped (--no-peers); to include them: "
-                                + Peers.INSTALL
-                                + ", then run without --no-peers");
+                if (o.peers) {
+                    err.println("bench: peers...");
+                    Path combined =
+                            w.write(
+                                    o.work.resolve("access-combined.log"),
+                                    LineFormat.COMBINED,
+                                    o.fail2banLines);
+                    report.peers(Peers.fail2ban(o.peersDir, combined, o.fail2banLines, o.work));
+                    // CrowdSec manages a few hundred lines per CPU-second: it gets every attack
+                    // line
+                    // and a sample of the rest.
+                    Path small = o.work.resolve("access-crowdsec.log");
+                    w.writeAttacksAndSample(
+                            small, LineFormat.COMBINED, Math.min(o.crowdsecLines, o.events));
+                    Peers.Result cs = Peers.crowdsec(o.peersDir, small, o.work);
+                    report.peers(List.of(cs));
+                    report.crowdsecTruth(w.attacks);
+                    report.peers(
+                            List.of(
+                                    Peers.python(
+                                            o.peersDir,
+                                            bootstrap,
+                                            "nginx",
+                                            o.events,
+                                            redis.url(),
+                                            o.work)));
+                } else {
+                    report.note(
+                            "peers skipped (--no-peers); to include them: "
+                                    + Peers.INSTALL
+                                    + ", then run without --no-peers");
+                }
             }
         }
         report.elapsed((System.nanoTime() - started) / 1e9);
@@ -363,6 +402,108 @@ public final class BenchMain {
             return 1;
         }
         return 0;
+    }
+
+    /** The rule counts of the rule-count table besides the shipped set's. */
+    static final int[] RULE_COUNTS = {64, Report.RULE_COUNT_TARGET_RULES};
+
+    /**
+     * The rule-count table: the same backtest-style run (a bounded topic of the first {@code
+     * --rules-table-events} events, parallelism 1) with the shipped rules and with 64 and 128 rules
+     * made of copies of them; a warm-up run and the fixed cost of each set, then {@code --repeats}
+     * interleaved runs. Returns false when a run produced no alerts or lost some.
+     */
+    private static boolean ruleCountTable(
+            Options o,
+            Report report,
+            BenchCluster cluster,
+            LocalKafka kafka,
+            LocalRedis redis,
+            Workload w,
+            PrintStream err)
+            throws Exception {
+        int events = Math.min(o.rulesTableEvents, w.size());
+        if (events < o.rulesTableEvents) {
+            report.note(
+                    String.format(
+                            Locale.ROOT,
+                            "the rule-count table ran on %,d events, all the workload has"
+                                    + " (--rules-table-events %,d)",
+                            events,
+                            o.rulesTableEvents));
+        }
+        String topic = "nginx";
+        if (events < w.size()) {
+            topic = "rules-table";
+            kafka.createTopic(topic, 2);
+            BenchKafkaClients.produceAll(
+                    kafka.bootstrapServers(), topic, 2, java.util.Arrays.copyOf(w.json, events));
+        }
+        List<Rule> shipped = JobRun.loadRules(kafka, redis, o.rules);
+        java.util.Map<Integer, List<Rule>> sets = new java.util.LinkedHashMap<>();
+        sets.put(shipped.size(), shipped);
+        for (int n : RULE_COUNTS) {
+            if (n > shipped.size()) {
+                sets.put(n, RuleSets.copies(shipped, n));
+            }
+        }
+        boolean ok = true;
+        err.printf(
+                "bench: rule-count table, %s rules on %,d events (warm-up, fixed cost, %d runs"
+                        + " each)...%n",
+                sets.keySet(), events, o.repeats);
+        for (var set : sets.entrySet()) {
+            String label = "rules-" + set.getKey();
+            if (o.warmups > 0) {
+                err.println(
+                        report.ruleCountProgressLine(
+                                set.getKey(),
+                                JobRun.run(
+                                        cluster,
+                                        label + "-warmup",
+                                        kafka,
+                                        redis,
+                                        topic,
+                                        events,
+                                        1,
+                                        o.rules,
+                                        set.getValue(),
+                                        ThresholdOperator.SLIDING_COUNT)));
+            }
+            report.ruleCountOverhead(
+                    set.getKey(),
+                    JobRun.run(
+                            cluster,
+                            label + "-calibration",
+                            kafka,
+                            redis,
+                            "calibration",
+                            1,
+                            1,
+                            o.rules,
+                            set.getValue(),
+                            ThresholdOperator.SLIDING_COUNT));
+        }
+        for (int rep = 1; rep <= o.repeats; rep++) {
+            for (var set : sets.entrySet()) {
+                JobRun.Result r =
+                        JobRun.run(
+                                cluster,
+                                "rules-" + set.getKey(),
+                                kafka,
+                                redis,
+                                topic,
+                                events,
+                                1,
+                                o.rules,
+                                set.getValue(),
+                                ThresholdOperator.SLIDING_COUNT);
+                report.ruleCount(set.getKey(), r);
+                err.println(report.ruleCountProgressLine(set.getKey(), r));
+                ok &= r.allDelivered();
+            }
+        }
+        return ok;
     }
 
     private static Set<String> flagged(LocalRedis redis, JobRun.Result r) {

@@ -98,6 +98,13 @@ final class JobRun {
         return (to[1] - from[1]) / ((to[0] - from[0]) / 1e9);
     }
 
+    /** The rules a run with {@code rulesDir} loads (the shipped rules when it is null). */
+    static List<Rule> loadRules(LocalKafka kafka, LocalRedis redis, String rulesDir)
+            throws Exception {
+        return JobSettings.from(options(kafka, redis, "nginx", "rules", rulesDir), true)
+                .loadRules();
+    }
+
     static Map<String, String> options(
             LocalKafka kafka, LocalRedis redis, String topic, String list, String rulesDir) {
         Map<String, String> o = new LinkedHashMap<>();
@@ -125,12 +132,42 @@ final class JobRun {
             String rulesDir,
             ThresholdOperator thresholds)
             throws Exception {
+        return run(
+                cluster,
+                label,
+                kafka,
+                redis,
+                topic,
+                events,
+                parallelism,
+                rulesDir,
+                null,
+                thresholds);
+    }
+
+    /**
+     * As {@link #run(BenchCluster, String, LocalKafka, LocalRedis, String, long, int, String,
+     * ThresholdOperator)}, with {@code ruleSet} instead of the rules of {@code rulesDir} when it is
+     * not null (the rule-count table's sets, built in memory).
+     */
+    static Result run(
+            BenchCluster cluster,
+            String label,
+            LocalKafka kafka,
+            LocalRedis redis,
+            String topic,
+            long events,
+            int parallelism,
+            String rulesDir,
+            List<Rule> ruleSet,
+            ThresholdOperator thresholds)
+            throws Exception {
         String list = "bench:" + label + ":p" + parallelism + ":" + System.nanoTime();
         Map<String, String> o = options(kafka, redis, topic, list, rulesDir);
         o.put(JobOptions.KAFKA_BOUNDED.key(), "true");
         o.put(JobOptions.RULES_THRESHOLD_OPERATOR.key(), thresholds.toString());
         JobSettings settings = JobSettings.from(o, true);
-        List<Rule> rules = settings.loadRules();
+        List<Rule> rules = ruleSet != null ? ruleSet : settings.loadRules();
         StreamExecutionEnvironment env = cluster.environment(parallelism);
         AlertJob.build(env, settings, rules);
         Cpu cpu = Cpu.measure();

@@ -11,11 +11,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.ToDoubleBiFunction;
 import java.util.function.ToDoubleFunction;
 
 /** Collects the measurements of one bench run and renders them as one Markdown report. */
@@ -32,6 +34,17 @@ final class Report {
     private Set<String> ourFlagged = Set.of();
     private List<Attack> crowdsecTruth = List.of();
     private double elapsed;
+    private final Map<Integer, List<JobRun.Result>> ruleCountRuns = new LinkedHashMap<>();
+    private final Map<Integer, JobRun.Result> ruleCountOverhead = new HashMap<>();
+
+    /** The rule count the target of issue 12 is about. */
+    static final int RULE_COUNT_TARGET_RULES = 128;
+
+    /**
+     * The target of issue 12: {@link #RULE_COUNT_TARGET_RULES} rules at this share of the shipped
+     * set's events per CPU-s, or more, in the same run.
+     */
+    static final double RULE_COUNT_TARGET = 0.5;
 
     Report(BenchMain.Options options) {
         this.options = options;
@@ -58,17 +71,42 @@ final class Report {
         jobs.add(r);
     }
 
+    /**
+     * The fixed cost of a job with {@code rules} rules (a run over a 1-event topic): a job with
+     * more rules has more tasks to deploy, start and finish.
+     */
+    void ruleCountOverhead(int rules, JobRun.Result r) {
+        ruleCountOverhead.put(rules, r);
+    }
+
+    /**
+     * One run of the rule-count table with {@code rules} rules; the smallest count recorded is the
+     * shipped set every row is compared with.
+     */
+    void ruleCount(int rules, JobRun.Result r) {
+        ruleCountRuns.computeIfAbsent(rules, k -> new ArrayList<>()).add(r);
+    }
+
     /** One line on a finished run, for the progress output of a long bench. */
     String progressLine(JobRun.Result r) {
+        return progressLine(r, rate(r), perCpu(r));
+    }
+
+    /** One line on a finished run of the rule-count table with {@code rules} rules. */
+    String ruleCountProgressLine(int rules, JobRun.Result r) {
+        return progressLine(r, ruleCountRate(rules, r), ruleCountPerCpu(rules, r));
+    }
+
+    private static String progressLine(JobRun.Result r, double rate, double perCpu) {
         return String.format(
                 Locale.ROOT,
                 "bench:   %s p%d: %,.0f events/s, steady %,.0f, %,.0f per CPU-s, %.1f CPU s (JIT"
                         + " %.1f), %d alerts",
                 r.label(),
                 r.parallelism(),
-                rate(r),
+                rate,
                 r.steadyPerSecond(),
-                perCpu(r),
+                perCpu,
                 r.processCpu(),
                 r.jitCpu(),
                 r.alerts());
@@ -116,6 +154,65 @@ final class Report {
         return r.perCpuSecond(cpuOverhead(r.parallelism()));
     }
 
+    /** Events/s of a rule-count run, less the fixed cost of a job with that many rules. */
+    double ruleCountRate(int rules, JobRun.Result r) {
+        JobRun.Result o = ruleCountOverhead.get(rules);
+        return r.perSecond(o == null ? 0 : o.wallSeconds());
+    }
+
+    /** Events per CPU-s of a rule-count run, less the fixed cost of a job with that many rules. */
+    double ruleCountPerCpu(int rules, JobRun.Result r) {
+        JobRun.Result o = ruleCountOverhead.get(rules);
+        return r.perCpuSecond(o == null ? 0 : o.processCpu());
+    }
+
+    /** The median run (by events per CPU-s) with {@code rules} rules, or null when none ran. */
+    JobRun.Result ruleCountMedian(int rules) {
+        return median(ruleCountRuns.getOrDefault(rules, List.of()), r -> ruleCountPerCpu(rules, r));
+    }
+
+    /** The rule count of the shipped set: the smallest one that ran, or 0 when none did. */
+    int shippedRules() {
+        return ruleCountRuns.keySet().stream().mapToInt(Integer::intValue).min().orElse(0);
+    }
+
+    /**
+     * The median run with {@code rules} rules as a multiple of the shipped set's median run, in
+     * events per CPU-s; NaN when either did not run.
+     */
+    double ruleCountTimesShipped(int rules) {
+        return ruleCountTimesShipped(rules, this::ruleCountPerCpu);
+    }
+
+    /**
+     * As {@link #ruleCountTimesShipped(int)}, over whole runs: the fixed cost of starting and
+     * finishing a job with that many rules left in, as a backtest of this length pays it.
+     */
+    double ruleCountWholeRunTimesShipped(int rules) {
+        return ruleCountTimesShipped(rules, (n, r) -> r.perCpuSecond(0));
+    }
+
+    /** As {@link #ruleCountTimesShipped(int)}, in events/s. */
+    double ruleCountRateTimesShipped(int rules) {
+        return ruleCountTimesShipped(rules, this::ruleCountRate);
+    }
+
+    private double ruleCountTimesShipped(
+            int rules, ToDoubleBiFunction<Integer, JobRun.Result> figure) {
+        int shipped = shippedRules();
+        JobRun.Result r = ruleCountMedian(rules);
+        JobRun.Result base = ruleCountMedian(shipped);
+        if (r == null || base == null) {
+            return Double.NaN;
+        }
+        return times(figure.applyAsDouble(rules, r), figure.applyAsDouble(shipped, base));
+    }
+
+    /** True when {@code timesShipped} (a multiple of the shipped set) meets the target. */
+    static boolean ruleCountTargetMet(double timesShipped) {
+        return timesShipped >= RULE_COUNT_TARGET;
+    }
+
     /** The measured top rate (events/s) of the job at this parallelism. */
     double topRate(int parallelism) {
         JobRun.Result r = find(parallelism);
@@ -144,9 +241,15 @@ final class Report {
     String render(Host host) {
         StringBuilder s = new StringBuilder();
         s.append(header(host));
-        s.append(throughput());
-        s.append(cpuByTask());
-        s.append(ratios(host.cores()));
+        // A run of the rule-count table alone (--rules-table-only) has no throughput to show.
+        if (!jobs.isEmpty() || !ceilings.isEmpty()) {
+            s.append(throughput());
+            s.append(cpuByTask());
+            s.append(ratios(host.cores()));
+        }
+        if (!ruleCountRuns.isEmpty()) {
+            s.append(ruleCountTable());
+        }
         if (latency != null) {
             s.append(latencyLevels());
             s.append(state());
@@ -188,6 +291,11 @@ final class Report {
                         + " --ips "
                         + options.ips
                         + (options.peers ? " --peers" : " --no-peers")
+                        + (options.rulesTable ? "" : " --no-rules-table")
+                        + (options.rulesTableOnly ? " --rules-table-only" : "")
+                        + (options.rulesTableEventsSet
+                                ? " --rules-table-events " + options.rulesTableEvents
+                                : "")
                         + "`; whole run "
                         + Math.round(elapsed)
                         + " s\n\n");
@@ -377,6 +485,107 @@ final class Report {
         }
         s.append('\n');
         return s.toString();
+    }
+
+    /**
+     * The rule-count table: each rule set's median run, its ratio to the shipped set's, and the
+     * target of issue 12 with whether this run meets it.
+     */
+    private String ruleCountTable() {
+        StringBuilder s = new StringBuilder();
+        int shipped = shippedRules();
+        JobRun.Result first = ruleCountRuns.get(shipped).get(0);
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        "### Rule count (backtest of %,d events, parallelism %d, the shipped rules"
+                                + " copied with new ids)%n%n",
+                        first.events(),
+                        first.parallelism()));
+        s.append(
+                "| rules | events/s | events per CPU-s | × shipped, per CPU-s | × shipped, events/s"
+                        + " | whole run: events per CPU-s (× shipped) | CPU s | fixed cost: wall s"
+                        + " / CPU s | alerts |\n");
+        s.append("|---|---:|---:|---:|---:|---:|---:|---|---:|\n");
+        for (int rules : new TreeSet<>(ruleCountRuns.keySet())) {
+            JobRun.Result r = ruleCountMedian(rules);
+            JobRun.Result o = ruleCountOverhead.get(rules);
+            List<JobRun.Result> runs = ruleCountRuns.get(rules);
+            s.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %s | %,.0f | %,.0f%s | %.2f× | %.2f× | %,.0f (%.2f×) | %.1f | %s |"
+                                    + " %,d |%n",
+                            rules == shipped
+                                    ? rules + " (shipped)"
+                                    : rules + " (" + copyRounds(rules, shipped) + ")",
+                            ruleCountRate(rules, r),
+                            ruleCountPerCpu(rules, r),
+                            range(
+                                    runs.stream()
+                                            .mapToDouble(x -> ruleCountPerCpu(rules, x))
+                                            .toArray()),
+                            ruleCountTimesShipped(rules),
+                            ruleCountRateTimesShipped(rules),
+                            r.perCpuSecond(0),
+                            ruleCountWholeRunTimesShipped(rules),
+                            r.cpuSeconds(o == null ? 0 : o.processCpu()),
+                            o == null
+                                    ? "-"
+                                    : String.format(
+                                            Locale.ROOT,
+                                            "%.1f / %.1f",
+                                            o.wallSeconds(),
+                                            o.processCpu()),
+                            r.alerts()));
+        }
+        double times = ruleCountTimesShipped(RULE_COUNT_TARGET_RULES);
+        double whole = ruleCountWholeRunTimesShipped(RULE_COUNT_TARGET_RULES);
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        "%nTarget (issue 12): %d rules at ≥ %.2f× the shipped set's events per"
+                                + " CPU-s in the same run: %s.%n",
+                        RULE_COUNT_TARGET_RULES,
+                        RULE_COUNT_TARGET,
+                        Double.isNaN(times)
+                                ? "not measured in this run"
+                                : String.format(
+                                        Locale.ROOT,
+                                        "**%.2f×, %s** (fixed cost taken off); whole runs,"
+                                                + " start and finish included: %.2f×, %s",
+                                        times,
+                                        ruleCountTargetMet(times) ? "met" : "not met",
+                                        whole,
+                                        ruleCountTargetMet(whole) ? "met" : "not met")));
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        "%nEach row is the real job (`AlertJob.build`, `kafka.bounded=true`,"
+                                + " alerts into Redis) reading the same %,d events from Kafka,"
+                                + " with the shipped rules and copies of them under new ids"
+                                + " (`<id>-copy-N`, same conditions, literals, kind and"
+                                + " fingerprint), built in memory. The fixed cost of a job with"
+                                + " that many rules (a run over a 1-event topic) is taken off"
+                                + " its events/s and CPU s, as in the throughput table; the whole"
+                                + " run column leaves it in (what a backtest of this length"
+                                + " costs). Each row"
+                                + " is the median of %d runs by events per CPU-s (the range of"
+                                + " all runs in brackets), the rule sets interleaved. Alerts"
+                                + " grow with the copies: each copy alerts as its original.%n%n",
+                        first.events(),
+                        ruleCountRuns.get(shipped).size()));
+        return s.toString();
+    }
+
+    /** "shipped + N copies" for a set of {@code rules} made from {@code shipped} rules. */
+    static String copyRounds(int rules, int shipped) {
+        int copies = rules / shipped - 1;
+        int rest = rules % shipped;
+        return "shipped + "
+                + copies
+                + (copies == 1 ? " copy" : " copies")
+                + (rest > 0 ? " + " + rest + " more" : "");
     }
 
     /** The alert latency at each load level, with the cores busy by thread group. */
