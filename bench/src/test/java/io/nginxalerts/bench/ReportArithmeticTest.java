@@ -217,6 +217,62 @@ class ReportArithmeticTest {
         assertThat(busy.rest()).isEqualTo(busy.all()).isEqualTo(0.9);
     }
 
+    // The rule-count table.
+
+    @Test
+    void ruleCountFiguresTakeOffTheFixedCostOfTheSameRuleSet() {
+        Report r = new Report(new BenchMain.Options());
+        r.ruleCountOverhead(8, job(1, 1.0, 2.0, Double.NaN));
+        r.ruleCountOverhead(128, job(1, 3.0, 6.0, Double.NaN));
+        JobRun.Result run = job(1, 20.0, 46.0, Double.NaN);
+
+        // 1,000,000 events over 20 - 3 s and 46 - 6 CPU s: the 128-rule job's cost, not 8's.
+        assertThat(r.ruleCountRate(128, run)).isEqualTo(1_000_000 / 17.0);
+        assertThat(r.ruleCountPerCpu(128, run)).isEqualTo(25_000);
+        assertThat(r.ruleCountPerCpu(8, run)).isEqualTo(1_000_000 / 44.0);
+        // The throughput table's fixed cost (by parallelism) is another one.
+        assertThat(r.perCpu(run)).isEqualTo(1_000_000 / 46.0);
+    }
+
+    @Test
+    void ruleCountRatiosCompareEachSetsMedianRunWithTheShippedSets() {
+        Report r = ReportFixture.report();
+
+        assertThat(r.shippedRules()).isEqualTo(8);
+        assertThat(r.ruleCountTimesShipped(8)).isEqualTo(1.0);
+        assertThat(r.ruleCountTimesShipped(64)).isEqualTo(0.5);
+        // Median of 25,000, 33,333 and 20,000 per CPU-s over the shipped median of 100,000.
+        assertThat(r.ruleCountTimesShipped(128)).isEqualTo(0.25);
+        assertThat(r.ruleCountRateTimesShipped(128))
+                .isCloseTo((1_000_000 / 17.0) / 250_000, within(1e-12));
+        assertThat(r.ruleCountWholeRunTimesShipped(128))
+                .isCloseTo((1_000_000 / 46.0) / (1_000_000 / 12.0), within(1e-12));
+    }
+
+    @Test
+    void ruleCountRatioOfASetThatDidNotRunIsNaN() {
+        Report r = ReportFixture.sparseReport();
+
+        assertThat(r.shippedRules()).isZero();
+        assertThat(r.ruleCountTimesShipped(Report.RULE_COUNT_TARGET_RULES)).isNaN();
+        assertThat(r.ruleCountMedian(8)).isNull();
+    }
+
+    @Test
+    void ruleCountTargetIsMetAtHalfTheShippedSetsFigureOrMore() {
+        assertThat(Report.ruleCountTargetMet(0.5)).isTrue();
+        assertThat(Report.ruleCountTargetMet(0.9)).isTrue();
+        assertThat(Report.ruleCountTargetMet(0.49)).isFalse();
+        assertThat(Report.ruleCountTargetMet(Double.NaN)).isFalse();
+    }
+
+    @Test
+    void copyRoundsSayHowASetIsMadeOfTheShippedRules() {
+        assertThat(Report.copyRounds(16, 8)).isEqualTo("shipped + 1 copy");
+        assertThat(Report.copyRounds(128, 8)).isEqualTo("shipped + 15 copies");
+        assertThat(Report.copyRounds(64, 6)).isEqualTo("shipped + 9 copies + 4 more");
+    }
+
     // Latency percentiles and state figures shown in the report.
 
     @Test

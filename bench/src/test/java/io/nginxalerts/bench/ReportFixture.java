@@ -76,6 +76,7 @@ final class ReportFixture {
         r.job(job("default", 2, 4.0, 13.0, 2.5, 450_000, ThresholdOperator.SLIDING_COUNT));
         r.job(job("default", 1, 6.0, 14.0, 3.0, 290_000, ThresholdOperator.SLIDING_COUNT));
         r.job(job("cep", 1, 9.0, 27.0, 4.0, 140_000, ThresholdOperator.CEP));
+        ruleCounts(r);
         r.latency(latency());
         r.peers(
                 List.of(
@@ -116,6 +117,48 @@ final class ReportFixture {
         r.produced(0.04);
         r.job(job("default", 1, 4.0, 6.0, Double.NaN, Double.NaN, ThresholdOperator.SLIDING_COUNT));
         r.elapsed(9.5);
+        return r;
+    }
+
+    /**
+     * The rule-count table of a run, worked out on paper (1,000,000 events each; a figure is events
+     * over wall or CPU seconds less the fixed cost of that rule set):
+     *
+     * <ul>
+     *   <li>8 rules (shipped), fixed cost 1 s / 2 CPU s: runs at 100,000 and 166,667 per CPU-s; the
+     *       median (the lower of two) 250,000 events/s, 100,000 per CPU-s, whole run 83,333;
+     *   <li>64 rules, fixed cost 2 s / 4 CPU s: 125,000 events/s, 50,000 per CPU-s (0.50×), whole
+     *       run 41,667 (0.50×);
+     *   <li>128 rules, fixed cost 3 s / 6 CPU s: runs at 25,000, 33,333 and 20,000 per CPU-s; the
+     *       median 58,824 events/s (0.24×), 25,000 per CPU-s (0.25×), whole run 21,739 (0.26×).
+     * </ul>
+     */
+    static void ruleCounts(Report r) {
+        ThresholdOperator sc = ThresholdOperator.SLIDING_COUNT;
+        r.ruleCountOverhead(8, job("rules-8-calibration", 1, 1.0, 2.0, 0.0, Double.NaN, sc));
+        r.ruleCountOverhead(64, job("rules-64-calibration", 1, 2.0, 4.0, 0.0, Double.NaN, sc));
+        r.ruleCountOverhead(128, job("rules-128-calibration", 1, 3.0, 6.0, 0.0, Double.NaN, sc));
+        // Interleaved as the bench runs them.
+        r.ruleCount(8, job("rules-8", 1, 5.0, 12.0, 1.0, 300_000, sc));
+        r.ruleCount(64, job("rules-64", 1, 10.0, 24.0, 1.0, 150_000, sc));
+        r.ruleCount(128, job("rules-128", 1, 20.0, 46.0, 1.0, 70_000, sc));
+        r.ruleCount(8, job("rules-8", 1, 4.0, 8.0, 1.0, 300_000, sc));
+        r.ruleCount(128, job("rules-128", 1, 18.0, 36.0, 1.0, 70_000, sc));
+        r.ruleCount(128, job("rules-128", 1, 22.0, 56.0, 1.0, 70_000, sc));
+    }
+
+    /** A run of the rule-count table alone ({@code --rules-table-only}), one run of each set. */
+    static Report ruleCountOnlyReport() {
+        BenchMain.Options options =
+                BenchMain.Options.parse(
+                        new String[] {"--rules-table-only", "--rules-table-events", "50k"});
+        Report r = new Report(options);
+        r.workload(WORKLOAD);
+        r.produced(0.5);
+        ThresholdOperator sc = ThresholdOperator.SLIDING_COUNT;
+        r.ruleCount(8, job("rules-8", 1, 5.0, 10.0, 1.0, 300_000, sc));
+        r.ruleCount(64, job("rules-64", 1, 10.0, 40.0, 1.0, 150_000, sc));
+        r.elapsed(60);
         return r;
     }
 

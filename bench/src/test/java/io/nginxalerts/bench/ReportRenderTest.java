@@ -22,6 +22,8 @@ class ReportRenderTest {
                         "## nginx-alerts bench, 2026-01-02T03:04:05Z",
                         "### Throughput (backlog in Kafka, default rule set, alerts into Redis)",
                         "### Ratios",
+                        "### Rule count (backtest of 1,000,000 events, parallelism 1, the shipped"
+                                + " rules copied with new ids)",
                         "### Alert latency (streaming job, parallelism 2; append to Kafka → alert"
                                 + " in Redis)",
                         "### State (heap state backend, checkpoint of the streaming run)",
@@ -206,5 +208,59 @@ class ReportRenderTest {
                                                 "- workload: 100 events (nginx JSON as Logstash"
                                                         + " ships it, "));
         assertThat(sparse).endsWith("### Ratios\n\n\n");
+    }
+
+    @Test
+    void ruleCountRowsAreEachSetsMedianRunAgainstTheShippedSet() {
+        assertThat(lines)
+                .containsSequence(
+                        "| rules | events/s | events per CPU-s | × shipped, per CPU-s | × shipped,"
+                                + " events/s | whole run: events per CPU-s (× shipped) | CPU s |"
+                                + " fixed cost: wall s / CPU s | alerts |",
+                        "|---|---:|---:|---:|---:|---:|---:|---|---:|",
+                        "| 8 (shipped) | 250,000 | 100,000 (100,000–166,667) | 1.00× | 1.00× |"
+                                + " 83,333 (1.00×) | 10.0 | 1.0 / 2.0 | 20 |",
+                        "| 64 (shipped + 7 copies) | 125,000 | 50,000 | 0.50× | 0.50× | 41,667"
+                                + " (0.50×) | 20.0 | 2.0 / 4.0 | 20 |",
+                        "| 128 (shipped + 15 copies) | 58,824 | 25,000 (20,000–33,333) | 0.25× |"
+                                + " 0.24× | 21,739 (0.26×) | 40.0 | 3.0 / 6.0 | 20 |");
+    }
+
+    @Test
+    void ruleCountPrintsTheTargetAndWhetherThisRunMeetsIt() {
+        assertThat(lines)
+                .contains(
+                        "Target (issue 12): 128 rules at ≥ 0.50× the shipped set's events per"
+                                + " CPU-s in the same run: **0.25×, not met** (fixed cost taken"
+                                + " off); whole runs, start and finish included: 0.26×, not met.");
+        assertThat(report)
+                .contains("reading the same 1,000,000 events from Kafka")
+                .contains("Each row is the median of 2 runs by events per CPU-s");
+    }
+
+    @Test
+    void ruleCountAloneRendersOnlyItsTableAndSaysTheTargetWasNotMeasuredWithout128Rules() {
+        String only = ReportFixture.ruleCountOnlyReport().render(ReportFixture.HOST);
+
+        assertThat(only.lines())
+                .filteredOn(l -> l.startsWith("#"))
+                .containsExactly(
+                        "## nginx-alerts bench, 2026-01-02T03:04:05Z",
+                        "### Rule count (backtest of 1,000,000 events, parallelism 1, the shipped"
+                                + " rules copied with new ids)");
+        assertThat(only.lines())
+                .contains(
+                        "- command: `bench/run --events 50000 --ips 100000 --no-peers"
+                                + " --rules-table-only --rules-table-events 50000`; whole run 60 s",
+                        "| 64 (shipped + 7 copies) | 100,000 | 25,000 | 0.25× | 0.50× | 25,000"
+                                + " (0.25×) | 40.0 | - | 20 |",
+                        "Target (issue 12): 128 rules at ≥ 0.50× the shipped set's events per"
+                                + " CPU-s in the same run: not measured in this run.");
+    }
+
+    @Test
+    void sparseReportHasNoRuleCountTable() {
+        assertThat(ReportFixture.sparseReport().render(ReportFixture.HOST))
+                .doesNotContain("Rule count");
     }
 }
