@@ -569,12 +569,15 @@ final class Report {
                                 + " that many rules (a run over a 1-event topic) is taken off"
                                 + " its events/s and CPU s, as in the throughput table; the whole"
                                 + " run column leaves it in (what a backtest of this length"
-                                + " costs). Each row"
-                                + " is the median of %d runs by events per CPU-s (the range of"
-                                + " all runs in brackets), the rule sets interleaved. Alerts"
-                                + " grow with the copies: each copy alerts as its original.%n%n",
+                                + " costs). %s Alerts grow with the copies: each copy alerts"
+                                + " as its original.%n%n",
                         first.events(),
-                        ruleCountRuns.get(shipped).size()));
+                        ruleCountRuns.get(shipped).size() == 1
+                                ? "Each row is one run (--repeats 1)."
+                                : "Each row is the median of "
+                                        + ruleCountRuns.get(shipped).size()
+                                        + " runs by events per CPU-s (the range of all runs in"
+                                        + " brackets), the rule sets interleaved."));
         return s.toString();
     }
 
