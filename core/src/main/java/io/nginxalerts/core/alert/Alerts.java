@@ -2,15 +2,22 @@ package io.nginxalerts.core.alert;
 
 import io.nginxalerts.core.event.AccessEvent;
 import io.nginxalerts.core.rules.Rule;
+import io.nginxalerts.core.rules.RuleKind;
 import io.nginxalerts.core.time.Durations;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -104,6 +111,215 @@ public final class Alerts {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JRE", e);
         }
+    }
+
+    /**
+     * The alert of a ratio rule: {@code hits} of the {@code total} events of its window passed the
+     * rule's {@code of}.
+     *
+     * @param evidence the latest (at most 5) events of the window that passed {@code of}, oldest
+     *     first; the id comes from the first
+     * @param firstSeen the time of the window's first event
+     * @param lastSeen the time of the event that completed the window
+     */
+    public static Alert ratio(
+            Rule rule,
+            List<AccessEvent> evidence,
+            int hits,
+            int total,
+            long firstSeen,
+            long lastSeen,
+            long detectedAt) {
+        RuleKind.Ratio kind = (RuleKind.Ratio) rule.kind();
+        Map<String, String> key = rule.keyFields(evidence.get(0));
+        String what =
+                String.format(
+                        Locale.ROOT,
+                        "%d of %d requests (%.1f%%) matched the rule's `of` (at least %s%%)",
+                        hits,
+                        total,
+                        100.0 * hits / total,
+                        decimal(kind.atLeast() * 100));
+        return build(
+                rule,
+                key,
+                evidence,
+                total,
+                firstSeen,
+                lastSeen,
+                detectedAt,
+                summary(rule, key, what, firstSeen, lastSeen),
+                new Alert.Ratio(hits, total),
+                null,
+                null,
+                null);
+    }
+
+    /**
+     * The alert of a value rule: its aggregate over {@code count} values had {@code aggregate}.
+     *
+     * @param evidence the latest (at most 5) events of the window with a value, oldest first
+     */
+    public static Alert value(
+            Rule rule,
+            List<AccessEvent> evidence,
+            int count,
+            double aggregate,
+            long firstSeen,
+            long lastSeen,
+            long detectedAt) {
+        RuleKind.Value kind = (RuleKind.Value) rule.kind();
+        Map<String, String> key = rule.keyFields(evidence.get(0));
+        String unit = kind.field().endsWith("time") ? "s" : "";
+        String what =
+                String.format(
+                        Locale.ROOT,
+                        "%s of %s was %s%s (%s %s%s) over %d requests",
+                        kind.aggregate().key(),
+                        kind.field(),
+                        decimal(aggregate),
+                        unit,
+                        symbol(kind.comparison()),
+                        decimal(kind.bound()),
+                        unit,
+                        count);
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put(kind.aggregate().key(), aggregate);
+        return build(
+                rule,
+                key,
+                evidence,
+                count,
+                firstSeen,
+                lastSeen,
+                detectedAt,
+                summary(rule, key, what, firstSeen, lastSeen),
+                null,
+                Collections.unmodifiableMap(values),
+                null,
+                null);
+    }
+
+    /**
+     * The alert of a silence rule: the key's last matching event was at {@code silentSince} and
+     * none came for the rule's {@code silent_for}.
+     *
+     * @param evidence the latest (at most 5) events of the window up to the last one, oldest first
+     * @param count the events in that window
+     * @param firstSeen the time of the window's first event
+     */
+    public static Alert silence(
+            Rule rule,
+            List<AccessEvent> evidence,
+            int count,
+            long firstSeen,
+            long silentSince,
+            long detectedAt) {
+        RuleKind.Silence kind = (RuleKind.Silence) rule.kind();
+        Map<String, String> key = rule.keyFields(evidence.get(0));
+        String what =
+                String.format(
+                        Locale.ROOT,
+                        "silent for %s since %s after %d matching requests",
+                        Durations.format(kind.silentFor()),
+                        Instant.ofEpochMilli(silentSince),
+                        count);
+        return build(
+                rule,
+                key,
+                evidence,
+                count,
+                firstSeen,
+                silentSince,
+                detectedAt,
+                summary(rule, key, what, firstSeen, silentSince),
+                null,
+                null,
+                silentSince,
+                null);
+    }
+
+    /** The alert of a first-seen rule: {@code event} brought {@code value}, new for its key. */
+    public static Alert firstSeen(Rule rule, AccessEvent event, String value, long detectedAt) {
+        RuleKind.FirstSeen kind = (RuleKind.FirstSeen) rule.kind();
+        Map<String, String> key = rule.keyFields(event);
+        long t = event.timestamp();
+        String what =
+                String.format(
+                        Locale.ROOT,
+                        "first seen %s %s (not seen within %s)",
+                        kind.field(),
+                        value,
+                        Durations.format(rule.within()));
+        return build(
+                rule,
+                key,
+                List.of(event),
+                1,
+                t,
+                t,
+                detectedAt,
+                summary(rule, key, what, t, t),
+                null,
+                null,
+                null,
+                value);
+    }
+
+    private static Alert build(
+            Rule rule,
+            Map<String, String> key,
+            List<AccessEvent> evidence,
+            int count,
+            long firstSeen,
+            long lastSeen,
+            long detectedAt,
+            String summary,
+            Alert.Ratio ratio,
+            Map<String, Double> aggregate,
+            Long silentSince,
+            String value) {
+        if (evidence.isEmpty() || evidence.size() > Alert.MAX_EVIDENCE) {
+            throw new IllegalArgumentException("evidence holds 1 to 5 events");
+        }
+        return new Alert(
+                id(rule.id(), key, evidence.get(0)),
+                rule.id(),
+                rule.severity().code(),
+                key,
+                count,
+                firstSeen,
+                lastSeen,
+                detectedAt,
+                summary,
+                rule.description(),
+                List.copyOf(evidence),
+                Alert.SCHEMA_VERSION,
+                null,
+                ratio,
+                aggregate,
+                silentSince,
+                value);
+    }
+
+    /** A number as people write it: at most 4 significant digits, no trailing zeros. */
+    static String decimal(double x) {
+        if (Double.isNaN(x) || Double.isInfinite(x)) {
+            return Double.toString(x);
+        }
+        return new BigDecimal(x)
+                .round(new MathContext(4, RoundingMode.HALF_UP))
+                .stripTrailingZeros()
+                .toPlainString();
+    }
+
+    private static String symbol(RuleKind.Comparison c) {
+        return switch (c) {
+            case GT -> ">";
+            case GTE -> ">=";
+            case LT -> "<";
+            case LTE -> "<=";
+        };
     }
 
     static String summary(

@@ -1,0 +1,133 @@
+package io.nginxalerts.core.detect;
+
+import io.nginxalerts.core.alert.Alert;
+import io.nginxalerts.core.alert.Alerts;
+import io.nginxalerts.core.event.AccessEvent;
+import io.nginxalerts.core.rules.Rule;
+import io.nginxalerts.core.rules.RuleKind;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+
+/**
+ * A ratio rule ({@code ratio: {of, at_least, min_events}}): fires at an event when the window of
+ * the key's matching events within {@code within} (after its last firing) holds at least {@code
+ * min_events} events and the share of them that pass {@code of} is at least {@code at_least},
+ * compared exactly ({@code hits * D >= N * events} with {@code at_least = N / D} as written). A
+ * firing empties the window.
+ *
+ * <p>State per key: the window's timestamps and hit flags, its hit count, and the latest 5 hits
+ * (the evidence). O(1) amortised work per event.
+ */
+public final class RatioDetector implements Detector<RatioDetector.State> {
+    private static final long serialVersionUID = 1L;
+
+    private final Rule rule;
+    private final RuleKind.Ratio kind;
+    private final long within;
+    private final long numerator;
+    private final long denominator;
+
+    public RatioDetector(Rule rule) {
+        if (!(rule.kind() instanceof RuleKind.Ratio ratio)) {
+            throw new IllegalArgumentException("rule " + rule.id() + " is not a ratio rule");
+        }
+        this.rule = rule;
+        this.kind = ratio;
+        this.within = rule.within().toMillis();
+        BigDecimal atLeast = BigDecimal.valueOf(ratio.atLeast()).stripTrailingZeros();
+        if (atLeast.scale() < 0) {
+            atLeast = atLeast.setScale(0);
+        }
+        this.numerator = atLeast.unscaledValue().longValueExact();
+        this.denominator = BigInteger.TEN.pow(atLeast.scale()).longValueExact();
+    }
+
+    /** The per-key window. */
+    public static final class State {
+        LongQueue times = new LongQueue();
+
+        /** 1 for an event that passed {@code of}, else 0; parallel to {@code times}. */
+        LongQueue hitFlags = new LongQueue();
+
+        int hits;
+
+        /** The latest hits of the window, at most {@link Alert#MAX_EVIDENCE}, oldest first. */
+        ArrayDeque<AccessEvent> evidence = new ArrayDeque<>();
+    }
+
+    @Override
+    public State newState() {
+        return new State();
+    }
+
+    @Override
+    public void advance(State s, long now, DetectorContext ctx) {
+        while (!s.times.isEmpty() && now - s.times.first() >= within) {
+            s.times.removeFirst();
+            s.hits -= (int) s.hitFlags.removeFirst();
+        }
+        while (!s.evidence.isEmpty() && now - s.evidence.peekFirst().timestamp() >= within) {
+            s.evidence.removeFirst();
+        }
+    }
+
+    @Override
+    public void onEvent(State s, AccessEvent event, long ts, DetectorContext ctx) {
+        boolean hit = kind.of().test(event);
+        s.times.addLast(ts);
+        s.hitFlags.addLast(hit ? 1 : 0);
+        if (hit) {
+            s.hits++;
+            s.evidence.addLast(event);
+            if (s.evidence.size() > Alert.MAX_EVIDENCE) {
+                s.evidence.removeFirst();
+            }
+        }
+        int size = s.times.size();
+        if (size >= kind.minEvents() && reaches(s.hits, size)) {
+            ctx.emit(
+                    Alerts.ratio(
+                            rule,
+                            new ArrayList<>(s.evidence),
+                            s.hits,
+                            size,
+                            s.times.first(),
+                            ts,
+                            ctx.processingTime()));
+            s.times.clear();
+            s.hitFlags.clear();
+            s.hits = 0;
+            s.evidence.clear();
+        }
+    }
+
+    /** {@code hits / size >= numerator / denominator}, in exact integer arithmetic. */
+    boolean reaches(long hits, long size) {
+        long left;
+        long right;
+        try {
+            left = Math.multiplyExact(hits, denominator);
+            right = Math.multiplyExact(numerator, size);
+        } catch (ArithmeticException overflow) {
+            return BigInteger.valueOf(hits)
+                            .multiply(BigInteger.valueOf(denominator))
+                            .compareTo(
+                                    BigInteger.valueOf(numerator)
+                                            .multiply(BigInteger.valueOf(size)))
+                    >= 0;
+        }
+        return left >= right;
+    }
+
+    @Override
+    public long nextDeadline(State s) {
+        return s.times.isEmpty() ? Long.MAX_VALUE : s.times.first() + within;
+    }
+
+    @Override
+    public boolean isEmpty(State s) {
+        return s.times.isEmpty();
+    }
+}
