@@ -34,6 +34,15 @@ import java.util.Map;
  * many different values of the rule's {@code distinct} field the match holds. The field is absent
  * for other rules; consumers that do not know it can ignore it, so the schema stays 1.
  *
+ * <p>Likewise each rule type adds what explains its alerts, each field absent for the others: a
+ * ratio rule {@code "ratio":{"numerator":n,"denominator":d,"value":n/d}} (the events that passed
+ * {@code of}, all that took part, and the share as a number), a value rule {@code
+ * "aggregate":{"p95":3.1}}, a first-seen rule {@code "value":"…"} (the new value), all three after
+ * {@code count}; a silence rule {@code "silent_since":"…"} (the time of the key's last event, as
+ * ISO-8601 UTC like {@code first_seen}) after {@code last_seen}. Optional fields do not change the
+ * schema: a reader ignores fields it does not know. {@code value} in {@code ratio} is written for
+ * readers' convenience and not read back: numerator and denominator decide.
+ *
  * <p>Guarantees: the output is always one line of valid JSON, whatever the events held
  * (attacker-controlled URLs and user agents are escaped, control characters and line breaks
  * included); times are ISO-8601 UTC; {@link #decode} accepts exactly what {@link #encode} writes
@@ -73,8 +82,26 @@ public final class AlertCodec {
             if (alert.distinctCount() != null) {
                 g.writeNumberField("distinct_count", alert.distinctCount());
             }
+            if (alert.ratio() != null) {
+                g.writeObjectFieldStart("ratio");
+                g.writeNumberField("numerator", alert.ratio().numerator());
+                g.writeNumberField("denominator", alert.ratio().denominator());
+                g.writeNumberField("value", alert.ratio().value());
+                g.writeEndObject();
+            }
+            if (alert.aggregate() != null) {
+                g.writeObjectFieldStart("aggregate");
+                for (Map.Entry<String, Double> e : alert.aggregate().entrySet()) {
+                    writeNumber(g, e.getKey(), e.getValue());
+                }
+                g.writeEndObject();
+            }
+            writeIfPresent(g, "value", alert.value());
             g.writeStringField("first_seen", iso(alert.firstSeen()));
             g.writeStringField("last_seen", iso(alert.lastSeen()));
+            if (alert.silentSince() != null) {
+                g.writeStringField("silent_since", iso(alert.silentSince()));
+            }
             g.writeStringField("detected_at", iso(alert.detectedAt()));
             g.writeStringField("summary", alert.summary());
             g.writeStringField("description", alert.description());
@@ -145,7 +172,67 @@ public final class AlertCodec {
                 root.path("description").asText(""),
                 evidence,
                 schema,
-                optionalInt(root, "distinct_count"));
+                optionalInt(root, "distinct_count"),
+                optionalRatio(root),
+                optionalAggregate(root),
+                optionalTime(root, "silent_since"),
+                optionalText(root, "value"));
+    }
+
+    /** JSON has no NaN or infinity; an aggregate that is not finite is written as null. */
+    private static void writeNumber(JsonGenerator g, String field, Double value)
+            throws IOException {
+        if (value == null || value.isNaN() || value.isInfinite()) {
+            g.writeNullField(field);
+        } else {
+            g.writeNumberField(field, value);
+        }
+    }
+
+    private static Alert.Ratio optionalRatio(JsonNode root) {
+        JsonNode v = root.get("ratio");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isObject()) {
+            throw new IllegalArgumentException("field ratio is not an object");
+        }
+        return new Alert.Ratio(
+                requiredInt(v, "ratio.numerator", "numerator"),
+                requiredInt(v, "ratio.denominator", "denominator"));
+    }
+
+    private static Map<String, Double> optionalAggregate(JsonNode root) {
+        JsonNode v = root.get("aggregate");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isObject()) {
+            throw new IllegalArgumentException("field aggregate is not an object");
+        }
+        Map<String, Double> aggregate = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getValue().isNull()) {
+                aggregate.put(e.getKey(), Double.NaN);
+            } else if (e.getValue().isNumber()) {
+                aggregate.put(e.getKey(), e.getValue().asDouble());
+            } else {
+                throw new IllegalArgumentException(
+                        "field aggregate." + e.getKey() + " is not a number");
+            }
+        }
+        return aggregate;
+    }
+
+    private static Long optionalTime(JsonNode root, String field) {
+        JsonNode v = root.get(field);
+        return v == null || v.isNull() ? null : requiredTime(root, field);
+    }
+
+    private static String optionalText(JsonNode root, String field) {
+        JsonNode v = root.get(field);
+        return v == null || v.isNull() ? null : requiredText(root, field);
     }
 
     /** One event as a JSON object with the nginx log_format field names (as in evidence). */
@@ -261,9 +348,14 @@ public final class AlertCodec {
     }
 
     private static int requiredInt(JsonNode root, String field) {
-        JsonNode v = root.get(field);
+        return requiredInt(root, field, field);
+    }
+
+    /** As {@link #requiredInt(JsonNode, String)}, with the field's full name for the message. */
+    private static int requiredInt(JsonNode node, String name, String field) {
+        JsonNode v = node.get(field);
         if (v == null || !v.canConvertToInt() || !v.isIntegralNumber()) {
-            throw new IllegalArgumentException("missing integer field " + field);
+            throw new IllegalArgumentException("missing integer field " + name);
         }
         return v.asInt();
     }

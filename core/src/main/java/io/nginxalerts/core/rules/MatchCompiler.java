@@ -6,9 +6,12 @@ import io.nginxalerts.core.rules.Conditions.TextOp;
 import io.nginxalerts.core.rules.YamlNode.Entry;
 import io.nginxalerts.core.rules.YamlNode.Kind;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Compiles a {@code match} mapping into a {@link Condition}, reporting every problem it finds.
@@ -42,9 +45,17 @@ final class MatchCompiler {
     private final Problems problems;
     private final ListFiles lists;
 
+    /** The list files read so far, by the name written, with their entries (for fingerprints). */
+    private final Map<String, List<String>> listsRead = new TreeMap<>();
+
     MatchCompiler(Problems problems, ListFiles lists) {
         this.problems = problems;
         this.lists = lists;
+    }
+
+    /** The list files that the matches compiled so far name, by name, with their entries. */
+    Map<String, List<String>> listsRead() {
+        return Collections.unmodifiableMap(listsRead);
     }
 
     /**
@@ -294,6 +305,9 @@ final class MatchCompiler {
             return null;
         }
         List<String> entries = lists.read(path.text, problems, file.line());
+        if (entries != null) {
+            listsRead.put(path.text, entries);
+        }
         if (entries == null
                 || !lowerCaseFor(field, entries, file.line(), "list file '" + path.text + "'")) {
             return null;

@@ -92,7 +92,8 @@ class RuleValidationTest {
         assertRefused(
                 "- id: x\n",
                 "x.yaml:1: a rule file must be a mapping with the keys id, description,"
-                        + " severity, group_by, match, threshold, distinct, sequence, within,"
+                        + " severity, group_by, match, threshold, distinct, ratio, value, silent_for,"
+                        + " min_events, first_seen, learn_for, max_values, sequence, within,"
                         + " suppress; found a list");
     }
 
@@ -117,8 +118,9 @@ class RuleValidationTest {
                                 """))
                 .containsExactly(
                         "rules/x.yaml:4: unknown key 'tresholds'; allowed: id, description,"
-                                + " severity, group_by, match, threshold, distinct, sequence, within,"
-                                + " suppress");
+                                + " severity, group_by, match, threshold, distinct, ratio, value,"
+                                + " silent_for, min_events, first_seen, learn_for, max_values,"
+                                + " sequence, within, suppress");
     }
 
     @Test
@@ -137,7 +139,7 @@ class RuleValidationTest {
                                 """))
                 .containsExactly(
                         "x.yaml:5: unknown key 'atleast' in a sequence step; allowed: match,"
-                                + " at_least");
+                                + " at_least, absent");
     }
 
     @Test
@@ -168,7 +170,8 @@ class RuleValidationTest {
                 "x.yaml:1: missing required key 'id'",
                 "x.yaml:1: missing required key 'severity'",
                 "x.yaml:1: missing required key 'within'",
-                "x.yaml:1: missing 'match' (with 'threshold') or 'sequence'");
+                "x.yaml:1: missing 'match' (with 'threshold') or 'sequence'; or one of ratio,"
+                        + " value, silent_for, first_seen");
     }
 
     @Test
