@@ -5,8 +5,7 @@ import io.nginxalerts.core.alert.Alerts;
 import io.nginxalerts.core.event.AccessEvent;
 import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.core.rules.RuleKind;
-import java.math.BigDecimal;
-import java.math.BigInteger;
+import io.nginxalerts.core.rules.Share;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 
@@ -26,8 +25,7 @@ public final class RatioDetector implements Detector<RatioDetector.State> {
     private final Rule rule;
     private final RuleKind.Ratio kind;
     private final long within;
-    private final long numerator;
-    private final long denominator;
+    private final Share share;
 
     public RatioDetector(Rule rule) {
         if (!(rule.kind() instanceof RuleKind.Ratio ratio)) {
@@ -36,12 +34,8 @@ public final class RatioDetector implements Detector<RatioDetector.State> {
         this.rule = rule;
         this.kind = ratio;
         this.within = rule.within().toMillis();
-        BigDecimal atLeast = BigDecimal.valueOf(ratio.atLeast()).stripTrailingZeros();
-        if (atLeast.scale() < 0) {
-            atLeast = atLeast.setScale(0);
-        }
-        this.numerator = atLeast.unscaledValue().longValueExact();
-        this.denominator = BigInteger.TEN.pow(atLeast.scale()).longValueExact();
+        // The exact decimal the rule wrote (the parser's Share), so 1 of 20 reaches 5%.
+        this.share = Share.of(ratio.atLeast());
     }
 
     /** The per-key window. */
@@ -103,22 +97,10 @@ public final class RatioDetector implements Detector<RatioDetector.State> {
         }
     }
 
-    /** {@code hits / size >= numerator / denominator}, in exact integer arithmetic. */
+    /** {@code hits / size} reaches the rule's share, in exact integer arithmetic. */
     boolean reaches(long hits, long size) {
-        long left;
-        long right;
-        try {
-            left = Math.multiplyExact(hits, denominator);
-            right = Math.multiplyExact(numerator, size);
-        } catch (ArithmeticException overflow) {
-            return BigInteger.valueOf(hits)
-                            .multiply(BigInteger.valueOf(denominator))
-                            .compareTo(
-                                    BigInteger.valueOf(numerator)
-                                            .multiply(BigInteger.valueOf(size)))
-                    >= 0;
-        }
-        return left >= right;
+        // hits <= size < 2^31 and the share's terms are at most 10^6: no overflow.
+        return share.reachedBy(hits, size);
     }
 
     @Override
