@@ -67,6 +67,14 @@ public final class NginxLines {
         return set("upstreamhost", upstreamhost);
     }
 
+    public NginxLines upstreamTime(String seconds) {
+        return set("upstreamtime", seconds);
+    }
+
+    public NginxLines httpHost(String host) {
+        return set("http_host", host);
+    }
+
     private NginxLines set(String field, String value) {
         node.put(field, value);
         return this;
