@@ -7,6 +7,7 @@ import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.core.time.Durations;
 import io.nginxalerts.job.rules.AlertKeySelector;
 import io.nginxalerts.job.rules.AlertSuppressor;
+import io.nginxalerts.job.rules.EndOfInputGate;
 import io.nginxalerts.job.rules.LateAtRule;
 import io.nginxalerts.job.rules.MatchToAlert;
 import io.nginxalerts.job.rules.RuleFilter;
@@ -141,6 +142,8 @@ public final class Pipeline {
             alerts = alerts == null ? ruleStreams.alerts() : alerts.union(ruleStreams.alerts());
             deadLetters = deadLetters.union(ruleStreams.late());
         }
+        // The end of a bounded input is no evidence of absence (silence, absent sequence steps).
+        alerts = EndOfInputGate.apply(events, alerts, rules);
         return new Streams(alerts, deadLetters, events.getSideOutput(RouteRecords.LATE));
     }
 

@@ -15,6 +15,10 @@ import org.apache.flink.util.Collector;
  * Turns one CEP match of a rule into an {@link Alert} (events in event-time order, deterministic
  * id). Matches are counted by the {@link AlertSuppressor} that follows, because CEP's runtime
  * context does not support accumulators.
+ *
+ * <p>A match of a sequence with an absent last step holds only the present steps' events (the
+ * absent step has none): the alert's evidence, count, {@code first_seen} and {@code last_seen} are
+ * those of the present steps, and its deadline is {@code first_seen + within}.
  */
 public final class MatchToAlert extends PatternProcessFunction<AccessEvent, Alert> {
     private static final long serialVersionUID = 1L;
@@ -30,6 +34,7 @@ public final class MatchToAlert extends PatternProcessFunction<AccessEvent, Aler
             Map<String, List<AccessEvent>> match, Context ctx, Collector<Alert> out) {
         List<AccessEvent> events = new ArrayList<>(rule.minimumEvents());
         for (int i = 0; i < rule.steps().size(); i++) {
+            // Null for an absent step, and for a step CEP matched no event of.
             List<AccessEvent> step = match.get(RulePatterns.stepName(i));
             if (step != null) {
                 events.addAll(step);

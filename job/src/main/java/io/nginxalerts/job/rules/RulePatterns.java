@@ -22,6 +22,16 @@ import org.apache.flink.cep.pattern.conditions.SimpleCondition;
  * window" for a threshold rule, while relaxed contiguity inside a loop would make CEP track every
  * subset of the events (combinatorial state). For a sequence step it means n matching events with
  * no other step's event between them.
+ *
+ * <p>An absent last step ({@link Step#absent()}) becomes {@code notFollowedBy} (relaxed, as the
+ * steps before it): after the last present step's events, no event of the absent step may come
+ * before {@code within} has passed since the first step's first event. Flink CEP (since 1.16)
+ * accepts {@code notFollowedBy} as the last part of a pattern only with {@code within}, and only in
+ * event time: such a partial match is held in a pending state and becomes a match when the operator
+ * advances time to {@code start + within} before taking the events of that time (so an absent event
+ * exactly {@code within} after the start does not prevent it); an event of the absent step before
+ * that discards it. The match holds only the present steps' events; its alert is due at {@code
+ * firstSeen + within}, which {@code EndOfInputGate} checks against the input's own time.
  */
 public final class RulePatterns {
     private RulePatterns() {}
@@ -34,6 +44,12 @@ public final class RulePatterns {
             // A single-step rule's filter has already applied its condition.
             SimpleCondition<AccessEvent> condition =
                     rule.isSequence() ? new StepCondition(step.condition()) : new AnyEvent();
+            if (step.absent()) {
+                // Rule guarantees an absent step is a sequence's last, never its first, and has
+                // no at_least: nothing can follow it, and nothing repeats.
+                pattern = pattern.notFollowedBy(name).where(condition);
+                continue;
+            }
             if (pattern == null) {
                 pattern =
                         Pattern.<AccessEvent>begin(name, AfterMatchSkipStrategy.skipPastLastEvent())

@@ -1,0 +1,310 @@
+package io.nginxalerts.job.rules;
+
+import io.nginxalerts.core.alert.Alert;
+import io.nginxalerts.core.event.AccessEvent;
+import io.nginxalerts.core.rules.Rule;
+import io.nginxalerts.core.rules.RuleKind;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedMultiInput;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lets an alert that fires on absence ({@link Rule#firesOnAbsence()}: a silence rule, or a sequence
+ * whose last step is absent) through only once event time has really passed its deadline; every
+ * other alert passes straight through. The end of a bounded input is no evidence of absence: a
+ * brute force in the last minute of a file has no known outcome.
+ *
+ * <p>The deadline of an alert: {@code silentSince + silent_for} for a silence rule, {@code
+ * firstSeen + within} for an absent sequence (when CEP's pending match timed out).
+ *
+ * <p>How it decides. An upstream operator emits an absence alert when a watermark reaches its
+ * deadline, and emits it <em>before</em> it forwards that watermark; so the alert reaches this
+ * operator before the watermark that made it. The gate therefore holds absence alerts until its own
+ * watermark (the least over its inputs) reaches their deadline:
+ *
+ * <ul>
+ *   <li>a real watermark ({@code < Long.MAX_VALUE}: the events' own time, or the idle flush's in a
+ *       streaming job) at or past the deadline lets the alert through, stamped with its deadline;
+ *   <li>the end-of-input watermark ({@code Long.MAX_VALUE}) says nothing about time: the gate holds
+ *       it back and waits until both inputs have ended. Its second input carries the largest event
+ *       timestamp each {@link LargestEventTime} subtask saw in the whole input (sent once at its
+ *       end). Then an alert passes if that largest timestamp is at or past its deadline (some event
+ *       of the input was that late, so the events' own time got there), and is dropped otherwise.
+ *       Only then is the end-of-input watermark forwarded.
+ * </ul>
+ *
+ * An alert that arrives when the gate's watermark has already passed its deadline (CEP can hold a
+ * completed match back behind an earlier partial one) passes at once.
+ *
+ * <p>Dropped alerts are counted in the metric {@code nginx_alerts.absence_undecided_at_end} (and
+ * the accumulator of the same name, for backtest's summary) and logged once with their number.
+ *
+ * <p>Runs at parallelism 1 (alerts are few). Held alerts and the largest event time are kept in
+ * operator state, so a restore neither loses nor repeats a decision.
+ */
+public final class EndOfInputGate extends AbstractStreamOperator<Alert>
+        implements TwoInputStreamOperator<Alert, Long, Alert>, BoundedMultiInput {
+    private static final long serialVersionUID = 1L;
+
+    public static final String LARGEST_EVENT_TIME_UID = "largest-event-time";
+    public static final String UID = "end-of-input-gate";
+    public static final String UNDECIDED_METRIC = "absence_undecided_at_end";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EndOfInputGate.class);
+
+    /** When an absence alert of a rule becomes true: a time of the alert plus a span. */
+    record Deadline(boolean fromSilentSince, long afterMillis) implements Serializable {
+        long of(Alert alert) {
+            long since =
+                    fromSilentSince && alert.silentSince() != null
+                            ? alert.silentSince()
+                            : alert.firstSeen();
+            long deadline = since + afterMillis;
+            // Saturate instead of overflowing into the past.
+            return deadline < since ? Long.MAX_VALUE : deadline;
+        }
+    }
+
+    private final Map<String, Deadline> deadlines;
+
+    private transient List<Alert> held;
+    private transient ListState<Alert> heldState;
+    private transient long largestEventTime;
+    private transient ListState<Long> largestEventTimeState;
+    private transient long realWatermark;
+    private transient Watermark heldEndOfInput;
+    private transient boolean alertsEnded;
+    private transient boolean eventTimesEnded;
+    private transient boolean decided;
+    private transient Counter undecidedMetric;
+    private transient LongCounter undecidedAccumulator;
+
+    public EndOfInputGate(List<Rule> rules) {
+        Map<String, Deadline> byRule = new HashMap<>();
+        for (Rule rule : rules) {
+            Deadline deadline = deadline(rule);
+            if (deadline != null) {
+                byRule.put(rule.id(), deadline);
+            }
+        }
+        this.deadlines = byRule;
+    }
+
+    /**
+     * The alerts, with those of rules that fire on absence passed through an {@link EndOfInputGate}
+     * (the largest event time tracked on {@code events}); {@code alerts} itself when no rule fires
+     * on absence.
+     */
+    public static DataStream<Alert> apply(
+            DataStream<AccessEvent> events, DataStream<Alert> alerts, List<Rule> rules) {
+        if (rules.stream().noneMatch(Rule::firesOnAbsence)) {
+            return alerts;
+        }
+        DataStream<Long> largest =
+                events.transform("Largest event time", Types.LONG, new LargestEventTime())
+                        .uid(LARGEST_EVENT_TIME_UID);
+        return alerts.connect(largest)
+                .transform(
+                        "End of input: absence alerts need event time past their deadline",
+                        TypeInformation.of(Alert.class),
+                        new EndOfInputGate(rules))
+                .uid(UID)
+                .setParallelism(1)
+                .setMaxParallelism(1);
+    }
+
+    /** The deadline rule of a rule that fires on absence, or null for any other rule. */
+    static Deadline deadline(Rule rule) {
+        if (!rule.firesOnAbsence()) {
+            return null;
+        }
+        if (rule.kind() instanceof RuleKind.Silence silence) {
+            return new Deadline(true, silence.silentFor().toMillis());
+        }
+        return new Deadline(false, rule.within().toMillis());
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        heldState =
+                context.getOperatorStateStore()
+                        .getListState(
+                                new ListStateDescriptor<>(
+                                        "held-absence-alerts", TypeInformation.of(Alert.class)));
+        held = new ArrayList<>();
+        for (Alert alert : heldState.get()) {
+            held.add(alert);
+        }
+        largestEventTimeState =
+                context.getOperatorStateStore()
+                        .getListState(new ListStateDescriptor<>("largest-event-time", Long.class));
+        largestEventTime = Long.MIN_VALUE;
+        for (Long t : largestEventTimeState.get()) {
+            if (t != null) {
+                largestEventTime = Math.max(largestEventTime, t);
+            }
+        }
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        realWatermark = Long.MIN_VALUE;
+        undecidedMetric = getMetricGroup().addGroup("nginx_alerts").counter(UNDECIDED_METRIC);
+        undecidedAccumulator = new LongCounter();
+        getRuntimeContext().addAccumulator(UNDECIDED_METRIC, undecidedAccumulator);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        heldState.update(held);
+        largestEventTimeState.update(List.of(largestEventTime));
+    }
+
+    @Override
+    public void processElement1(StreamRecord<Alert> element) {
+        Alert alert = element.getValue();
+        if (!deadlines.containsKey(alert.rule())) {
+            output.collect(element);
+            return;
+        }
+        long deadline = deadlineOf(alert);
+        if (deadline <= reached()) {
+            output.collect(new StreamRecord<>(alert, deadline));
+        } else if (decided) {
+            // The input has ended: nothing can still show that time got there.
+            dropUndecided(1);
+        } else {
+            held.add(alert);
+        }
+    }
+
+    @Override
+    public void processElement2(StreamRecord<Long> element) {
+        largestEventTime = Math.max(largestEventTime, element.getValue());
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        if (mark.getTimestamp() == Long.MAX_VALUE) {
+            // Not evidence of time: decided when both inputs have ended, then forwarded.
+            heldEndOfInput = mark;
+            decideIfEnded();
+            return;
+        }
+        realWatermark = Math.max(realWatermark, mark.getTimestamp());
+        release(realWatermark);
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void endInput(int inputId) throws Exception {
+        if (inputId == 1) {
+            alertsEnded = true;
+        } else {
+            eventTimesEnded = true;
+        }
+        decideIfEnded();
+    }
+
+    @Override
+    public void finish() throws Exception {
+        // Both inputs have ended by now (endInput comes first); nothing may stay held.
+        alertsEnded = true;
+        eventTimesEnded = true;
+        decideIfEnded();
+        super.finish();
+    }
+
+    /** Number of absence alerts dropped at the end of input so far (the metric's value). */
+    long undecidedAtEnd() {
+        return undecidedMetric.getCount();
+    }
+
+    private void decideIfEnded() throws Exception {
+        if (decided || !alertsEnded || !eventTimesEnded) {
+            return;
+        }
+        decided = true;
+        // Some event of the input was at or past these deadlines: event time got there.
+        release(reached());
+        int undecided = held.size();
+        held.clear();
+        dropUndecided(undecided);
+        if (undecided > 0) {
+            LOG.info(
+                    "{} absence alert(s) dropped at the end of the input: no event reached their"
+                            + " deadline, so whether the awaited events came is unknown",
+                    undecided);
+        }
+        if (heldEndOfInput != null) {
+            super.processWatermark(heldEndOfInput);
+            heldEndOfInput = null;
+        }
+    }
+
+    /**
+     * How far event time has really got: the last real watermark, and once the input has ended the
+     * largest event timestamp of the whole input.
+     */
+    private long reached() {
+        return decided ? Math.max(realWatermark, largestEventTime) : realWatermark;
+    }
+
+    private void dropUndecided(int n) {
+        if (n > 0) {
+            undecidedMetric.inc(n);
+            undecidedAccumulator.add((long) n);
+        }
+    }
+
+    /**
+     * The alert's deadline; the earliest time for an alert of a rule that no longer fires on
+     * absence (restored from a checkpoint taken with other rules): it needs no gate.
+     */
+    private long deadlineOf(Alert alert) {
+        Deadline deadline = deadlines.get(alert.rule());
+        return deadline == null ? Long.MIN_VALUE : deadline.of(alert);
+    }
+
+    /** Emits, in deadline order, the held alerts whose deadline is at or before {@code time}. */
+    private void release(long time) {
+        if (held.isEmpty()) {
+            return;
+        }
+        List<Alert> due = new ArrayList<>();
+        for (Iterator<Alert> it = held.iterator(); it.hasNext(); ) {
+            Alert alert = it.next();
+            if (deadlineOf(alert) <= time) {
+                due.add(alert);
+                it.remove();
+            }
+        }
+        due.sort(Comparator.comparingLong(this::deadlineOf));
+        for (Alert alert : due) {
+            output.collect(new StreamRecord<>(alert, deadlineOf(alert)));
+        }
+    }
+}
