@@ -1,0 +1,32 @@
+package io.nginxalerts.core.detect;
+
+import io.nginxalerts.core.rules.Rule;
+import io.nginxalerts.core.rules.RuleKind;
+
+/** The {@link Detector} of each non-sequence rule kind. */
+public final class Detectors {
+    private Detectors() {}
+
+    /**
+     * The detector that evaluates {@code rule}.
+     *
+     * @throws IllegalArgumentException for a sequence rule (those run on Flink CEP) or a kind that
+     *     has no detector yet
+     */
+    public static Detector<?> forRule(Rule rule) {
+        RuleKind kind = rule.kind();
+        if (kind instanceof RuleKind.Count || kind instanceof RuleKind.Distinct) {
+            return new WindowCountDetector(rule);
+        }
+        if (kind instanceof RuleKind.Sequence) {
+            throw new IllegalArgumentException(
+                    "rule " + rule.id() + " is a sequence: it runs on CEP, not on a detector");
+        }
+        throw new IllegalArgumentException(
+                "rule "
+                        + rule.id()
+                        + ": "
+                        + kind.getClass().getSimpleName()
+                        + " rules are not supported yet");
+    }
+}
