@@ -215,7 +215,7 @@ public final class BenchMain {
                                             warmEvents,
                                             p,
                                             o.rules,
-                                            ThresholdOperator.SLIDING_COUNT)));
+                                            ThresholdOperator.GROUPED)));
                 }
             }
             if (!o.quick) {
@@ -244,7 +244,7 @@ public final class BenchMain {
                                 1,
                                 p,
                                 o.rules,
-                                ThresholdOperator.SLIDING_COUNT));
+                                ThresholdOperator.GROUPED));
             }
             // Each configuration runs --repeats times, interleaved, so that a drift of the
             // machine (other load, the JIT still settling) affects all of them alike; the report
@@ -264,7 +264,7 @@ public final class BenchMain {
                                     o.events,
                                     p,
                                     o.rules,
-                                    ThresholdOperator.SLIDING_COUNT);
+                                    ThresholdOperator.GROUPED);
                     report.job(r);
                     err.println(report.progressLine(r));
                     ok &= r.allDelivered();

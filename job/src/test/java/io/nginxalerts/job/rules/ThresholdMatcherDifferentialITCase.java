@@ -112,7 +112,7 @@ class ThresholdMatcherDifferentialITCase {
             PipelineRun.Result cep =
                     PipelineRun.run(rules, lines, parallelism, ThresholdOperator.CEP);
             PipelineRun.Result counted =
-                    PipelineRun.run(rules, lines, parallelism, ThresholdOperator.SLIDING_COUNT);
+                    PipelineRun.run(rules, lines, parallelism, ThresholdOperator.GROUPED);
 
             assertThat(ComparableAlerts.of(counted.alerts()))
                     .as("alerts at parallelism %d", parallelism)
@@ -168,7 +168,7 @@ class ThresholdMatcherDifferentialITCase {
 
         PipelineRun.Result cep = PipelineRun.run(List.of(rule), lines, 1, ThresholdOperator.CEP);
         PipelineRun.Result counted =
-                PipelineRun.run(List.of(rule), lines, 1, ThresholdOperator.SLIDING_COUNT);
+                PipelineRun.run(List.of(rule), lines, 1, ThresholdOperator.GROUPED);
 
         assertThat(ComparableAlerts.of(counted.alerts()))
                 .isEqualTo(ComparableAlerts.of(cep.alerts()));
