@@ -9,7 +9,6 @@ import io.nginxalerts.core.rules.RuleKind;
 import io.nginxalerts.job.Counters;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -198,27 +197,36 @@ public final class RuleGroupOperator
         RuleContext dc = detectorContext;
         dc.begin(ctx.timerService(), out, min == null ? Long.MIN_VALUE : min);
 
-        // Suppression spans that have ended (their timer is this one, or earlier).
-        if (!suppressedUntil.isEmpty()) {
-            Iterator<Map.Entry<String, Long>> spans = suppressedUntil.iterator();
-            while (spans.hasNext()) {
-                Map.Entry<String, Long> span = spans.next();
-                if (span.getValue() <= now || !index.containsKey(span.getKey())) {
-                    spans.remove();
+        // Suppression spans that have ended (their timer is this one, or earlier). Removed by
+        // key, not through the iterator: the heap backend drops a key's map only when remove()
+        // empties it.
+        List<String> ended = null;
+        for (Map.Entry<String, Long> span : suppressedUntil.entries()) {
+            if (span.getValue() <= now || !index.containsKey(span.getKey())) {
+                if (ended == null) {
+                    ended = new ArrayList<>(2);
                 }
+                ended.add(span.getKey());
+            }
+        }
+        if (ended != null) {
+            for (String namespace : ended) {
+                suppressedUntil.remove(namespace);
             }
         }
 
         int n = namespaces.length;
         Object[] live = new Object[n];
         boolean[] touched = new boolean[n];
-        Iterator<Map.Entry<String, Object>> entries = states.iterator();
-        while (entries.hasNext()) {
-            Map.Entry<String, Object> entry = entries.next();
+        List<String> stale = null;
+        for (Map.Entry<String, Object> entry : states.entries()) {
             Integer i = index.get(entry.getKey());
             if (i == null) {
                 // A rule that was changed or removed: its state means nothing to its successor.
-                entries.remove();
+                if (stale == null) {
+                    stale = new ArrayList<>(2);
+                }
+                stale.add(entry.getKey());
                 continue;
             }
             live[i] = entry.getValue();
@@ -227,6 +235,11 @@ public final class RuleGroupOperator
                 dc.rule = i;
                 detector.advance(live[i], now, dc);
                 touched[i] = true;
+            }
+        }
+        if (stale != null) {
+            for (String namespace : stale) {
+                states.remove(namespace);
             }
         }
 
