@@ -53,13 +53,13 @@ public final class LateAtGroup extends RichMapFunction<RoutedEvent, DeadLetter> 
         }
         return DeadLetter.of(
                 RejectReason.LATE,
-                "behind the event time of rules "
-                        + rules
-                        + " (group_by "
+                "behind the event time of the rules by "
                         + String.join(", ", group.groupBy())
+                        + " (matched "
+                        + rules
                         + "; an idle input resumed late)",
                 AlertCodec.encodeEvent(routed.event).getBytes(StandardCharsets.UTF_8),
-                "rules by " + String.join(", ", group.groupBy()),
+                "rule " + rules,
                 0,
                 -1);
     }
