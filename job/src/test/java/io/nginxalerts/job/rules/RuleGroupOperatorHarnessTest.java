@@ -57,7 +57,8 @@ class RuleGroupOperatorHarnessTest {
             send(harness, BEGINNING, 404, "/a");
             send(harness, BEGINNING + 1000, 403, "/a");
             send(harness, BEGINNING + 2000, 404, "/a");
-            // Two more paths: the distinct rule fires; 403 is not a 404, so it is not counted.
+            // Two more paths: the distinct rule fires (403 is not a 404, so /x is not counted);
+            // the same three events are the threshold rule's second window.
             send(harness, BEGINNING + 3000, 404, "/b");
             send(harness, BEGINNING + 4000, 403, "/x");
             send(harness, BEGINNING + 5000, 404, "/c");
@@ -68,6 +69,7 @@ class RuleGroupOperatorHarnessTest {
                     .extracting(Alert::rule, Alert::lastSeen)
                     .containsExactly(
                             org.assertj.core.groups.Tuple.tuple("three-errors", BEGINNING + 2000),
+                            org.assertj.core.groups.Tuple.tuple("three-errors", BEGINNING + 5000),
                             org.assertj.core.groups.Tuple.tuple("three-paths", BEGINNING + 5000));
             assertThat(harness.keyedStateEntries()).isZero();
             assertThat(harness.timers()).isZero();
