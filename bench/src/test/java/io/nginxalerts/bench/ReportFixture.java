@@ -65,10 +65,8 @@ final class ReportFixture {
         r.ceiling(new Ceiling.Result("consume", 1_000_000, 1.0, 0.8, 2.0));
         r.ceiling(new Ceiling.Result("consume+jackson", 1_000_000, 2.0, 1.5, 4.0));
         r.ceiling(new Ceiling.Result("consume+parse", 1_000_000, 2.5, 2.0, 5.0));
-        r.overhead(
-                1, job("overhead", 1, 1.0, 2.0, 0.0, Double.NaN, ThresholdOperator.GROUPED));
-        r.overhead(
-                2, job("overhead", 2, 1.5, 3.0, 0.0, Double.NaN, ThresholdOperator.GROUPED));
+        r.overhead(1, job("overhead", 1, 1.0, 2.0, 0.0, Double.NaN, ThresholdOperator.GROUPED));
+        r.overhead(2, job("overhead", 2, 1.5, 3.0, 0.0, Double.NaN, ThresholdOperator.GROUPED));
         // Interleaved as the bench runs them: p1, p2, p1, p2, p1, then CEP.
         r.job(job("default", 1, 5.0, 12.0, 2.0, 300_000, ThresholdOperator.GROUPED));
         r.job(job("default", 2, 3.5, 11.0, 2.0, 460_000, ThresholdOperator.GROUPED));
