@@ -247,7 +247,7 @@ public final class BenchMain {
                                                 warmEvents,
                                                 p,
                                                 o.rules,
-                                                ThresholdOperator.SLIDING_COUNT)));
+                                                ThresholdOperator.GROUPED)));
                     }
                 }
                 if (!o.quick) {
@@ -276,7 +276,7 @@ public final class BenchMain {
                                     1,
                                     p,
                                     o.rules,
-                                    ThresholdOperator.SLIDING_COUNT));
+                                    ThresholdOperator.GROUPED));
                 }
                 // Each configuration runs --repeats times, interleaved, so that a drift of the
                 // machine (other load, the JIT still settling) affects all of them alike; the
@@ -297,7 +297,7 @@ public final class BenchMain {
                                         o.events,
                                         p,
                                         o.rules,
-                                        ThresholdOperator.SLIDING_COUNT);
+                                        ThresholdOperator.GROUPED);
                         report.job(r);
                         err.println(report.progressLine(r));
                         ok &= r.allDelivered();
@@ -468,7 +468,7 @@ public final class BenchMain {
                                         1,
                                         o.rules,
                                         set.getValue(),
-                                        ThresholdOperator.SLIDING_COUNT)));
+                                        ThresholdOperator.GROUPED)));
             }
             report.ruleCountOverhead(
                     set.getKey(),
@@ -482,7 +482,7 @@ public final class BenchMain {
                             1,
                             o.rules,
                             set.getValue(),
-                            ThresholdOperator.SLIDING_COUNT));
+                            ThresholdOperator.GROUPED));
         }
         for (int rep = 1; rep <= o.repeats; rep++) {
             for (var set : sets.entrySet()) {
@@ -497,7 +497,7 @@ public final class BenchMain {
                                 1,
                                 o.rules,
                                 set.getValue(),
-                                ThresholdOperator.SLIDING_COUNT);
+                                ThresholdOperator.GROUPED);
                 report.ruleCount(set.getKey(), r);
                 err.println(report.ruleCountProgressLine(set.getKey(), r));
                 ok &= r.allDelivered();

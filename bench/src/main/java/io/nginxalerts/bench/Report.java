@@ -759,7 +759,7 @@ final class Report {
 
     /** The default job's median run at parallelism {@code p}. */
     private JobRun.Result find(int p) {
-        return find(p, ThresholdOperator.SLIDING_COUNT);
+        return find(p, ThresholdOperator.GROUPED);
     }
 
     /** The median run (by events per CPU-s) of a configuration, or null when it did not run. */
@@ -827,7 +827,7 @@ final class Report {
     }
 
     private static boolean isDefault(JobRun.Result r) {
-        return r.thresholds() == ThresholdOperator.SLIDING_COUNT;
+        return r.thresholds() == ThresholdOperator.GROUPED;
     }
 
     private Ceiling.Result ceilingOf(String what) {

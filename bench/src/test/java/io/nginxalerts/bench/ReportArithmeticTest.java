@@ -348,7 +348,7 @@ class ReportArithmeticTest {
 
     private static JobRun.Result job(int parallelism, double wall, double cpu, double jit) {
         return ReportFixture.job(
-                "default", parallelism, wall, cpu, jit, 300_000, ThresholdOperator.SLIDING_COUNT);
+                "default", parallelism, wall, cpu, jit, 300_000, ThresholdOperator.GROUPED);
     }
 
     private static LatencyRun.Level level(Map<String, Double> groups, double cpu, double seconds) {

@@ -65,16 +65,14 @@ final class ReportFixture {
         r.ceiling(new Ceiling.Result("consume", 1_000_000, 1.0, 0.8, 2.0));
         r.ceiling(new Ceiling.Result("consume+jackson", 1_000_000, 2.0, 1.5, 4.0));
         r.ceiling(new Ceiling.Result("consume+parse", 1_000_000, 2.5, 2.0, 5.0));
-        r.overhead(
-                1, job("overhead", 1, 1.0, 2.0, 0.0, Double.NaN, ThresholdOperator.SLIDING_COUNT));
-        r.overhead(
-                2, job("overhead", 2, 1.5, 3.0, 0.0, Double.NaN, ThresholdOperator.SLIDING_COUNT));
+        r.overhead(1, job("overhead", 1, 1.0, 2.0, 0.0, Double.NaN, ThresholdOperator.GROUPED));
+        r.overhead(2, job("overhead", 2, 1.5, 3.0, 0.0, Double.NaN, ThresholdOperator.GROUPED));
         // Interleaved as the bench runs them: p1, p2, p1, p2, p1, then CEP.
-        r.job(job("default", 1, 5.0, 12.0, 2.0, 300_000, ThresholdOperator.SLIDING_COUNT));
-        r.job(job("default", 2, 3.5, 11.0, 2.0, 460_000, ThresholdOperator.SLIDING_COUNT));
-        r.job(job("default", 1, 5.0, 10.0, 1.0, 310_000, ThresholdOperator.SLIDING_COUNT));
-        r.job(job("default", 2, 4.0, 13.0, 2.5, 450_000, ThresholdOperator.SLIDING_COUNT));
-        r.job(job("default", 1, 6.0, 14.0, 3.0, 290_000, ThresholdOperator.SLIDING_COUNT));
+        r.job(job("default", 1, 5.0, 12.0, 2.0, 300_000, ThresholdOperator.GROUPED));
+        r.job(job("default", 2, 3.5, 11.0, 2.0, 460_000, ThresholdOperator.GROUPED));
+        r.job(job("default", 1, 5.0, 10.0, 1.0, 310_000, ThresholdOperator.GROUPED));
+        r.job(job("default", 2, 4.0, 13.0, 2.5, 450_000, ThresholdOperator.GROUPED));
+        r.job(job("default", 1, 6.0, 14.0, 3.0, 290_000, ThresholdOperator.GROUPED));
         r.job(job("cep", 1, 9.0, 27.0, 4.0, 140_000, ThresholdOperator.CEP));
         ruleCounts(r);
         r.latency(latency());
@@ -115,7 +113,7 @@ final class ReportFixture {
         Report r = new Report(options);
         r.workload(Workload.generate(TrafficProfile.bench(50), LineFormat.LOGSTASH_JSON, 100));
         r.produced(0.04);
-        r.job(job("default", 1, 4.0, 6.0, Double.NaN, Double.NaN, ThresholdOperator.SLIDING_COUNT));
+        r.job(job("default", 1, 4.0, 6.0, Double.NaN, Double.NaN, ThresholdOperator.GROUPED));
         r.elapsed(9.5);
         return r;
     }
@@ -134,7 +132,7 @@ final class ReportFixture {
      * </ul>
      */
     static void ruleCounts(Report r) {
-        ThresholdOperator sc = ThresholdOperator.SLIDING_COUNT;
+        ThresholdOperator sc = ThresholdOperator.GROUPED;
         r.ruleCountOverhead(8, job("rules-8-calibration", 1, 1.0, 2.0, 0.0, Double.NaN, sc));
         r.ruleCountOverhead(64, job("rules-64-calibration", 1, 2.0, 4.0, 0.0, Double.NaN, sc));
         r.ruleCountOverhead(128, job("rules-128-calibration", 1, 3.0, 6.0, 0.0, Double.NaN, sc));
@@ -155,7 +153,7 @@ final class ReportFixture {
         Report r = new Report(options);
         r.workload(WORKLOAD);
         r.produced(0.5);
-        ThresholdOperator sc = ThresholdOperator.SLIDING_COUNT;
+        ThresholdOperator sc = ThresholdOperator.GROUPED;
         r.ruleCount(8, job("rules-8", 1, 5.0, 10.0, 1.0, 300_000, sc));
         r.ruleCount(64, job("rules-64", 1, 10.0, 40.0, 1.0, 150_000, sc));
         r.elapsed(60);

@@ -122,15 +122,17 @@ public final class JobOptions {
     public static final ConfigOption<String> RULES_THRESHOLD_OPERATOR =
             ConfigOptions.key("rules.threshold-operator")
                     .stringType()
-                    .defaultValue("sliding-count")
+                    .defaultValue("grouped")
                     .withDescription(
-                            "Operator for threshold rules: sliding-count (a count per key, constant"
-                                    + " work per event) or cep (the rule's Flink CEP pattern, work"
-                                    + " per event grows with the threshold). Both give the same"
+                            "Operator for threshold rules: grouped (one keyed operator per"
+                                    + " group_by for all its non-sequence rules, a count per rule"
+                                    + " and key, constant work per event; sliding-count is an"
+                                    + " alias) or cep (the rule's Flink CEP pattern, work per"
+                                    + " event grows with the threshold). Both give the same"
                                     + " alerts; their state differs, so switching needs a restart"
                                     + " without that state (--allowNonRestoredState). Sequence"
-                                    + " rules always run on CEP; distinct rules have no CEP form"
-                                    + " and always run on their distinct count.");
+                                    + " rules always run on CEP; the other kinds (distinct,"
+                                    + " ratio, ...) have no CEP form and always run grouped.");
 
     public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS =
             ConfigOptions.key("events.max-out-of-orderness")

@@ -4,27 +4,34 @@ import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.event.AccessEvent;
 import io.nginxalerts.core.parse.DeadLetter;
 import io.nginxalerts.core.rules.Rule;
+import io.nginxalerts.core.rules.RuleKind;
 import io.nginxalerts.core.time.Durations;
 import io.nginxalerts.job.rules.AlertKeySelector;
 import io.nginxalerts.job.rules.AlertSuppressor;
 import io.nginxalerts.job.rules.EndOfInputGate;
+import io.nginxalerts.job.rules.GroupRouter;
+import io.nginxalerts.job.rules.LateAtGroup;
 import io.nginxalerts.job.rules.LateAtRule;
 import io.nginxalerts.job.rules.MatchToAlert;
+import io.nginxalerts.job.rules.RoutedEvent;
 import io.nginxalerts.job.rules.RuleFilter;
+import io.nginxalerts.job.rules.RuleGroup;
+import io.nginxalerts.job.rules.RuleGroupOperator;
 import io.nginxalerts.job.rules.RuleKeySelector;
 import io.nginxalerts.job.rules.RulePatterns;
-import io.nginxalerts.job.rules.ThresholdMatcher;
 import io.nginxalerts.job.rules.ThresholdOperator;
 import io.nginxalerts.job.source.ParsedRecord;
 import io.nginxalerts.job.time.EventTimeSettings;
 import io.nginxalerts.job.time.EventTimeWatermarks;
 import io.nginxalerts.job.time.IdleSourceFlush;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.cep.CEP;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
@@ -35,17 +42,23 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * The one place where the topology is assembled: sources of log records → event time → route (dead
- * letters, late events) → per rule: filter → keyBy → CEP, sliding count or distinct count →
- * suppression → union of alerts. Sources and sinks are arguments, so the Kafka/Redis job, {@code
- * backtest} and the tests all run this same topology.
+ * letters, late events) → alerts, unioned: sequence rules (and threshold rules with {@link
+ * ThresholdOperator#CEP}) each on their own branch (filter → keyBy → CEP → suppression); every
+ * other rule through one router (all conditions once per event) → per {@code group_by} one keyBy →
+ * one {@link RuleGroupOperator} (detectors and suppression of all the group's rules). Sources and
+ * sinks are arguments, so the Kafka/Redis job, {@code backtest} and the tests all run this same
+ * topology.
  *
  * <p>Every operator has a stable uid (so savepoints map state back after upgrades and rule changes:
  * a kept rule keeps its state, a new rule starts empty, a removed rule's state can be dropped with
- * {@code --allowNonRestoredState}) and a readable name for the web UI.
+ * {@code --allowNonRestoredState}) and a readable name for the web UI. A group's uid depends only
+ * on its {@code group_by} ({@link RuleGroup#uid()}); inside it a rule's state is namespaced by its
+ * id and fingerprint, so a changed rule starts fresh there.
  */
 public final class Pipeline {
     public static final String IDLE_FLUSH_UID = "idle-source-flush";
     public static final String ROUTE_UID = "route-records";
+    public static final String RULE_ROUTER_UID = "rule-router";
     public static final String ALERT_SINK_UID = "alert-sink";
     public static final String DEAD_LETTER_SINK_UID = "dead-letter-sink";
 
@@ -137,10 +150,20 @@ public final class Pipeline {
 
         DataStream<Alert> alerts = null;
         DataStream<DeadLetter> deadLetters = events.getSideOutput(RouteRecords.DEAD_LETTERS);
+        List<Rule> grouped = new ArrayList<>();
         for (Rule rule : rules) {
-            RuleStreams ruleStreams = ruleAlerts(events, rule, thresholds);
+            if (runsGrouped(rule, thresholds)) {
+                grouped.add(rule);
+                continue;
+            }
+            RuleStreams ruleStreams = ruleAlerts(events, rule);
             alerts = alerts == null ? ruleStreams.alerts() : alerts.union(ruleStreams.alerts());
             deadLetters = deadLetters.union(ruleStreams.late());
+        }
+        if (!grouped.isEmpty()) {
+            RuleStreams groupStreams = groupedAlerts(events, grouped);
+            alerts = alerts == null ? groupStreams.alerts() : alerts.union(groupStreams.alerts());
+            deadLetters = deadLetters.union(groupStreams.late());
         }
         // The end of a bounded input is no evidence of absence (silence, absent sequence steps).
         alerts = EndOfInputGate.apply(events, alerts, rules);
@@ -149,8 +172,76 @@ public final class Pipeline {
 
     private record RuleStreams(DataStream<Alert> alerts, DataStream<DeadLetter> late) {}
 
-    private static RuleStreams ruleAlerts(
-            DataStream<AccessEvent> events, Rule rule, ThresholdOperator thresholds) {
+    /**
+     * True if the rule runs in its group's {@link RuleGroupOperator}: every non-sequence rule,
+     * except threshold rules when {@code thresholds} is {@link ThresholdOperator#CEP}.
+     */
+    public static boolean runsGrouped(Rule rule, ThresholdOperator thresholds) {
+        if (rule.isSequence()) {
+            return false;
+        }
+        return !(rule.kind() instanceof RuleKind.Count) || thresholds != ThresholdOperator.CEP;
+    }
+
+    /**
+     * One router for all the rules, then per {@code group_by} a keyBy and one operator that runs
+     * the group's rules and their suppression; the router's running minimum event time is broadcast
+     * to every group.
+     */
+    private static RuleStreams groupedAlerts(DataStream<AccessEvent> events, List<Rule> rules) {
+        List<RuleGroup> groups = RuleGroup.of(rules);
+        SingleOutputStreamOperator<RoutedEvent> routed =
+                events.process(new GroupRouter(groups))
+                        .returns(RoutedEvent.class)
+                        .uid(RULE_ROUTER_UID)
+                        .name(
+                                "Rules: match "
+                                        + rules.size()
+                                        + " rules, route to "
+                                        + groups.size()
+                                        + " groups");
+        BroadcastStream<Long> inputStart =
+                routed.getSideOutput(GroupRouter.INPUT_START)
+                        .broadcast(RuleGroupOperator.INPUT_START);
+        DataStream<Alert> alerts = null;
+        DataStream<DeadLetter> late = null;
+        for (RuleGroup group : groups) {
+            SingleOutputStreamOperator<Alert> groupAlerts =
+                    routed.getSideOutput(group.tag())
+                            .keyBy(new RoutedKeySelector())
+                            .connect(inputStart)
+                            .process(new RuleGroupOperator(group))
+                            .returns(Alert.class)
+                            .uid(group.uid())
+                            .name(group.name());
+            DataStream<DeadLetter> groupLate =
+                    groupAlerts
+                            .getSideOutput(group.lateTag())
+                            .map(new LateAtGroup(group))
+                            .returns(DeadLetter.class)
+                            .uid(group.uid() + "-late")
+                            .name(
+                                    "Rules by "
+                                            + String.join(", ", group.groupBy())
+                                            + ": late events");
+            alerts = alerts == null ? groupAlerts : alerts.union(groupAlerts);
+            late = late == null ? groupLate : late.union(groupLate);
+        }
+        return new RuleStreams(alerts, late);
+    }
+
+    /** Keys a routed event by the key the router computed for its group. */
+    private static final class RoutedKeySelector
+            implements org.apache.flink.api.java.functions.KeySelector<RoutedEvent, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(RoutedEvent routed) {
+            return routed.key;
+        }
+    }
+
+    private static RuleStreams ruleAlerts(DataStream<AccessEvent> events, Rule rule) {
         String id = rule.id();
         DataStream<AccessEvent> relevant =
                 events.filter(new RuleFilter(rule))
@@ -162,32 +253,13 @@ public final class Pipeline {
         OutputTag<AccessEvent> late =
                 new OutputTag<>("rule-" + id + "-late", TypeInformation.of(AccessEvent.class));
         KeyedStream<AccessEvent, String> keyed = relevant.keyBy(new RuleKeySelector(rule));
-        SingleOutputStreamOperator<Alert> matches;
-        if (rule.isDistinct()) {
-            // No CEP form: a pattern cannot say "n different values", so distinct rules always
-            // run on the sliding count, whatever the threshold operator.
-            matches =
-                    keyed.process(new ThresholdMatcher(rule, late))
-                            .returns(Alert.class)
-                            .uid("rule-" + id + "-distinct")
-                            .name("Rule " + id + ": " + describe(rule));
-        } else if (rule.isSequence() || thresholds == ThresholdOperator.CEP) {
-            matches =
-                    CEP.pattern(keyed, RulePatterns.compile(rule))
-                            .inEventTime()
-                            .sideOutputLateData(late)
-                            .process(new MatchToAlert(rule), TypeInformation.of(Alert.class))
-                            .uid("rule-" + id + "-cep")
-                            .name("Rule " + id + ": CEP " + describe(rule));
-        } else {
-            // Another uid than the CEP operator's: the two keep different state, so a savepoint
-            // taken with one cannot be restored into the other by accident.
-            matches =
-                    keyed.process(new ThresholdMatcher(rule, late))
-                            .returns(Alert.class)
-                            .uid("rule-" + id + "-count")
-                            .name("Rule " + id + ": count " + describe(rule));
-        }
+        SingleOutputStreamOperator<Alert> matches =
+                CEP.pattern(keyed, RulePatterns.compile(rule))
+                        .inEventTime()
+                        .sideOutputLateData(late)
+                        .process(new MatchToAlert(rule), TypeInformation.of(Alert.class))
+                        .uid("rule-" + id + "-cep")
+                        .name("Rule " + id + ": CEP " + describe(rule));
         // CEP output stays on the subtask of its key, so it can be treated as keyed by the same
         // key without another network shuffle.
         DataStream<Alert> alerts =
@@ -206,14 +278,6 @@ public final class Pipeline {
     }
 
     private static String describe(Rule rule) {
-        if (rule.isDistinct()) {
-            return "distinct "
-                    + rule.distinct()
-                    + " ≥ "
-                    + rule.steps().get(0).atLeast()
-                    + " within "
-                    + Durations.format(rule.within());
-        }
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < rule.steps().size(); i++) {
             if (i > 0) {

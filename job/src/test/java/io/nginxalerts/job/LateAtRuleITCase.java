@@ -32,7 +32,7 @@ import redis.clients.jedis.Jedis;
  * Partition idleness lets a rule's event time run ahead of a quiet partition; when that partition
  * resumes with older events they are behind the rule's watermark though not behind their own
  * subtask's. They must become dead letters with reason {@code late}, never vanish inside the
- * matching operator (the sliding count or CEP).
+ * matching operator (the grouped operator or CEP).
  */
 class LateAtRuleITCase {
     @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoSlots();
@@ -109,7 +109,7 @@ class LateAtRuleITCase {
 
     /**
      * Seconds after {@code BEGINNING} of the rule's matching operator's input watermark (the
-     * sliding count, or CEP), or -1 while unknown.
+     * grouped operator, or CEP), or -1 while unknown.
      */
     private static long matcherWatermark(URI rest, String jobId) {
         try {
@@ -117,7 +117,7 @@ class LateAtRuleITCase {
             JsonNode job = get(http, rest.resolve("/jobs/" + jobId));
             for (JsonNode v : job.path("vertices")) {
                 String name = v.path("name").asText();
-                if (name.contains(": count ") || name.contains(": CEP ")) {
+                if (name.contains("Rules by ") || name.contains(": CEP ")) {
                     JsonNode marks =
                             get(
                                     http,

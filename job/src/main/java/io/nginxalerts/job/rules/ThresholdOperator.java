@@ -2,18 +2,25 @@ package io.nginxalerts.job.rules;
 
 /**
  * Which operator matches threshold rules. Both give the same alerts ({@code
- * ThresholdMatcherDifferentialITCase}); sequence rules always run on Flink CEP, and distinct rules
- * always on {@link ThresholdMatcher} (they have no CEP form).
+ * GroupedThresholdsEqualCepITCase}); sequence rules always run on Flink CEP, and every other
+ * non-sequence kind always on the grouped operator ({@link RuleGroupOperator}).
  */
 public enum ThresholdOperator {
-    /** {@link ThresholdMatcher}: a sliding count per key, O(1) per event. The default. */
-    SLIDING_COUNT("sliding-count"),
+    /**
+     * {@link RuleGroupOperator}: one keyed operator per {@code group_by} for all its rules, a
+     * sliding count per rule and key, O(1) per event. The default. Also accepted as {@code
+     * sliding-count}, its former name.
+     */
+    GROUPED("grouped"),
     /**
      * The rule's CEP pattern ({@link RulePatterns}): O(threshold) per event, since CEP advances one
-     * partial match per event in the window. Kept as the reference the sliding count is checked and
-     * measured against.
+     * partial match per event in the window. Kept as the reference the grouped operator is checked
+     * and measured against.
      */
     CEP("cep");
+
+    /** The former name of {@link #GROUPED}, still accepted. */
+    private static final String SLIDING_COUNT_ALIAS = "sliding-count";
 
     private final String value;
 
@@ -21,7 +28,7 @@ public enum ThresholdOperator {
         this.value = value;
     }
 
-    /** The option value, {@code sliding-count} or {@code cep}. */
+    /** The option value, {@code grouped} or {@code cep}. */
     @Override
     public String toString() {
         return value;
@@ -34,7 +41,10 @@ public enum ThresholdOperator {
                 return o;
             }
         }
+        if (SLIDING_COUNT_ALIAS.equals(text)) {
+            return GROUPED;
+        }
         throw new IllegalArgumentException(
-                "must be one of " + SLIDING_COUNT + ", " + CEP + ", was " + text);
+                "must be one of " + GROUPED + ", " + CEP + ", was " + text);
     }
 }

@@ -116,7 +116,8 @@ class AbsentSequenceDifferentialITCase {
 
         for (int parallelism : new int[] {1, 2}) {
             PipelineRun.Result run = PipelineRun.run(rules, lines, parallelism);
-            List<AccessEvent> onTime = DistinctRulesDifferentialITCase.onTime(lines, run.late());
+            List<AccessEvent> onTime =
+                    GroupedDistinctEqualsReferenceITCase.onTime(lines, run.late());
             List<Alert> expected = new ArrayList<>();
             Map<String, AbsentSequenceReference.Evaluation> byRule = new java.util.TreeMap<>();
             for (Rule rule : rules) {
@@ -201,7 +202,7 @@ class AbsentSequenceDifferentialITCase {
             assertThat(run.late()).isEmpty();
             List<Alert> expected =
                     AbsentSequenceReference.alerts(
-                            rule, DistinctRulesDifferentialITCase.onTime(lines, List.of()));
+                            rule, GroupedDistinctEqualsReferenceITCase.onTime(lines, List.of()));
             assertThat(ComparableAlerts.of(run.alerts())).isEqualTo(ComparableAlerts.of(expected));
             assertThat(run.alerts())
                     .extracting(a -> a.key().get("clientip"), Alert::count)
@@ -231,7 +232,8 @@ class AbsentSequenceDifferentialITCase {
         assertThat(
                         AbsentSequenceReference.evaluate(
                                         rule,
-                                        DistinctRulesDifferentialITCase.onTime(lines, List.of()))
+                                        GroupedDistinctEqualsReferenceITCase.onTime(
+                                                lines, List.of()))
                                 .undecidedAtEnd())
                 .isEqualTo(1);
     }

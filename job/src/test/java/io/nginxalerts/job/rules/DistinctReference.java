@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The definition of a distinct rule, evaluated literally in plain Java, to check {@link
- * ThresholdMatcher} on distinct rules (and the suppression after it) against. Nothing incremental,
- * nothing clever: O(n²) per key.
+ * The definition of a distinct rule, evaluated literally in plain Java, to check distinct rules in
+ * {@link RuleGroupOperator} (and its suppression) against. Nothing incremental, nothing clever:
+ * O(n²) per key.
  *
  * <p>The definition: take the events that match the rule and have a key, per key in timestamp order
  * (equal timestamps in arrival order). At each event {@code e}, its window is the events of the key

@@ -6,32 +6,25 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.event.AccessEvent;
 import io.nginxalerts.core.rules.Rule;
+import io.nginxalerts.job.testing.GroupHarness;
 import io.nginxalerts.job.testing.NginxLines;
 import io.nginxalerts.job.testing.QuietKeys;
 import io.nginxalerts.job.testing.TestRules;
 import io.nginxalerts.testing.TestAlerts;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.util.OutputTag;
 import org.assertj.core.api.ThrowingConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link ThresholdMatcher} on a distinct rule, as one operator in a test harness, as {@link
- * ThresholdMatcherHarnessTest} tests the sliding count: time moves only by {@code
- * processWatermark}, and once the keys have gone quiet and the watermark has passed their windows,
- * no keyed state and no timer is left.
+ * A distinct rule in {@link RuleGroupOperator}, as one operator in a test harness, as {@link
+ * ThresholdRulesHarnessTest} tests threshold rules: time moves only by {@code processWatermark},
+ * and once the keys have gone quiet and the watermark has passed their windows, no keyed state and
+ * no timer is left.
  *
  * <p>The rule: 4xx responses for three different paths from one client within one minute.
  */
@@ -47,7 +40,7 @@ class DistinctRulesHarnessTest {
                     distinct: path
                     threshold: 3
                     within: 60s
-                    suppress: 10m
+                    suppress: 0s
                     """);
 
     /** Counts countries, a field most test events lack. */
@@ -62,9 +55,6 @@ class DistinctRulesHarnessTest {
                     threshold: 2
                     within: 60s
                     """);
-
-    static final OutputTag<AccessEvent> LATE =
-            new OutputTag<>("rule-three-missing-paths-late", TypeInformation.of(AccessEvent.class));
 
     static final String CLIENT = "203.0.113.7";
     static final String OTHER_CLIENT = "198.51.100.20";
@@ -83,12 +73,11 @@ class DistinctRulesHarnessTest {
 
     static final long WITHIN = RULE.within().toMillis();
 
-    KeyedOneInputStreamOperatorTestHarness<String, AccessEvent, Alert> harness;
+    GroupHarness harness;
 
     @BeforeEach
     void openHarness() throws Exception {
-        harness = harness(RULE);
-        harness.open();
+        harness = GroupHarness.open(RULE);
     }
 
     @AfterEach
@@ -104,11 +93,11 @@ class DistinctRulesHarnessTest {
         send(missing(TWENTY_SECONDS_LATER, "/b"));
         send(missing(THIRTY_SECONDS_LATER, "/c"));
 
-        harness.processWatermark(TWENTY_SECONDS_LATER);
-        assertThat(harness.extractOutputValues()).as("two paths so far, however often").isEmpty();
+        harness.watermark(TWENTY_SECONDS_LATER);
+        assertThat(harness.alerts()).as("two paths so far, however often").isEmpty();
 
-        harness.processWatermark(THIRTY_SECONDS_LATER);
-        List<StreamRecord<? extends Alert>> alerts = harness.extractOutputStreamRecords();
+        harness.watermark(THIRTY_SECONDS_LATER);
+        List<StreamRecord<? extends Alert>> alerts = harness.alertRecords();
         assertThat(alerts).hasSize(1);
         assertThat(alerts.get(0).getTimestamp())
                 .as("stamped with the completing event's time")
@@ -137,11 +126,11 @@ class DistinctRulesHarnessTest {
         // A third path for another client counts for that client alone.
         send(TestAlerts.clientError(TEN_SECONDS_LATER, OTHER_CLIENT, "/other"));
 
-        harness.processWatermark(ONE_HOUR_LATER);
+        harness.watermark(ONE_HOUR_LATER);
 
-        assertThat(harness.extractOutputValues()).isEmpty();
-        assertThat(harness.numKeyedStateEntries()).isZero();
-        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.alerts()).isEmpty();
+        assertThat(harness.keyedStateEntries()).isZero();
+        assertThat(harness.timers()).isZero();
     }
 
     @Test
@@ -151,11 +140,11 @@ class DistinctRulesHarnessTest {
         // Exactly `within` after /a: the window is (t - within, t], /a is out, as for threshold.
         send(missing(ONE_MINUTE_LATER, "/c"));
 
-        harness.processWatermark(ONE_MINUTE_LATER);
-        assertThat(harness.extractOutputValues()).isEmpty();
+        harness.watermark(ONE_MINUTE_LATER);
+        assertThat(harness.alerts()).isEmpty();
 
         send(missing(SEVENTY_SECONDS_LATER, "/a"));
-        harness.processWatermark(SEVENTY_SECONDS_LATER);
+        harness.watermark(SEVENTY_SECONDS_LATER);
         assertOneAlert(
                 alert ->
                         assertThat(alert.evidence())
@@ -171,7 +160,7 @@ class DistinctRulesHarnessTest {
         // /a's first event has expired by now, its repeat at 50 s has not.
         send(missing(SIXTY_FIVE_SECONDS_LATER, "/c"));
 
-        harness.processWatermark(SIXTY_FIVE_SECONDS_LATER);
+        harness.watermark(SIXTY_FIVE_SECONDS_LATER);
 
         assertOneAlert(
                 alert -> {
@@ -193,7 +182,7 @@ class DistinctRulesHarnessTest {
         send(missing(BEGINNING, "/y"));
         send(missing(BEGINNING, "/w"));
 
-        harness.processWatermark(BEGINNING);
+        harness.watermark(BEGINNING);
 
         // The match empties the window: /w starts a new one.
         assertOneAlert(
@@ -201,18 +190,18 @@ class DistinctRulesHarnessTest {
                         assertThat(alert.evidence())
                                 .extracting(AccessEvent::path)
                                 .containsExactly("/x", "/z", "/y"));
-        assertThat(harness.numKeyedStateEntries()).as("/w waits for its window").isPositive();
+        assertThat(harness.keyedStateEntries()).as("/w waits for its window").isPositive();
     }
 
     @Test
-    void everyMatchEmptiesTheWindowSuppressionIsLeftToTheSuppressor() throws Exception {
+    void everyMatchEmptiesTheWindowAndWithoutSuppressionEachIsAnAlert() throws Exception {
         for (int s = 0; s < 7; s++) {
             send(missing(BEGINNING + s * 1000L, "/p" + s));
         }
 
-        harness.processWatermark(ONE_HOUR_LATER);
+        harness.watermark(ONE_HOUR_LATER);
 
-        assertThat(harness.extractOutputValues())
+        assertThat(harness.alerts())
                 .extracting(Alert::firstSeen, Alert::lastSeen)
                 .containsExactly(
                         tuple(BEGINNING, BEGINNING + 2000L),
@@ -221,7 +210,7 @@ class DistinctRulesHarnessTest {
 
     @Test
     void eventsAtOrBehindTheWatermarkGoToTheLateOutputAndDoNotCount() throws Exception {
-        harness.processWatermark(THIRTY_SECONDS_LATER);
+        harness.watermark(THIRTY_SECONDS_LATER);
 
         AccessEvent behind = missing(BEGINNING, "/a");
         AccessEvent atTheWatermark = missing(THIRTY_SECONDS_LATER, "/b");
@@ -229,33 +218,32 @@ class DistinctRulesHarnessTest {
         send(atTheWatermark);
         send(missing(FORTY_SECONDS_LATER, "/c"));
         send(missing(FORTY_SECONDS_LATER + 1, "/d"));
-        harness.processWatermark(FORTY_SECONDS_LATER + 1);
+        harness.watermark(FORTY_SECONDS_LATER + 1);
 
         assertThat(lateEvents()).containsExactly(behind, atTheWatermark);
-        assertThat(harness.extractOutputValues()).as("only two paths on time").isEmpty();
+        assertThat(harness.alerts()).as("only two paths on time").isEmpty();
 
         send(missing(FORTY_SECONDS_LATER + 2, "/e"));
-        harness.processWatermark(FORTY_SECONDS_LATER + 2);
+        harness.watermark(FORTY_SECONDS_LATER + 2);
         assertOneAlert(alert -> assertThat(alert.firstSeen()).isEqualTo(FORTY_SECONDS_LATER));
     }
 
     @Test
     void anEventWithoutTheFieldTakesPartInNoCountAndLeavesNoState() throws Exception {
         harness.close();
-        harness = harness(COUNTRIES);
-        harness.open();
+        harness = GroupHarness.open(COUNTRIES);
 
         for (int i = 0; i < 10; i++) {
             send(TestAlerts.clientError(BEGINNING + i, CLIENT, "/no-geoip-" + i));
         }
-        assertThat(harness.numKeyedStateEntries()).as("nothing to wait for").isZero();
-        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.keyedStateEntries()).as("nothing to wait for").isZero();
+        assertThat(harness.timers()).isZero();
 
         send(inCountry(TEN_SECONDS_LATER, "NL"));
         send(inCountry(TWENTY_SECONDS_LATER, "NL"));
         send(TestAlerts.clientError(THIRTY_SECONDS_LATER, CLIENT, "/no-geoip"));
         send(inCountry(FORTY_SECONDS_LATER, "DE"));
-        harness.processWatermark(ONE_HOUR_LATER);
+        harness.watermark(ONE_HOUR_LATER);
 
         assertOneAlert(
                 alert -> {
@@ -264,8 +252,8 @@ class DistinctRulesHarnessTest {
                             .extracting(AccessEvent::timestamp)
                             .containsExactly(TWENTY_SECONDS_LATER, FORTY_SECONDS_LATER);
                 });
-        assertThat(harness.numKeyedStateEntries()).isZero();
-        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.keyedStateEntries()).isZero();
+        assertThat(harness.timers()).isZero();
     }
 
     @Test
@@ -286,29 +274,24 @@ class DistinctRulesHarnessTest {
         QuietKeys.assertStateDrains(harness, clients, last, WITHIN);
         // 3 or 4 paths match once, at the first request of the third path. Its repeat then starts
         // the emptied window again, so 5 paths match twice ({p2, p3, p4}); 1 and 2 never.
-        assertThat(harness.extractOutputValues()).hasSize(4 * clients / 5);
+        assertThat(harness.alerts()).hasSize(4 * clients / 5);
     }
 
     @Test
     void aRestoredOperatorKeepsThePathsOfItsWindow() throws Exception {
         send(missing(BEGINNING, "/a"));
-        harness.processWatermark(BEGINNING);
+        harness.watermark(BEGINNING);
         // One path in the window, one event still waiting for the watermark.
         send(missing(TWENTY_SECONDS_LATER, "/b"));
-        OperatorSubtaskState snapshot = harness.snapshot(1L, TWENTY_SECONDS_LATER);
-        harness.close();
-
-        harness = harness(RULE);
-        harness.initializeState(snapshot);
-        harness.open();
-        assertThat(harness.numKeyedStateEntries()).isPositive();
+        harness = harness.restart(1L, RULE);
+        assertThat(harness.keyedStateEntries()).isPositive();
 
         send(missing(THIRTY_SECONDS_LATER, "/a"));
-        harness.processWatermark(THIRTY_SECONDS_LATER);
-        assertThat(harness.extractOutputValues()).as("/a again: still two paths").isEmpty();
+        harness.watermark(THIRTY_SECONDS_LATER);
+        assertThat(harness.alerts()).as("/a again: still two paths").isEmpty();
 
         send(missing(FORTY_SECONDS_LATER, "/c"));
-        harness.processWatermark(FORTY_SECONDS_LATER);
+        harness.watermark(FORTY_SECONDS_LATER);
         assertOneAlert(
                 alert -> {
                     assertThat(alert.distinctCount()).isEqualTo(3);
@@ -320,34 +303,21 @@ class DistinctRulesHarnessTest {
                                     tuple(FORTY_SECONDS_LATER, "/c"));
                 });
 
-        harness.processWatermark(ONE_HOUR_LATER);
-        assertThat(harness.numKeyedStateEntries()).isZero();
-        assertThat(harness.numEventTimeTimers()).isZero();
-    }
-
-    static KeyedOneInputStreamOperatorTestHarness<String, AccessEvent, Alert> harness(Rule rule)
-            throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new ThresholdMatcher(rule, LATE)),
-                new RuleKeySelector(rule),
-                Types.STRING);
+        harness.watermark(ONE_HOUR_LATER);
+        assertThat(harness.keyedStateEntries()).isZero();
+        assertThat(harness.timers()).isZero();
     }
 
     void send(AccessEvent event) throws Exception {
-        harness.processElement(event, event.timestamp());
+        harness.send(event);
     }
 
     void assertOneAlert(ThrowingConsumer<Alert> check) {
-        assertThat(harness.extractOutputValues()).singleElement().satisfies(check);
+        assertThat(harness.alerts()).singleElement().satisfies(check);
     }
 
     List<AccessEvent> lateEvents() {
-        Queue<StreamRecord<AccessEvent>> late = harness.getSideOutput(LATE);
-        List<AccessEvent> events = new ArrayList<>();
-        if (late != null) {
-            late.forEach(r -> events.add(r.getValue()));
-        }
-        return events;
+        return harness.lateEvents();
     }
 
     static AccessEvent missing(long t, String path) {

@@ -53,7 +53,7 @@ class CepCacheSettingsTest {
                         List.of(new Pipeline.Input("file-source", "none", source)),
                         List.of(TestRules.loginBruteForceSuccess()),
                         new EventTimeSettings(Duration.ofSeconds(5), Duration.ZERO, Duration.ZERO),
-                        ThresholdOperator.SLIDING_COUNT);
+                        ThresholdOperator.GROUPED);
         streams.alerts().print();
         JobGraph graph = env.getStreamGraph().getJobGraph();
         // The job configuration has the keys (as it would from `flink run` with config.yaml) ...

@@ -10,7 +10,7 @@ import io.nginxalerts.job.rules.AlertSuppressor;
 import io.nginxalerts.job.rules.MatchToAlert;
 import io.nginxalerts.job.rules.RuleKeySelector;
 import io.nginxalerts.job.rules.RulePatterns;
-import io.nginxalerts.job.rules.ThresholdMatcher;
+import io.nginxalerts.job.testing.GroupHarness;
 import io.nginxalerts.job.testing.NginxLines;
 import io.nginxalerts.job.testing.TestRules;
 import io.nginxalerts.testing.TestAlerts;
@@ -26,7 +26,6 @@ import org.apache.flink.cep.operator.CepOperator;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -34,11 +33,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Keyed state does not grow with the number of distinct clients ever seen: many client IPs pass
- * through a rule's matcher (CEP, or the sliding count {@link ThresholdMatcher} that threshold rules
- * run on by default) and its suppressor, and once the watermark has passed their windows every
- * key's state and every timer is gone again (the habit of flink-training's {@code
- * LongRidesUnitTest}: time moves only by {@code processWatermark}, then {@code
- * numKeyedStateEntries()} and {@code numEventTimeTimers()} are asserted).
+ * through a rule's matcher (CEP and its suppressor, or the grouped operator {@code
+ * RuleGroupOperator} that threshold rules run on by default, suppression included), and once the
+ * watermark has passed their windows and suppression spans every key's state and every timer is
+ * gone again (the habit of flink-training's {@code LongRidesUnitTest}: time moves only by {@code
+ * processWatermark}, then {@code numKeyedStateEntries()} and {@code numEventTimeTimers()} are
+ * asserted).
  *
  * <p>CI runs {@value #DEFAULT_KEYS} keys. The full run with a million distinct client IPs:
  *
@@ -71,12 +71,91 @@ class StateBoundTest {
     /** The operators a rule's matches can run on. */
     enum Matcher {
         CEP,
-        SLIDING_COUNT;
+        GROUPED;
 
-        KeyedOneInputStreamOperatorTestHarness<String, AccessEvent, Alert> harness(Rule rule)
-                throws Exception {
-            return this == CEP ? cepHarness(rule) : countHarness(rule);
+        Driven open(Rule rule) throws Exception {
+            if (this == CEP) {
+                KeyedOneInputStreamOperatorTestHarness<String, AccessEvent, Alert> h =
+                        cepHarness(rule);
+                h.open();
+                return new Driven() {
+                    @Override
+                    public int entries() {
+                        return h.numKeyedStateEntries();
+                    }
+
+                    @Override
+                    public int timers() {
+                        return h.numEventTimeTimers();
+                    }
+
+                    @Override
+                    public void send(AccessEvent e) throws Exception {
+                        h.processElement(e, e.timestamp());
+                    }
+
+                    @Override
+                    public void watermark(long t) throws Exception {
+                        h.processWatermark(t);
+                    }
+
+                    @Override
+                    public List<Alert> alerts() {
+                        return h.extractOutputValues();
+                    }
+
+                    @Override
+                    public void close() throws Exception {
+                        h.close();
+                    }
+                };
+            }
+            GroupHarness h = GroupHarness.open(rule);
+            return new Driven() {
+                @Override
+                public int entries() {
+                    return h.keyedStateEntries();
+                }
+
+                @Override
+                public int timers() {
+                    return h.timers();
+                }
+
+                @Override
+                public void send(AccessEvent e) throws Exception {
+                    h.send(e);
+                }
+
+                @Override
+                public void watermark(long t) throws Exception {
+                    h.watermark(t);
+                }
+
+                @Override
+                public List<Alert> alerts() {
+                    return h.alerts();
+                }
+
+                @Override
+                public void close() throws Exception {
+                    h.close();
+                }
+            };
         }
+    }
+
+    /** A matcher in a test harness, opened. */
+    interface Driven extends AutoCloseable {
+        int entries();
+
+        int timers();
+
+        void send(AccessEvent e) throws Exception;
+
+        void watermark(long t) throws Exception;
+
+        List<Alert> alerts();
     }
 
     static Stream<Arguments> matchersAndTraffic() {
@@ -102,9 +181,9 @@ class StateBoundTest {
                         "POST",
                         "/login"),
                 Arguments.of(
-                        "sliding count of a threshold rule (the default operator): each client's 3"
-                                + " of 20 expire",
-                        Matcher.SLIDING_COUNT,
+                        "grouped operator, threshold rule (the default): each client's 3 of 20"
+                                + " expire",
+                        Matcher.GROUPED,
                         burst,
                         3,
                         0,
@@ -112,9 +191,10 @@ class StateBoundTest {
                         "GET",
                         "/missing"),
                 Arguments.of(
-                        "sliding count after every key matched: 22 × 4xx per client, one match"
-                                + " empties the window, the 2 left over expire",
-                        Matcher.SLIDING_COUNT,
+                        "grouped operator after every key matched: 22 × 4xx per client, one"
+                                + " match empties the window, the 2 left over expire, then the"
+                                + " suppression span",
+                        Matcher.GROUPED,
                         burst,
                         22,
                         1,
@@ -142,11 +222,12 @@ class StateBoundTest {
             throws Exception {
         int keys = keys();
         long within = rule.within().toMillis();
-        try (var harness = matcher.harness(rule)) {
-            harness.open();
-            int baseline = harness.numKeyedStateEntries();
-            if (harness.getOneInputOperator() instanceof KeyedProcessOperator<?, ?, ?>) {
-                assertThat(baseline).as("the sliding count starts without state").isZero();
+        // Suppression (inside the grouped operator, after CEP in its own) outlasts the window.
+        long span = Math.max(within, rule.suppress().toMillis());
+        try (Driven harness = matcher.open(rule)) {
+            int baseline = harness.entries();
+            if (matcher == Matcher.GROUPED) {
+                assertThat(baseline).as("the grouped operator starts without state").isZero();
             }
             long roundStart = BEGINNING;
             int maxEntries = 0;
@@ -155,21 +236,20 @@ class StateBoundTest {
                 for (int e = 0; e < eventsPerKey; e++) {
                     for (int k = first; k < last; k++) {
                         long t = roundStart + e * 1000L;
-                        harness.processElement(
-                                TestAlerts.request(t, ip(k), method, url, status), t);
+                        harness.send(TestAlerts.request(t, ip(k), method, url, status));
                     }
                 }
-                maxEntries = Math.max(maxEntries, harness.numKeyedStateEntries());
+                maxEntries = Math.max(maxEntries, harness.entries());
                 // Past this round's windows: every partial match of the round has timed out.
-                long watermark = roundStart + eventsPerKey * 1000L + within + 1;
-                harness.processWatermark(watermark);
-                assertThat(harness.numKeyedStateEntries())
+                long watermark = roundStart + eventsPerKey * 1000L + span + 1;
+                harness.watermark(watermark);
+                assertThat(harness.entries())
                         .as("keyed state after the watermark passed keys %d..%d", first, last)
                         .isEqualTo(baseline);
-                assertThat(harness.numEventTimeTimers()).isZero();
+                assertThat(harness.timers()).isZero();
                 roundStart = watermark + ONE_MINUTE;
             }
-            assertThat(harness.extractOutputValues())
+            assertThat(harness.alerts())
                     .as("alerts: %d per client", alertsPerKey)
                     .hasSize(keys * alertsPerKey);
             // While a round is open there is state (the test is not vacuous), proportional to
@@ -224,18 +304,6 @@ class StateBoundTest {
                         null);
         return new KeyedOneInputStreamOperatorTestHarness<>(
                 operator, new RuleKeySelector(rule), Types.STRING);
-    }
-
-    static KeyedOneInputStreamOperatorTestHarness<String, AccessEvent, Alert> countHarness(
-            Rule rule) throws Exception {
-        // Wired as the Pipeline wires it: keyed by the rule's key, late events to a side output.
-        OutputTag<AccessEvent> late =
-                new OutputTag<>(
-                        "rule-" + rule.id() + "-late", TypeInformation.of(AccessEvent.class));
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new ThresholdMatcher(rule, late)),
-                new RuleKeySelector(rule),
-                Types.STRING);
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, Alert, Alert> suppressorHarness(Rule rule)

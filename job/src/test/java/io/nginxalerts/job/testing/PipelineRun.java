@@ -43,7 +43,7 @@ public final class PipelineRun {
 
     public static Result run(List<Rule> rules, List<String> lines, int parallelism)
             throws Exception {
-        return run(rules, lines, parallelism, ThresholdOperator.SLIDING_COUNT);
+        return run(rules, lines, parallelism, ThresholdOperator.GROUPED);
     }
 
     /** As {@link #run(List, List, int)}, with threshold rules on the given operator. */
@@ -66,7 +66,7 @@ public final class PipelineRun {
     /** As {@link #runFile(List, Path, int)}, with the parser's line limit chosen. */
     public static Result runFile(List<Rule> rules, Path file, int parallelism, int maxLineBytes)
             throws Exception {
-        return runFile(rules, file, parallelism, maxLineBytes, ThresholdOperator.SLIDING_COUNT);
+        return runFile(rules, file, parallelism, maxLineBytes, ThresholdOperator.GROUPED);
     }
 
     private static Result runFile(

@@ -29,13 +29,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The real pipeline with {@link ThresholdMatcher} on distinct rules against {@link
- * DistinctReference}, the rule's definition evaluated literally, on the same input: every alert
- * (id, key, count, distinct count, first and last seen, evidence; all but the wall-clock detection
- * time) must be identical, at parallelism 1 and 2. Events that the pipeline found late are left out
- * of the reference's input, as the definition is about events on time.
+ * The real pipeline with distinct rules in the grouped operator ({@link RuleGroupOperator}) against
+ * {@link DistinctReference}, the rule's definition evaluated literally, on the same input: every
+ * alert (id, key, count, distinct count, first and last seen, evidence; all but the wall-clock
+ * detection time) must be identical, at parallelism 1 and 2. Events that the pipeline found late
+ * are left out of the reference's input, as the definition is about events on time.
  */
-class DistinctRulesDifferentialITCase {
+class GroupedDistinctEqualsReferenceITCase {
     @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoSlots();
 
     /** Small thresholds and windows, so that the generated traffic matches often. */

@@ -6,37 +6,30 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.event.AccessEvent;
 import io.nginxalerts.core.rules.Rule;
+import io.nginxalerts.job.testing.GroupHarness;
 import io.nginxalerts.job.testing.NginxLines;
 import io.nginxalerts.job.testing.QuietKeys;
 import io.nginxalerts.job.testing.TestRules;
 import io.nginxalerts.testing.TestAlerts;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.util.OutputTag;
 import org.assertj.core.api.ThrowingConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link ThresholdMatcher} as one operator in a test harness, the way flink-training's {@code
- * LongRidesUnitTest} tests its process function: time moves only by {@code processWatermark}, and
- * once the keys have gone quiet and the watermark has passed their windows, no keyed state and no
- * timer is left.
+ * A threshold rule in {@link RuleGroupOperator}, as one operator in a test harness, the way
+ * flink-training's {@code LongRidesUnitTest} tests its process function: time moves only by {@code
+ * processWatermark}, and once the keys have gone quiet and the watermark has passed their windows,
+ * no keyed state and no timer is left.
  *
  * <p>The rule: three 4xx responses from one client within one minute, suppressed for ten minutes
- * (suppression belongs to {@link AlertSuppressor} downstream, not to the matcher).
+ * (suppression is the operator's too).
  */
-class ThresholdMatcherHarnessTest {
+class ThresholdRulesHarnessTest {
     static final Rule RULE =
             TestRules.rule(
                     "three-client-errors",
@@ -49,9 +42,6 @@ class ThresholdMatcherHarnessTest {
                     within: 60s
                     suppress: 10m
                     """);
-
-    static final OutputTag<AccessEvent> LATE =
-            new OutputTag<>("rule-three-client-errors-late", TypeInformation.of(AccessEvent.class));
 
     static final String CLIENT = "203.0.113.7";
     static final String OTHER_CLIENT = "198.51.100.20";
@@ -71,12 +61,11 @@ class ThresholdMatcherHarnessTest {
 
     static final long WITHIN = RULE.within().toMillis();
 
-    KeyedOneInputStreamOperatorTestHarness<String, AccessEvent, Alert> harness;
+    GroupHarness harness;
 
     @BeforeEach
     void openHarness() throws Exception {
-        harness = harness();
-        harness.open();
+        harness = GroupHarness.open(RULE);
     }
 
     @AfterEach
@@ -90,13 +79,13 @@ class ThresholdMatcherHarnessTest {
         send(clientError(TWENTY_SECONDS_LATER, CLIENT));
         send(clientError(JUST_BEFORE_ONE_MINUTE_LATER, CLIENT));
 
-        harness.processWatermark(TWENTY_SECONDS_LATER);
-        assertThat(harness.extractOutputValues())
+        harness.watermark(TWENTY_SECONDS_LATER);
+        assertThat(harness.alerts())
                 .as("the third event waits until the watermark passes it")
                 .isEmpty();
 
-        harness.processWatermark(JUST_BEFORE_ONE_MINUTE_LATER);
-        List<StreamRecord<? extends Alert>> alerts = harness.extractOutputStreamRecords();
+        harness.watermark(JUST_BEFORE_ONE_MINUTE_LATER);
+        List<StreamRecord<? extends Alert>> alerts = harness.alertRecords();
         assertThat(alerts).hasSize(1);
         StreamRecord<? extends Alert> record = alerts.get(0);
         assertThat(record.getTimestamp())
@@ -116,9 +105,9 @@ class ThresholdMatcherHarnessTest {
         send(clientError(ONE_SECOND_LATER, CLIENT));
         send(clientError(TWO_SECONDS_LATER, OTHER_CLIENT));
 
-        harness.processWatermark(ONE_HOUR_LATER);
+        harness.watermark(ONE_HOUR_LATER);
 
-        assertThat(harness.extractOutputValues()).as("each client is counted alone").isEmpty();
+        assertThat(harness.alerts()).as("each client is counted alone").isEmpty();
     }
 
     @Test
@@ -128,12 +117,12 @@ class ThresholdMatcherHarnessTest {
         // Exactly `within` after the first: that one has expired, as in CEP's within().
         send(clientError(ONE_MINUTE_LATER, CLIENT));
 
-        harness.processWatermark(ONE_MINUTE_LATER);
-        assertThat(harness.extractOutputValues()).isEmpty();
+        harness.watermark(ONE_MINUTE_LATER);
+        assertThat(harness.alerts()).isEmpty();
 
         // The window slides: the second, third and fourth events are within one minute.
         send(clientError(SEVENTY_SECONDS_LATER, CLIENT));
-        harness.processWatermark(SEVENTY_SECONDS_LATER);
+        harness.watermark(SEVENTY_SECONDS_LATER);
         assertOneAlert(
                 alert -> {
                     assertThat(alert.firstSeen()).isEqualTo(THIRTY_SECONDS_LATER);
@@ -147,7 +136,7 @@ class ThresholdMatcherHarnessTest {
         send(TestAlerts.clientError(BEGINNING, CLIENT, "/first"));
         send(TestAlerts.clientError(TWENTY_SECONDS_LATER, CLIENT, "/second"));
 
-        harness.processWatermark(FORTY_SECONDS_LATER);
+        harness.watermark(FORTY_SECONDS_LATER);
 
         assertOneAlertWithEvidence("/first", "/second", "/third");
     }
@@ -158,14 +147,14 @@ class ThresholdMatcherHarnessTest {
             send(TestAlerts.clientError(BEGINNING, CLIENT, "/same/" + i));
         }
 
-        harness.processWatermark(BEGINNING);
+        harness.watermark(BEGINNING);
 
         assertOneAlertWithEvidence("/same/0", "/same/1", "/same/2");
     }
 
     @Test
     void eventsAtOrBehindTheWatermarkGoToTheLateOutputAndDoNotCount() throws Exception {
-        harness.processWatermark(THIRTY_SECONDS_LATER);
+        harness.watermark(THIRTY_SECONDS_LATER);
 
         AccessEvent behind = clientError(BEGINNING, CLIENT);
         AccessEvent atTheWatermark = clientError(THIRTY_SECONDS_LATER, CLIENT);
@@ -173,31 +162,49 @@ class ThresholdMatcherHarnessTest {
         send(atTheWatermark);
         send(clientError(FORTY_SECONDS_LATER, CLIENT));
         send(clientError(FORTY_SECONDS_LATER + 1, CLIENT));
-        harness.processWatermark(FORTY_SECONDS_LATER + 1);
+        harness.watermark(FORTY_SECONDS_LATER + 1);
 
         assertThat(lateEvents()).containsExactly(behind, atTheWatermark);
-        assertThat(harness.extractOutputValues()).as("only two events on time").isEmpty();
+        assertThat(harness.alerts()).as("only two events on time").isEmpty();
 
         send(clientError(FORTY_SECONDS_LATER + 2, CLIENT));
-        harness.processWatermark(FORTY_SECONDS_LATER + 2);
+        harness.watermark(FORTY_SECONDS_LATER + 2);
         assertOneAlert(alert -> assertThat(alert.firstSeen()).isEqualTo(FORTY_SECONDS_LATER));
     }
 
     @Test
-    void everyMatchIsEmittedSuppressionIsLeftToTheSuppressor() throws Exception {
+    void aMatchWithinTheSuppressSpanOfTheLastAlertIsDropped() throws Exception {
         // Seven events within seconds, far inside the rule's ten minutes of suppression.
         for (int s = 0; s < 7; s++) {
             send(clientError(BEGINNING + s * 1000L, CLIENT));
         }
 
-        harness.processWatermark(ONE_HOUR_LATER);
+        harness.watermark(ONE_HOUR_LATER);
 
-        // A match empties the window (skip past the last event): 2 matches, the 7th left over.
-        assertThat(harness.extractOutputValues())
+        // A match empties the window (skip past the last event): 2 matches, the 7th left over;
+        // the second match is suppressed.
+        assertThat(harness.alerts())
                 .extracting(Alert::firstSeen, Alert::lastSeen)
-                .containsExactly(
-                        tuple(BEGINNING, BEGINNING + 2000L),
-                        tuple(BEGINNING + 3000L, BEGINNING + 5000L));
+                .containsExactly(tuple(BEGINNING, BEGINNING + 2000L));
+    }
+
+    @Test
+    void aMatchAfterTheSuppressSpanIsAnAlertAgain() throws Exception {
+        for (int s = 0; s < 3; s++) {
+            send(clientError(BEGINNING + s * 1000L, CLIENT));
+        }
+        long afterSpan = BEGINNING + 2000L + RULE.suppress().toMillis();
+        for (int s = 0; s < 3; s++) {
+            send(clientError(afterSpan + s * 1000L, CLIENT));
+        }
+
+        harness.watermark(ONE_HOUR_LATER);
+
+        assertThat(harness.alerts())
+                .extracting(Alert::firstSeen)
+                .containsExactly(BEGINNING, afterSpan);
+        assertThat(harness.keyedStateEntries()).isZero();
+        assertThat(harness.timers()).isZero();
     }
 
     @Test
@@ -213,27 +220,24 @@ class ThresholdMatcherHarnessTest {
                 last = Math.max(last, t);
             }
         }
-        QuietKeys.assertStateDrains(harness, clients, last, WITHIN);
+        // Suppression spans outlast the windows: the state is gone once both have passed.
+        QuietKeys.assertStateDrains(
+                harness, clients, last, Math.max(WITHIN, RULE.suppress().toMillis()));
         // Clients with 3 or 4 events match once, those with 5 once; 1 and 2 never.
-        assertThat(harness.extractOutputValues()).hasSize(3 * clients / 5);
+        assertThat(harness.alerts()).hasSize(3 * clients / 5);
     }
 
     @Test
     void aRestoredOperatorKeepsThePartialCount() throws Exception {
         send(clientError(BEGINNING, CLIENT));
-        harness.processWatermark(BEGINNING);
+        harness.watermark(BEGINNING);
         // One event in the window, one still waiting for the watermark.
         send(clientError(TWENTY_SECONDS_LATER, CLIENT));
-        OperatorSubtaskState snapshot = harness.snapshot(1L, TWENTY_SECONDS_LATER);
-        harness.close();
-
-        harness = harness();
-        harness.initializeState(snapshot);
-        harness.open();
-        assertThat(harness.numKeyedStateEntries()).isPositive();
+        harness = harness.restart(1L, RULE);
+        assertThat(harness.keyedStateEntries()).isPositive();
 
         send(clientError(FORTY_SECONDS_LATER, CLIENT));
-        harness.processWatermark(FORTY_SECONDS_LATER);
+        harness.watermark(FORTY_SECONDS_LATER);
         assertOneAlert(
                 alert -> {
                     assertThat(alert.count()).isEqualTo(3);
@@ -241,26 +245,18 @@ class ThresholdMatcherHarnessTest {
                     assertThat(alert.lastSeen()).isEqualTo(FORTY_SECONDS_LATER);
                 });
 
-        harness.processWatermark(ONE_HOUR_LATER);
-        assertThat(harness.numKeyedStateEntries()).isZero();
-        assertThat(harness.numEventTimeTimers()).isZero();
-    }
-
-    static KeyedOneInputStreamOperatorTestHarness<String, AccessEvent, Alert> harness()
-            throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new ThresholdMatcher(RULE, LATE)),
-                new RuleKeySelector(RULE),
-                Types.STRING);
+        harness.watermark(ONE_HOUR_LATER);
+        assertThat(harness.keyedStateEntries()).isZero();
+        assertThat(harness.timers()).isZero();
     }
 
     void send(AccessEvent event) throws Exception {
-        harness.processElement(event, event.timestamp());
+        harness.send(event);
     }
 
     /** Asserts that the operator has emitted one alert, which satisfies {@code check}. */
     void assertOneAlert(ThrowingConsumer<Alert> check) {
-        assertThat(harness.extractOutputValues()).singleElement().satisfies(check);
+        assertThat(harness.alerts()).singleElement().satisfies(check);
     }
 
     /** Asserts that the operator has emitted one alert, for these urls in this order. */
@@ -273,12 +269,7 @@ class ThresholdMatcherHarnessTest {
     }
 
     List<AccessEvent> lateEvents() {
-        Queue<StreamRecord<AccessEvent>> late = harness.getSideOutput(LATE);
-        List<AccessEvent> events = new ArrayList<>();
-        if (late != null) {
-            late.forEach(r -> events.add(r.getValue()));
-        }
-        return events;
+        return harness.lateEvents();
     }
 
     static AccessEvent clientError(long t, String clientip) {

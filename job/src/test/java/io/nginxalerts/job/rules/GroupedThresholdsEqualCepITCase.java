@@ -29,11 +29,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The sliding count ({@link ThresholdMatcher}) against the rules' CEP patterns on the same input:
- * every alert (id, key, count, first and last seen, evidence; all but the wall-clock detection
- * time), every late event and every dead letter must be identical.
+ * Threshold rules in the grouped operator ({@link RuleGroupOperator}, the default) against the same
+ * rules on their CEP patterns ({@link ThresholdOperator#CEP}), on the same input: every alert (id,
+ * key, count, first and last seen, evidence; all but the wall-clock detection time), every late
+ * event and every dead letter must be identical.
  */
-class ThresholdMatcherDifferentialITCase {
+class GroupedThresholdsEqualCepITCase {
     @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoSlots();
 
     /**
@@ -112,7 +113,7 @@ class ThresholdMatcherDifferentialITCase {
             PipelineRun.Result cep =
                     PipelineRun.run(rules, lines, parallelism, ThresholdOperator.CEP);
             PipelineRun.Result counted =
-                    PipelineRun.run(rules, lines, parallelism, ThresholdOperator.SLIDING_COUNT);
+                    PipelineRun.run(rules, lines, parallelism, ThresholdOperator.GROUPED);
 
             assertThat(ComparableAlerts.of(counted.alerts()))
                     .as("alerts at parallelism %d", parallelism)
@@ -168,7 +169,7 @@ class ThresholdMatcherDifferentialITCase {
 
         PipelineRun.Result cep = PipelineRun.run(List.of(rule), lines, 1, ThresholdOperator.CEP);
         PipelineRun.Result counted =
-                PipelineRun.run(List.of(rule), lines, 1, ThresholdOperator.SLIDING_COUNT);
+                PipelineRun.run(List.of(rule), lines, 1, ThresholdOperator.GROUPED);
 
         assertThat(ComparableAlerts.of(counted.alerts()))
                 .isEqualTo(ComparableAlerts.of(cep.alerts()));

@@ -1,0 +1,355 @@
+package io.nginxalerts.job.rules;
+
+import io.nginxalerts.core.alert.Alert;
+import io.nginxalerts.core.detect.Detector;
+import io.nginxalerts.core.detect.DetectorContext;
+import io.nginxalerts.core.detect.Detectors;
+import io.nginxalerts.core.rules.Rule;
+import io.nginxalerts.core.rules.RuleKind;
+import io.nginxalerts.job.Counters;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Every non-sequence rule of one {@code group_by} ({@link RuleGroup}) in one keyed operator: each
+ * rule's {@link Detector} per key, and the rule's suppression, behind one {@code keyBy} on the
+ * group's key. Input: {@link RoutedEvent}s from {@link GroupRouter} (the rules that matched are
+ * already known) and, broadcast, the router's running minimum event time.
+ *
+ * <p>Event time, as the CEP operator keeps it (so threshold rules give CEP's alerts exactly):
+ *
+ * <ul>
+ *   <li>an event at or behind the current watermark is late: it goes to {@link RuleGroup#lateTag()}
+ *       (and from there to the dead letters) and takes part in nothing;
+ *   <li>other events wait in state until the watermark passes their timestamp (one timer per
+ *       timestamp) and are then processed in timestamp order, equal timestamps in arrival order;
+ *   <li>at a timer {@code T}: first every rule state whose {@link Detector#nextDeadline} is at or
+ *       before {@code T} is advanced to {@code T}; then each event waiting at {@code T}, for each
+ *       rule it matched, advances that rule's state to {@code T} and is given to it; states that
+ *       are empty afterwards are dropped; one timer is set at the earliest deadline left.
+ * </ul>
+ *
+ * <p>State per key, every entry cleared by a timer: the waiting events ({@code MapState<Long,
+ * List<RoutedEvent>>}, cleared at their timestamp); per rule a detector state ({@code
+ * MapState<String, Object>}, Kryo) under the rule's namespace {@code id#fingerprint}, dropped when
+ * empty, which a detector reaches by its deadlines; per rule the end of its suppression span,
+ * cleared by a timer at that end. A state under a namespace that no rule of the group has any more
+ * (a rule changed or removed before a savepoint restore) is dropped the next time the key's timer
+ * fires, and every key with state has a timer, restored with the savepoint.
+ *
+ * <p>Suppression, as {@link AlertSuppressor}: per rule and key at most one alert per {@code
+ * suppress} span of event time starting at an alert's {@code lastSeen}; a later alert with {@code
+ * lastSeen} inside the span is dropped. Metrics per rule, under the names {@link AlertSuppressor}
+ * uses: {@code matches}, {@code alerts}, {@code suppressed}, and {@code evicted} for first-seen
+ * rules.
+ *
+ * <p>{@code inputStart} (first-seen rules learn until it plus {@code learn_for}) is the minimum of
+ * the router's broadcast minima, kept in broadcast state. It is exact, the same at any parallelism
+ * and in any run over the same input: a router subtask emits its minimum when an event lowers it,
+ * and that event is not late there, so its time {@code t} is ahead of that subtask's watermark. The
+ * record travels on the broadcast channel ahead of any later watermark of the same subtask, and
+ * this operator's watermark is the minimum over its input channels, so it cannot pass {@code t}
+ * before the record has arrived. A timer at {@code T} therefore sees the minimum of every event at
+ * or before {@code T}, and no event read later can be earlier than {@code T} without being late.
+ * (The one exception is the idleness of a source partition: an idle channel does not hold the
+ * watermark back; its first events after it resumes may be late here, see {@link LateAtGroup}.)
+ */
+public final class RuleGroupOperator
+        extends KeyedBroadcastProcessFunction<String, RoutedEvent, Long, Alert> {
+    private static final long serialVersionUID = 1L;
+
+    /** The broadcast state holding the minimum event time under {@link #INPUT_START_KEY}. */
+    public static final MapStateDescriptor<String, Long> INPUT_START =
+            new MapStateDescriptor<>("input-start", Types.STRING, Types.LONG);
+
+    private static final String INPUT_START_KEY = "min";
+
+    private final RuleGroup group;
+    private final OutputTag<RoutedEvent> late;
+    private final List<Detector<?>> detectors;
+
+    private transient MapState<Long, List<RoutedEvent>> waiting;
+    private transient MapState<String, Object> states;
+    private transient MapState<String, Long> suppressedUntil;
+    private transient String[] namespaces;
+    private transient Map<String, Integer> index;
+    private transient long[] suppressMillis;
+    private transient int layout;
+    private transient Counters[] matches;
+    private transient Counters[] alerts;
+    private transient Counters[] suppressed;
+    private transient Counters[] evicted;
+    private transient RuleContext detectorContext;
+
+    /**
+     * @param group the rules (each must have a detector: {@link Detectors#forRule})
+     */
+    public RuleGroupOperator(RuleGroup group) {
+        this.group = group;
+        this.late = group.lateTag();
+        List<Detector<?>> list = new ArrayList<>();
+        for (Rule rule : group.rules()) {
+            list.add(Detectors.forRule(rule));
+        }
+        this.detectors = List.copyOf(list);
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        TypeInformation<List<RoutedEvent>> events =
+                new ListTypeInfo<>(TypeInformation.of(RoutedEvent.class));
+        waiting =
+                getRuntimeContext()
+                        .getMapState(new MapStateDescriptor<>("waiting", Types.LONG, events));
+        states =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "detectors", Types.STRING, DetectorStateType.INSTANCE));
+        suppressedUntil =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "suppressed-until", Types.STRING, Types.LONG));
+        int n = group.rules().size();
+        namespaces = new String[n];
+        index = new HashMap<>();
+        suppressMillis = new long[n];
+        matches = new Counters[n];
+        alerts = new Counters[n];
+        suppressed = new Counters[n];
+        evicted = new Counters[n];
+        MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup("nginx_alerts");
+        for (int i = 0; i < n; i++) {
+            Rule rule = group.rules().get(i);
+            namespaces[i] = group.namespace(i);
+            index.put(namespaces[i], i);
+            suppressMillis[i] = rule.suppress().toMillis();
+            MetricGroup ruleMetrics = metrics.addGroup("rule", rule.id());
+            String prefix = "rule." + rule.id() + ".";
+            matches[i] =
+                    Counters.register(
+                            getRuntimeContext(), ruleMetrics, "matches", prefix + "matches");
+            alerts[i] =
+                    Counters.register(
+                            getRuntimeContext(), ruleMetrics, "alerts", prefix + "alerts");
+            suppressed[i] =
+                    Counters.register(
+                            getRuntimeContext(), ruleMetrics, "suppressed", prefix + "suppressed");
+            if (rule.kind() instanceof RuleKind.FirstSeen) {
+                evicted[i] =
+                        Counters.register(
+                                getRuntimeContext(), ruleMetrics, "evicted", prefix + "evicted");
+            }
+        }
+        layout = group.layout();
+        detectorContext = new RuleContext();
+    }
+
+    @Override
+    public void processElement(RoutedEvent routed, ReadOnlyContext ctx, Collector<Alert> out)
+            throws Exception {
+        long ts = ctx.timestamp();
+        if (ts <= ctx.timerService().currentWatermark()) {
+            ctx.output(late, routed);
+            return;
+        }
+        List<RoutedEvent> atTs = waiting.get(ts);
+        if (atTs == null) {
+            atTs = new ArrayList<>(2);
+            // One timer per distinct timestamp: it fires once the watermark has passed it.
+            ctx.timerService().registerEventTimeTimer(ts);
+        }
+        atTs.add(routed);
+        waiting.put(ts, atTs);
+    }
+
+    @Override
+    public void processBroadcastElement(Long min, Context ctx, Collector<Alert> out)
+            throws Exception {
+        BroadcastState<String, Long> start = ctx.getBroadcastState(INPUT_START);
+        Long current = start.get(INPUT_START_KEY);
+        if (current == null || min < current) {
+            start.put(INPUT_START_KEY, min);
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void onTimer(long now, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        ReadOnlyBroadcastState<String, Long> start = ctx.getBroadcastState(INPUT_START);
+        Long min = start.get(INPUT_START_KEY);
+        RuleContext dc = detectorContext;
+        dc.begin(ctx.timerService(), out, min == null ? Long.MIN_VALUE : min);
+
+        // Suppression spans that have ended (their timer is this one, or earlier). Removed by
+        // key, not through the iterator: the heap backend drops a key's map only when remove()
+        // empties it.
+        List<String> ended = null;
+        for (Map.Entry<String, Long> span : suppressedUntil.entries()) {
+            if (span.getValue() <= now || !index.containsKey(span.getKey())) {
+                if (ended == null) {
+                    ended = new ArrayList<>(2);
+                }
+                ended.add(span.getKey());
+            }
+        }
+        if (ended != null) {
+            for (String namespace : ended) {
+                suppressedUntil.remove(namespace);
+            }
+        }
+
+        int n = namespaces.length;
+        Object[] live = new Object[n];
+        boolean[] touched = new boolean[n];
+        List<String> stale = null;
+        for (Map.Entry<String, Object> entry : states.entries()) {
+            Integer i = index.get(entry.getKey());
+            if (i == null) {
+                // A rule that was changed or removed: its state means nothing to its successor.
+                if (stale == null) {
+                    stale = new ArrayList<>(2);
+                }
+                stale.add(entry.getKey());
+                continue;
+            }
+            live[i] = entry.getValue();
+            Detector<Object> detector = (Detector<Object>) detectors.get(i);
+            if (detector.nextDeadline(live[i]) <= now) {
+                dc.rule = i;
+                detector.advance(live[i], now, dc);
+                touched[i] = true;
+            }
+        }
+        if (stale != null) {
+            for (String namespace : stale) {
+                states.remove(namespace);
+            }
+        }
+
+        List<RoutedEvent> ready = waiting.get(now);
+        if (ready != null) {
+            waiting.remove(now);
+            for (RoutedEvent routed : ready) {
+                long[] bits = routed.layout == layout ? routed.rules : group.match(routed.event);
+                if (bits == null) {
+                    continue;
+                }
+                RoutedEvent event =
+                        bits == routed.rules
+                                ? routed
+                                : new RoutedEvent(routed.key, routed.event, bits, layout);
+                for (int i = 0; i < n; i++) {
+                    if (!event.matched(i)) {
+                        continue;
+                    }
+                    Detector<Object> detector = (Detector<Object>) detectors.get(i);
+                    if (live[i] == null) {
+                        live[i] = detector.newState();
+                    }
+                    dc.rule = i;
+                    detector.advance(live[i], now, dc);
+                    detector.onEvent(live[i], event.event, now, dc);
+                    touched[i] = true;
+                }
+            }
+        }
+
+        long next = Long.MAX_VALUE;
+        for (int i = 0; i < n; i++) {
+            if (live[i] == null) {
+                continue;
+            }
+            Detector<Object> detector = (Detector<Object>) detectors.get(i);
+            if (detector.isEmpty(live[i])) {
+                if (touched[i]) {
+                    states.remove(namespaces[i]);
+                }
+                continue;
+            }
+            if (touched[i]) {
+                states.put(namespaces[i], live[i]);
+            }
+            next = Math.min(next, detector.nextDeadline(live[i]));
+        }
+        if (next != Long.MAX_VALUE) {
+            // A deadline at or before now would be a detector's mistake; never spin on it.
+            ctx.timerService().registerEventTimeTimer(Math.max(next, now + 1));
+        }
+        dc.end();
+    }
+
+    /** The {@link DetectorContext} of the rule being called: suppression, metrics, output. */
+    private final class RuleContext implements DetectorContext {
+        int rule;
+        private TimerService timers;
+        private Collector<Alert> out;
+        private long inputStart;
+
+        void begin(TimerService timers, Collector<Alert> out, long inputStart) {
+            this.timers = timers;
+            this.out = out;
+            this.inputStart = inputStart;
+        }
+
+        void end() {
+            timers = null;
+            out = null;
+        }
+
+        @Override
+        public void emit(Alert alert) {
+            matches[rule].inc();
+            long span = suppressMillis[rule];
+            if (span > 0) {
+                try {
+                    Long until = suppressedUntil.get(namespaces[rule]);
+                    if (until != null && alert.lastSeen() < until) {
+                        suppressed[rule].inc();
+                        return;
+                    }
+                    long end = alert.lastSeen() + span;
+                    suppressedUntil.put(namespaces[rule], end);
+                    timers.registerEventTimeTimer(end);
+                } catch (Exception e) {
+                    throw new IllegalStateException("suppression state of " + namespaces[rule], e);
+                }
+            }
+            alerts[rule].inc();
+            out.collect(alert);
+        }
+
+        @Override
+        public long processingTime() {
+            return timers.currentProcessingTime();
+        }
+
+        @Override
+        public long inputStart() {
+            return inputStart;
+        }
+
+        @Override
+        public void evicted() {
+            if (evicted[rule] != null) {
+                evicted[rule].inc();
+            }
+        }
+    }
+}
