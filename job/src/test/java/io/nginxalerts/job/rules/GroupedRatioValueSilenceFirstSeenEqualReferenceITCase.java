@@ -290,7 +290,8 @@ class GroupedRatioValueSilenceFirstSeenEqualReferenceITCase {
             // Silences whose deadline no event reached: the end of the input held them back.
             Rule quiet = rules.get(2);
             assertThat(
-                            ReferenceEvaluator.evaluate(quiet, onTime, Long.MIN_VALUE, Long.MAX_VALUE)
+                            ReferenceEvaluator.evaluate(
+                                            quiet, onTime, Long.MIN_VALUE, Long.MAX_VALUE)
                                     .alerts())
                     .hasSizeGreaterThan(of(reference.alerts(), quiet.id()).size());
             assertThat(reference.suppressedAway())
