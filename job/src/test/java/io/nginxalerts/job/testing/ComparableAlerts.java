@@ -8,29 +8,18 @@ import java.util.List;
 public final class ComparableAlerts {
     private ComparableAlerts() {}
 
-    /** The alerts without their wall-clock detection time, ordered by rule, last_seen and id. */
+    /**
+     * The alerts without their wall-clock detection time (every other component kept: ratio,
+     * aggregate, silent_since and value too), ordered by rule, last_seen, id and then their text.
+     */
     public static List<Alert> of(List<Alert> alerts) {
         return alerts.stream()
-                .map(
-                        a ->
-                                new Alert(
-                                        a.id(),
-                                        a.rule(),
-                                        a.severity(),
-                                        a.key(),
-                                        a.count(),
-                                        a.firstSeen(),
-                                        a.lastSeen(),
-                                        0L,
-                                        a.summary(),
-                                        a.description(),
-                                        a.evidence(),
-                                        a.schema(),
-                                        a.distinctCount()))
+                .map(a -> a.withDetectedAt(0L))
                 .sorted(
                         Comparator.comparing(Alert::rule)
                                 .thenComparing(Alert::lastSeen)
-                                .thenComparing(Alert::id))
+                                .thenComparing(Alert::id)
+                                .thenComparing(Alert::toString))
                 .toList();
     }
 }
