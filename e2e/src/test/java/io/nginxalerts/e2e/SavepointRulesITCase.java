@@ -107,6 +107,7 @@ class SavepointRulesITCase {
     @Test
     void unchangedRuleResumesChangedAndNewRulesStartEmptyOnlyARemovedGroupByNeedsTheFlag(
             @TempDir Path tmp) throws Exception {
+        assertThat(CHANGED_AFTER).as("the changed rule's match").isNotEqualTo(CHANGED_BEFORE);
         Path rulesBefore = tmp.resolve("rules-before");
         writeRules(rulesBefore, Map.of(CHANGED, CHANGED_BEFORE), KEPT, REMOVED, HOST);
         Path rulesAfter = tmp.resolve("rules-after");
