@@ -120,6 +120,23 @@ public record Rule(
     }
 
     /**
+     * How long after its {@code lastSeen} an alert of this rule may be given, at the most: {@code
+     * silent_for} for a silence rule (it fires at lastSeen + silent_for), {@code within} for a
+     * sequence whose last step is absent (it fires at firstSeen + within, and firstSeen is at or
+     * before lastSeen), {@link Duration#ZERO} for every other rule (it fires at the event that
+     * completes it, its lastSeen).
+     *
+     * <p>Suppression keeps a span's state this much longer than the span, so that an alert whose
+     * lastSeen is inside the span, but which is given after the span has ended, is still dropped.
+     */
+    public Duration alertDelay() {
+        if (kind instanceof RuleKind.Silence silence) {
+            return silence.silentFor();
+        }
+        return firesOnAbsence() ? within : Duration.ZERO;
+    }
+
+    /**
      * The value of the {@code distinct} field of an event, read as {@code group_by} reads fields;
      * {@code null} if the event lacks it (such an event takes part in no count) or the rule is not
      * a distinct rule.

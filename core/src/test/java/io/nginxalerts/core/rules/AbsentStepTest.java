@@ -4,6 +4,7 @@ import static io.nginxalerts.core.rules.RuleValidationTest.assertRefused;
 import static io.nginxalerts.core.rules.TestEvent.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Sequences whose last step is {@code absent:}: accepted only last, alone, never first. */
@@ -30,6 +31,9 @@ class AbsentStepTest {
         assertThat(rule.steps()).extracting(Step::absent).containsExactly(false, true);
         assertThat(rule.steps()).extracting(Step::atLeast).containsExactly(8, 1);
         assertThat(rule.firesOnAbsence()).isTrue();
+        assertThat(rule.alertDelay())
+                .as("an alert is given at firstSeen + within, at most within after lastSeen")
+                .isEqualTo(Duration.ofMinutes(10));
         Step absent = rule.steps().get(1);
         assertThat(
                         absent.condition()
@@ -50,6 +54,7 @@ class AbsentStepTest {
 
         assertThat(rule.steps()).extracting(Step::absent).containsExactly(false, false);
         assertThat(rule.firesOnAbsence()).isFalse();
+        assertThat(rule.alertDelay()).isZero();
     }
 
     @Test

@@ -27,6 +27,9 @@ class SilenceRuleTest {
 
         assertThat(rule.kind()).isEqualTo(new RuleKind.Silence(Duration.ofMinutes(10), 100));
         assertThat(rule.firesOnAbsence()).isTrue();
+        assertThat(rule.alertDelay())
+                .as("an alert is given at lastSeen + silent_for")
+                .isEqualTo(Duration.ofMinutes(10));
         assertThat(rule.steps().get(0).condition().test(request().build())).isTrue();
         assertThat(rule.suppress()).isEqualTo(Duration.ofHours(1));
     }

@@ -17,12 +17,16 @@ import org.apache.flink.util.Collector;
  * suppressed}).
  *
  * <p>State per key is one timestamp (the end of the current suppression span). An event-time timer
- * at that end clears it, so keys that go quiet leave no state behind.
+ * clears it at that end plus the rule's {@link Rule#alertDelay()}, so keys that go quiet leave no
+ * state behind. The delay matters for rules that fire on absence: their alerts arrive up to {@code
+ * silent_for} or {@code within} after their {@code lastSeen}, so an alert whose {@code lastSeen} is
+ * inside the span can come after the span's end has passed; it must still find the span.
  */
 public final class AlertSuppressor extends KeyedProcessFunction<String, Alert, Alert> {
     private static final long serialVersionUID = 1L;
 
     private final Rule rule;
+    private final long delay;
     private transient ValueState<Long> suppressedUntil;
     private transient Counters matches;
     private transient Counters alerts;
@@ -30,6 +34,7 @@ public final class AlertSuppressor extends KeyedProcessFunction<String, Alert, A
 
     public AlertSuppressor(Rule rule) {
         this.rule = rule;
+        this.delay = rule.alertDelay().toMillis();
     }
 
     @Override
@@ -72,7 +77,7 @@ public final class AlertSuppressor extends KeyedProcessFunction<String, Alert, A
         }
         long end = alert.lastSeen() + span;
         suppressedUntil.update(end);
-        ctx.timerService().registerEventTimeTimer(end);
+        ctx.timerService().registerEventTimeTimer(end + delay);
         alerts.inc();
         out.collect(alert);
     }
@@ -80,7 +85,8 @@ public final class AlertSuppressor extends KeyedProcessFunction<String, Alert, A
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
         Long until = suppressedUntil.value();
-        if (until != null && timestamp >= until) {
+        // A timer of an earlier span finds a later span's end here and leaves it.
+        if (until != null && timestamp >= until + delay) {
             suppressedUntil.clear();
         }
     }

@@ -48,9 +48,11 @@ import org.apache.flink.util.OutputTag;
  * List<RoutedEvent>>}, cleared at their timestamp); per rule a detector state ({@code
  * MapState<String, Object>}, Kryo) under the rule's namespace {@code id#fingerprint}, dropped when
  * empty, which a detector reaches by its deadlines; per rule the end of its suppression span,
- * cleared by a timer at that end. A state under a namespace that no rule of the group has any more
- * (a rule changed or removed before a savepoint restore) is dropped the next time the key's timer
- * fires, and every key with state has a timer, restored with the savepoint.
+ * cleared by a timer at that end plus the rule's {@link Rule#alertDelay()} (an alert of a rule that
+ * fires on absence is given up to that long after its {@code lastSeen}, and must still find the
+ * span its {@code lastSeen} is in). A state under a namespace that no rule of the group has any
+ * more (a rule changed or removed before a savepoint restore) is dropped the next time the key's
+ * timer fires, and every key with state has a timer, restored with the savepoint.
  *
  * <p>Suppression, as {@link AlertSuppressor}: per rule and key at most one alert per {@code
  * suppress} span of event time starting at an alert's {@code lastSeen}; a later alert with {@code
@@ -89,6 +91,7 @@ public final class RuleGroupOperator
     private transient String[] namespaces;
     private transient Map<String, Integer> index;
     private transient long[] suppressMillis;
+    private transient long[] delayMillis;
     private transient int layout;
     private transient Counters[] matches;
     private transient Counters[] alerts;
@@ -130,6 +133,7 @@ public final class RuleGroupOperator
         namespaces = new String[n];
         index = new HashMap<>();
         suppressMillis = new long[n];
+        delayMillis = new long[n];
         matches = new Counters[n];
         alerts = new Counters[n];
         suppressed = new Counters[n];
@@ -140,6 +144,7 @@ public final class RuleGroupOperator
             namespaces[i] = group.namespace(i);
             index.put(namespaces[i], i);
             suppressMillis[i] = rule.suppress().toMillis();
+            delayMillis[i] = rule.alertDelay().toMillis();
             MetricGroup ruleMetrics = metrics.addGroup("rule", rule.id());
             String prefix = "rule." + rule.id() + ".";
             matches[i] =
@@ -197,12 +202,13 @@ public final class RuleGroupOperator
         RuleContext dc = detectorContext;
         dc.begin(ctx.timerService(), out, min == null ? Long.MIN_VALUE : min);
 
-        // Suppression spans that have ended (their timer is this one, or earlier). Removed by
-        // key, not through the iterator: the heap backend drops a key's map only when remove()
-        // empties it.
+        // Suppression spans that have ended, with the rule's alert delay (their timer is this
+        // one, or earlier), and those of rules the group no longer has. Removed by key, not
+        // through the iterator: the heap backend drops a key's map only when remove() empties it.
         List<String> ended = null;
         for (Map.Entry<String, Long> span : suppressedUntil.entries()) {
-            if (span.getValue() <= now || !index.containsKey(span.getKey())) {
+            Integer i = index.get(span.getKey());
+            if (i == null || span.getValue() + delayMillis[i] <= now) {
                 if (ended == null) {
                     ended = new ArrayList<>(2);
                 }
@@ -326,7 +332,7 @@ public final class RuleGroupOperator
                     }
                     long end = alert.lastSeen() + span;
                     suppressedUntil.put(namespaces[rule], end);
-                    timers.registerEventTimeTimer(end);
+                    timers.registerEventTimeTimer(end + delayMillis[rule]);
                 } catch (Exception e) {
                     throw new IllegalStateException("suppression state of " + namespaces[rule], e);
                 }
