@@ -241,13 +241,14 @@ public final class RuleLoader {
         }
         // List files are relative to this directory; one reader shares them among its rules.
         ListFiles lists = new ListFiles(dir);
+        SharedMatches shared = new SharedMatches();
         for (Path file : files) {
             String name = file.getFileName().toString();
             String source = sourceName.apply(name);
             Problems fileProblems = new Problems(source, problems);
             String text = read(file, fileProblems);
             if (text != null) {
-                parsed.add(RuleParser.parse(text, fileProblems, lists));
+                parsed.add(RuleParser.parse(text, fileProblems, lists, shared));
                 sources.add(source);
             }
         }

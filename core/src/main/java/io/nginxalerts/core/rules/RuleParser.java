@@ -117,10 +117,12 @@ final class RuleParser {
 
     private final Problems problems;
     private final MatchCompiler matches;
+    private final SharedMatches shared;
 
-    private RuleParser(Problems problems, ListFiles lists) {
+    private RuleParser(Problems problems, ListFiles lists, SharedMatches shared) {
         this.problems = problems;
         this.matches = new MatchCompiler(problems, lists);
+        this.shared = shared;
     }
 
     /** Parses one file that names no list files; as {@link #parse(String, Problems, ListFiles)}. */
@@ -134,9 +136,17 @@ final class RuleParser {
      * @param lists where the list files that conditions name are read from
      */
     static Parsed parse(String yamlText, Problems problems, ListFiles lists) {
+        return parse(yamlText, problems, lists, new SharedMatches());
+    }
+
+    /**
+     * As {@link #parse(String, Problems, ListFiles)}, with a rule's {@code match} shared with the
+     * other rules of the same load that write the same one.
+     */
+    static Parsed parse(String yamlText, Problems problems, ListFiles lists, SharedMatches shared) {
         int before = problems.count();
         try {
-            return new RuleParser(problems, lists).parse(yamlText, before);
+            return new RuleParser(problems, lists, shared).parse(yamlText, before);
         } catch (RuntimeException | StackOverflowError e) {
             // A bug here must not take the loader down with anything but a RuleException.
             problems.add(1, "cannot load this rule (internal error: " + e + ")");
@@ -263,8 +273,7 @@ final class RuleParser {
             return null;
         }
         Entry match = root.entries.get("match");
-        Condition condition =
-                match == null ? EVERY_EVENT : matches.match(match.value(), match.line(), "'match'");
+        Condition condition = match == null ? EVERY_EVENT : ruleMatch(match);
         RuleKind kind =
                 switch (first.key()) {
                     case "ratio" -> ratio(first);
@@ -627,6 +636,14 @@ final class RuleParser {
         return sha256Hex(text.toString()).substring(0, 16);
     }
 
+    /** A rule's top-level {@code match}, the same object as an identical one of the same load. */
+    private Condition ruleMatch(Entry match) {
+        StringBuilder text = new StringBuilder();
+        canonical(match.value(), text);
+        return shared.intern(
+                text.toString(), matches.match(match.value(), match.line(), "'match'"));
+    }
+
     private static void canonical(YamlNode node, StringBuilder out) {
         switch (node.kind) {
             case MAP -> {
@@ -797,7 +814,7 @@ final class RuleParser {
             }
             return null;
         }
-        Condition condition = matches.match(match.value(), match.line(), "'match'");
+        Condition condition = ruleMatch(match);
         int count = threshold == null ? 1 : count(threshold);
         if (condition == null || count == 0) {
             return null;

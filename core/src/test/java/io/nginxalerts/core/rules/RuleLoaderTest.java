@@ -111,6 +111,30 @@ class RuleLoaderTest {
     }
 
     @Test
+    void rulesThatWriteTheSameMatchShareOneConditionObjectSoTheRouterTestsItOnce()
+            throws Exception {
+        write(
+                "a.yaml",
+                "id: a\nseverity: info\nmatch: { status: 5xx }\nthreshold: 3\nwithin: 1m\n");
+        // The same match in another layout, with a comment: the same condition.
+        write(
+                "b.yaml",
+                "id: b\nseverity: info\nmatch:\n  status: 5xx # errors\nratio:\n"
+                        + "  of: { status: 503 }\n  at_least: 50%\n  min_events: 10\nwithin: 1m\n");
+        write(
+                "c.yaml",
+                "id: c\nseverity: info\nmatch: { status: 4xx }\nthreshold: 3\nwithin: 1m\n");
+
+        List<Rule> rules = RuleLoader.loadDirectory(dir);
+
+        Condition a = rules.get(0).steps().get(0).condition();
+        assertThat(rules.get(1).steps().get(0).condition()).isSameAs(a);
+        assertThat(rules.get(2).steps().get(0).condition()).isNotSameAs(a);
+        // Sharing the object changes nothing the rules decide.
+        assertThat(rules.get(0).fingerprint()).isNotEqualTo(rules.get(1).fingerprint());
+    }
+
+    @Test
     void acceptsAByteOrderMark() throws Exception {
         write("bom.yaml", "\uFEFF" + rule("bom"));
         assertThat(RuleLoader.loadDirectory(dir)).extracting(Rule::id).containsExactly("bom");

@@ -28,6 +28,7 @@ public final class GroupRouter extends ProcessFunction<AccessEvent, RoutedEvent>
     private final List<RuleGroup> groups;
     private transient OutputTag<RoutedEvent>[] tags;
     private transient int[] layouts;
+    private transient RuleGroup.Matcher[] matchers;
     private transient long minSeen;
 
     public GroupRouter(List<RuleGroup> groups) {
@@ -39,7 +40,9 @@ public final class GroupRouter extends ProcessFunction<AccessEvent, RoutedEvent>
     public void open(org.apache.flink.api.common.functions.OpenContext openContext) {
         tags = new OutputTag[groups.size()];
         layouts = new int[groups.size()];
+        matchers = new RuleGroup.Matcher[groups.size()];
         for (int g = 0; g < groups.size(); g++) {
+            matchers[g] = groups.get(g).matcher();
             tags[g] = groups.get(g).tag();
             layouts[g] = groups.get(g).layout();
         }
@@ -55,7 +58,7 @@ public final class GroupRouter extends ProcessFunction<AccessEvent, RoutedEvent>
         }
         for (int g = 0; g < tags.length; g++) {
             RuleGroup group = groups.get(g);
-            long[] bits = group.match(event);
+            long[] bits = matchers[g].match(event);
             if (bits == null) {
                 continue;
             }

@@ -1,9 +1,12 @@
 package io.nginxalerts.job.rules;
 
 import io.nginxalerts.core.event.AccessEvent;
+import io.nginxalerts.core.rules.Condition;
 import io.nginxalerts.core.rules.Rule;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,27 +135,72 @@ public record RuleGroup(List<String> groupBy, List<Rule> rules) implements Seria
     }
 
     /**
-     * True if rule {@code i} takes part in the event: it passes the rule's {@code match} and, for a
-     * distinct rule, has the counted field.
+     * The bits of the rules that take part in the event, or {@code null} if none does. Builds a
+     * {@link Matcher} each time: for rare callers; the router keeps one.
      */
-    public boolean takesPart(int i, AccessEvent event) {
-        Rule rule = rules.get(i);
-        return rule.steps().get(0).condition().test(event)
-                && (!rule.isDistinct() || rule.distinctValue(event) != null);
+    public long[] match(AccessEvent event) {
+        return matcher().match(event);
     }
 
-    /** The bits of the rules that take part in the event, or {@code null} if none does. */
-    public long[] match(AccessEvent event) {
-        long[] bits = null;
-        for (int i = 0; i < rules.size(); i++) {
-            if (takesPart(i, event)) {
+    /** A matcher of this group's rules, to keep and reuse (it is not thread-safe to share). */
+    public Matcher matcher() {
+        return new Matcher(rules);
+    }
+
+    /**
+     * Tests an event against a group's rules, each distinct {@link Condition} object once however
+     * many rules share it (the rule loader gives rules with the same {@code match} the same object,
+     * and copies of a rule share it too).
+     */
+    public static final class Matcher {
+        private final List<Rule> rules;
+        private final Condition[] conditions;
+        private final int[] conditionOf;
+        // Per event: 0 not tested yet, 1 passes, 2 fails. Reused, so one matcher per thread.
+        private final byte[] outcome;
+
+        Matcher(List<Rule> rules) {
+            this.rules = rules;
+            Map<Condition, Integer> index = new IdentityHashMap<>();
+            conditionOf = new int[rules.size()];
+            for (int i = 0; i < rules.size(); i++) {
+                Condition condition = rules.get(i).steps().get(0).condition();
+                Integer known = index.putIfAbsent(condition, index.size());
+                conditionOf[i] = known != null ? known : index.size() - 1;
+            }
+            conditions = new Condition[index.size()];
+            index.forEach((condition, at) -> conditions[at] = condition);
+            outcome = new byte[conditions.length];
+        }
+
+        /** How many distinct conditions an event is tested against. */
+        public int conditions() {
+            return conditions.length;
+        }
+
+        /** As {@link RuleGroup#match}. */
+        public long[] match(AccessEvent event) {
+            Arrays.fill(outcome, (byte) 0);
+            long[] bits = null;
+            for (int i = 0; i < rules.size(); i++) {
+                int c = conditionOf[i];
+                if (outcome[c] == 0) {
+                    outcome[c] = conditions[c].test(event) ? (byte) 1 : (byte) 2;
+                }
+                if (outcome[c] != 1) {
+                    continue;
+                }
+                Rule rule = rules.get(i);
+                if (rule.isDistinct() && rule.distinctValue(event) == null) {
+                    continue;
+                }
                 if (bits == null) {
                     bits = new long[(rules.size() + 63) >>> 6];
                 }
                 bits[i >>> 6] |= 1L << (i & 63);
             }
+            return bits;
         }
-        return bits;
     }
 
     /**
