@@ -161,7 +161,7 @@ class WindowCountDetectorTest {
     }
 
     @Test
-    void theFactoryGivesTheWindowCountForThresholdAndDistinctRulesOnly() {
+    void theFactoryGivesEachKindItsDetectorAndRefusesSequences() {
         assertThat(Detectors.forRule(THREE_ERRORS)).isInstanceOf(WindowCountDetector.class);
         assertThat(Detectors.forRule(THREE_PATHS)).isInstanceOf(WindowCountDetector.class);
         Rule sequence =
@@ -192,9 +192,37 @@ class WindowCountDetectorTest {
                         "test",
                         new RuleKind.Silence(Duration.ofMinutes(10), 1),
                         "");
-        assertThatThrownBy(() -> Detectors.forRule(silence))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("not supported yet");
+        assertThat(Detectors.forRule(silence)).isInstanceOf(SilenceDetector.class);
+        assertThat(
+                        Detectors.forRule(
+                                rule(
+                                        "share",
+                                        """
+                                        severity: info
+                                        ratio: { of: { status: 5xx }, at_least: 5%, min_events: 9 }
+                                        within: 1m
+                                        """)))
+                .isInstanceOf(RatioDetector.class);
+        assertThat(
+                        Detectors.forRule(
+                                rule(
+                                        "slow",
+                                        """
+                                        severity: info
+                                        value: { field: responsetime, max: { gt: 2s }, min_events: 1 }
+                                        within: 1m
+                                        """)))
+                .isInstanceOf(ValueDetector.class);
+        assertThat(
+                        Detectors.forRule(
+                                rule(
+                                        "new",
+                                        """
+                                        severity: info
+                                        first_seen: agent
+                                        within: 1h
+                                        """)))
+                .isInstanceOf(FirstSeenDetector.class);
     }
 
     void feed(WindowCountDetector detector, WindowCountDetector.Window state, AccessEvent e) {
