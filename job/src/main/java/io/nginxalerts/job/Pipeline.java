@@ -283,7 +283,12 @@ public final class Pipeline {
             if (i > 0) {
                 s.append(" → ");
             }
-            s.append(rule.steps().get(i).atLeast()).append('×');
+            // An absent step is "then none", not a count: the name reads "5× → none within 10m".
+            if (rule.steps().get(i).absent()) {
+                s.append("none");
+            } else {
+                s.append(rule.steps().get(i).atLeast()).append('×');
+            }
         }
         return s.append(" within ").append(Durations.format(rule.within())).toString();
     }
