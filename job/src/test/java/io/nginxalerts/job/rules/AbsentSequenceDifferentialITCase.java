@@ -3,24 +3,20 @@ package io.nginxalerts.job.rules;
 import static io.nginxalerts.job.rules.AbsentSequenceRules.lastStepAbsent;
 import static io.nginxalerts.job.testing.NginxLines.request;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.nginxalerts.core.alert.Alert;
-import io.nginxalerts.core.event.AccessEvent;
 import io.nginxalerts.core.rules.Rule;
-import io.nginxalerts.job.testing.ComparableAlerts;
+import io.nginxalerts.job.testing.DifferentialRun;
+import io.nginxalerts.job.testing.JitteredTraffic;
 import io.nginxalerts.job.testing.MiniClusters;
 import io.nginxalerts.job.testing.PipelineRun;
 import io.nginxalerts.job.testing.TestRules;
 import io.nginxalerts.testing.reference.AbsentSequenceReference;
-import io.nginxalerts.traffic.LineEncoder;
-import io.nginxalerts.traffic.LineFormat;
-import io.nginxalerts.traffic.TrafficGenerator;
-import io.nginxalerts.traffic.TrafficProfile;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -97,42 +93,21 @@ class AbsentSequenceDifferentialITCase {
 
     @Test
     void givesTheAlertsOfTheDefinitionOnGeneratedTraffic() throws Exception {
-        TrafficGenerator generator =
-                new TrafficGenerator(
-                        TrafficProfile.builder()
-                                .seed(31)
-                                .distinctIps(400)
-                                .attackFraction(0.05)
-                                .maxJitter(Duration.ofSeconds(5))
-                                .eventsPerSecond(150)
-                                .upstreamEpisodesPerHour(60)
-                                .build());
-        LineEncoder encoder = new LineEncoder(LineFormat.NGINX_JSON);
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < 40_000; i++) {
-            lines.add(new String(encoder.encode(generator.next()), StandardCharsets.UTF_8).strip());
-        }
+        List<String> lines = JitteredTraffic.lines(31, 40_000);
         List<Rule> rules = stressRules();
 
-        for (int parallelism : new int[] {1, 2}) {
-            PipelineRun.Result run = PipelineRun.run(rules, lines, parallelism);
-            List<AccessEvent> onTime =
-                    GroupedDistinctEqualsReferenceITCase.onTime(lines, run.late());
+        for (int parallelism : DifferentialRun.PARALLELISMS) {
+            DifferentialRun run = DifferentialRun.of(rules, lines, parallelism);
             List<Alert> expected = new ArrayList<>();
-            Map<String, AbsentSequenceReference.Evaluation> byRule = new java.util.TreeMap<>();
+            Map<String, AbsentSequenceReference.Evaluation> byRule = new TreeMap<>();
             for (Rule rule : rules) {
                 AbsentSequenceReference.Evaluation evaluation =
-                        AbsentSequenceReference.evaluate(rule, onTime);
+                        AbsentSequenceReference.evaluate(rule, run.onTime());
                 byRule.put(rule.id(), evaluation);
                 expected.addAll(evaluation.alerts());
             }
 
-            assertThat(run.deadLetters())
-                    .as("no event reached a rule behind its watermark")
-                    .noneMatch(d -> d.topic() != null && d.topic().startsWith("rule "));
-            assertThat(ComparableAlerts.of(run.alerts()))
-                    .as("alerts at parallelism %d", parallelism)
-                    .containsExactlyElementsOf(ComparableAlerts.of(expected));
+            run.assertNoRuleSawALateEvent().assertAlertsEqual(expected);
 
             // The comparison means something only if every rule both fired and was prevented
             // (the host rule has only two keys, so it fires less).
@@ -197,22 +172,19 @@ class AbsentSequenceDifferentialITCase {
         // Event time passes every deadline above.
         lines.add(request(400, "10.0.9.9").line());
 
-        for (int parallelism : new int[] {1, 2}) {
-            PipelineRun.Result run = PipelineRun.run(List.of(rule), lines, parallelism);
-            assertThat(run.late()).isEmpty();
-            List<Alert> expected =
-                    AbsentSequenceReference.alerts(
-                            rule, GroupedDistinctEqualsReferenceITCase.onTime(lines, List.of()));
-            assertThat(ComparableAlerts.of(run.alerts())).isEqualTo(ComparableAlerts.of(expected));
+        for (int parallelism : DifferentialRun.PARALLELISMS) {
+            DifferentialRun run = DifferentialRun.of(List.of(rule), lines, parallelism);
+            assertThat(run.result().late()).isEmpty();
+            run.assertAlertsEqual(AbsentSequenceReference.alerts(rule, run.onTime()));
             assertThat(run.alerts())
                     .extracting(a -> a.key().get("clientip"), Alert::count)
                     .containsExactlyInAnyOrder(
-                            org.assertj.core.api.Assertions.tuple("10.0.2.1", 2),
-                            org.assertj.core.api.Assertions.tuple("10.0.2.3", 2),
-                            org.assertj.core.api.Assertions.tuple("10.0.2.4", 2),
-                            org.assertj.core.api.Assertions.tuple("10.0.2.5", 2),
-                            org.assertj.core.api.Assertions.tuple("10.0.2.5", 2),
-                            org.assertj.core.api.Assertions.tuple("10.0.2.6", 2));
+                            tuple("10.0.2.1", 2),
+                            tuple("10.0.2.3", 2),
+                            tuple("10.0.2.4", 2),
+                            tuple("10.0.2.5", 2),
+                            tuple("10.0.2.5", 2),
+                            tuple("10.0.2.6", 2));
         }
     }
 
@@ -231,9 +203,7 @@ class AbsentSequenceDifferentialITCase {
         assertThat(run.alerts()).isEmpty();
         assertThat(
                         AbsentSequenceReference.evaluate(
-                                        rule,
-                                        GroupedDistinctEqualsReferenceITCase.onTime(
-                                                lines, List.of()))
+                                        rule, DifferentialRun.onTime(lines, List.of()))
                                 .undecidedAtEnd())
                 .isEqualTo(1);
     }

@@ -5,20 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.event.AccessEvent;
-import io.nginxalerts.core.parse.LogParser;
-import io.nginxalerts.core.parse.ParseResult;
-import io.nginxalerts.core.parse.ParserSettings;
 import io.nginxalerts.core.rules.Rule;
-import io.nginxalerts.job.testing.ComparableAlerts;
+import io.nginxalerts.job.testing.DifferentialRun;
+import io.nginxalerts.job.testing.JitteredTraffic;
 import io.nginxalerts.job.testing.MiniClusters;
-import io.nginxalerts.job.testing.PipelineRun;
 import io.nginxalerts.job.testing.TestRules;
-import io.nginxalerts.traffic.LineEncoder;
-import io.nginxalerts.traffic.LineFormat;
-import io.nginxalerts.traffic.TrafficGenerator;
-import io.nginxalerts.traffic.TrafficProfile;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import io.nginxalerts.testing.reference.ReferenceEvaluator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +22,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The real pipeline with distinct rules in the grouped operator ({@link RuleGroupOperator}) against
- * {@link DistinctReference}, the rule's definition evaluated literally, on the same input: every
- * alert (id, key, count, distinct count, first and last seen, evidence; all but the wall-clock
- * detection time) must be identical, at parallelism 1 and 2. Events that the pipeline found late
- * are left out of the reference's input, as the definition is about events on time.
+ * {@link ReferenceEvaluator}, the rule's definition evaluated literally, then suppressed by {@link
+ * ReferenceEvaluator#suppressed}, on the same input: every alert (id, key, count, distinct count,
+ * first and last seen, evidence; all but the wall-clock detection time) must be identical, at
+ * parallelism 1 and 2. Events that the pipeline found late are left out of the reference's input,
+ * as the definition is about events on time.
  */
 class GroupedDistinctEqualsReferenceITCase {
     @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoSlots();
@@ -101,40 +94,17 @@ class GroupedDistinctEqualsReferenceITCase {
 
     @Test
     void givesTheAlertsOfTheDefinitionOnGeneratedTraffic() throws Exception {
-        TrafficGenerator generator =
-                new TrafficGenerator(
-                        TrafficProfile.builder()
-                                .seed(23)
-                                .distinctIps(400)
-                                .attackFraction(0.05)
-                                .maxJitter(Duration.ofSeconds(5))
-                                .eventsPerSecond(150)
-                                .upstreamEpisodesPerHour(60)
-                                .build());
-        LineEncoder encoder = new LineEncoder(LineFormat.NGINX_JSON);
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < 40_000; i++) {
-            lines.add(new String(encoder.encode(generator.next()), StandardCharsets.UTF_8).strip());
-        }
+        List<String> lines = JitteredTraffic.lines(23, 40_000);
         List<Rule> rules = stressRules();
 
-        for (int parallelism : new int[] {1, 2}) {
-            PipelineRun.Result run = PipelineRun.run(rules, lines, parallelism);
-            List<AccessEvent> onTime = onTime(lines, run.late());
-            List<Alert> expected = new ArrayList<>();
-            for (Rule rule : rules) {
-                expected.addAll(DistinctReference.alerts(rule, onTime));
-            }
+        for (int parallelism : DifferentialRun.PARALLELISMS) {
+            DifferentialRun run = DifferentialRun.of(rules, lines, parallelism);
+            List<Alert> expected = reference(rules, run.onTime());
 
-            assertThat(run.deadLetters())
-                    .as("no event reached a rule behind its watermark")
-                    .noneMatch(d -> d.topic() != null && d.topic().startsWith("rule "));
-            assertThat(ComparableAlerts.of(run.alerts()))
-                    .as("alerts at parallelism %d", parallelism)
-                    .containsExactlyElementsOf(ComparableAlerts.of(expected));
+            run.assertNoRuleSawALateEvent().assertAlertsEqual(expected);
 
             // The comparison means something only if every rule matched often.
-            Map<String, Long> perRule = perRule(expected);
+            Map<String, Long> perRule = DifferentialRun.perRule(expected);
             for (Rule rule : rules) {
                 assertThat(perRule.getOrDefault(rule.id(), 0L))
                         .as("alerts of %s", rule.id())
@@ -144,7 +114,7 @@ class GroupedDistinctEqualsReferenceITCase {
         }
         // And the traffic had what the edges need: repeats, and events without a referer.
         Rule referers = rules.get(3);
-        assertThat(onTime(lines, List.of()))
+        assertThat(DifferentialRun.onTime(lines, List.of()))
                 .filteredOn(referers::isRelevant)
                 .anyMatch(e -> referers.distinctValue(e) == null);
     }
@@ -187,11 +157,10 @@ class GroupedDistinctEqualsReferenceITCase {
         lines.add(request(41, "10.0.1.5").status(403).url("/y").line());
         lines.add(request(42, "10.0.1.5").status(403).url("/z").line());
 
-        for (int parallelism : new int[] {1, 2}) {
-            PipelineRun.Result run = PipelineRun.run(List.of(rule), lines, parallelism);
-            assertThat(run.late()).isEmpty();
-            List<Alert> expected = DistinctReference.alerts(rule, onTime(lines, List.of()));
-            assertThat(ComparableAlerts.of(run.alerts())).isEqualTo(ComparableAlerts.of(expected));
+        for (int parallelism : DifferentialRun.PARALLELISMS) {
+            DifferentialRun run = DifferentialRun.of(List.of(rule), lines, parallelism);
+            assertThat(run.result().late()).isEmpty();
+            run.assertAlertsEqual(reference(List.of(rule), run.onTime()));
 
             Map<String, List<Alert>> byClient =
                     run.alerts().stream()
@@ -218,24 +187,13 @@ class GroupedDistinctEqualsReferenceITCase {
         }
     }
 
-    /** The parsed events of {@code lines} in order, without (one occurrence of) each late one. */
-    static List<AccessEvent> onTime(List<String> lines, List<AccessEvent> late) {
-        LogParser parser = new LogParser(ParserSettings.defaults());
-        List<AccessEvent> events = new ArrayList<>();
-        for (String line : lines) {
-            ParseResult result = parser.parse(line.getBytes(StandardCharsets.UTF_8));
-            if (result.isEvent()) {
-                events.add(result.event());
-            }
+    /** The rules' definitions, suppressed, on the events the pipeline took on time. */
+    static List<Alert> reference(List<Rule> rules, List<AccessEvent> onTime) {
+        List<Alert> expected = new ArrayList<>();
+        for (Rule rule : rules) {
+            expected.addAll(
+                    ReferenceEvaluator.suppressed(rule, ReferenceEvaluator.alerts(rule, onTime)));
         }
-        for (AccessEvent e : late) {
-            assertThat(events.remove(e)).as("a late event is one of the input's").isTrue();
-        }
-        return events;
-    }
-
-    static Map<String, Long> perRule(List<Alert> alerts) {
-        return alerts.stream()
-                .collect(Collectors.groupingBy(Alert::rule, TreeMap::new, Collectors.counting()));
+        return expected;
     }
 }

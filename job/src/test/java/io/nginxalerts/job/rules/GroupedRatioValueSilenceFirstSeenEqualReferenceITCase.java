@@ -1,5 +1,6 @@
 package io.nginxalerts.job.rules;
 
+import static io.nginxalerts.job.testing.DifferentialRun.ofRule;
 import static io.nginxalerts.job.testing.NginxLines.BEGINNING;
 import static io.nginxalerts.job.testing.NginxLines.request;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,21 +8,12 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.event.AccessEvent;
-import io.nginxalerts.core.parse.LogParser;
-import io.nginxalerts.core.parse.ParseResult;
-import io.nginxalerts.core.parse.ParserSettings;
 import io.nginxalerts.core.rules.Rule;
-import io.nginxalerts.job.testing.ComparableAlerts;
+import io.nginxalerts.job.testing.DifferentialRun;
+import io.nginxalerts.job.testing.JitteredTraffic;
 import io.nginxalerts.job.testing.MiniClusters;
-import io.nginxalerts.job.testing.PipelineRun;
 import io.nginxalerts.job.testing.TestRules;
 import io.nginxalerts.testing.reference.ReferenceEvaluator;
-import io.nginxalerts.traffic.LineEncoder;
-import io.nginxalerts.traffic.LineFormat;
-import io.nginxalerts.traffic.TrafficGenerator;
-import io.nginxalerts.traffic.TrafficProfile;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -232,42 +224,20 @@ class GroupedRatioValueSilenceFirstSeenEqualReferenceITCase {
                         """));
     }
 
-    static List<String> generatedLines(long seed, int n) {
-        TrafficGenerator generator =
-                new TrafficGenerator(
-                        TrafficProfile.builder()
-                                .seed(seed)
-                                .distinctIps(400)
-                                .attackFraction(0.05)
-                                .maxJitter(Duration.ofSeconds(5))
-                                .eventsPerSecond(150)
-                                .upstreamEpisodesPerHour(60)
-                                .build());
-        LineEncoder encoder = new LineEncoder(LineFormat.NGINX_JSON);
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            lines.add(new String(encoder.encode(generator.next()), StandardCharsets.UTF_8).strip());
-        }
-        return lines;
-    }
-
     @Test
     void givesTheAlertsOfTheDefinitionsOnGeneratedTraffic() throws Exception {
-        List<String> lines = generatedLines(31, 40_000);
+        List<String> lines = JitteredTraffic.lines(31, 40_000);
         List<Rule> rules = stressRules();
 
-        for (int parallelism : new int[] {1, 2}) {
-            PipelineRun.Result run = PipelineRun.run(rules, lines, parallelism);
-            List<AccessEvent> onTime = onTime(lines, run.late());
+        for (int parallelism : DifferentialRun.PARALLELISMS) {
+            DifferentialRun run = DifferentialRun.of(rules, lines, parallelism);
+            List<AccessEvent> onTime = run.onTime();
             Reference reference = Reference.of(rules, onTime);
 
-            assertThat(run.deadLetters())
-                    .as("no event reached a rule behind its watermark")
-                    .noneMatch(d -> d.topic() != null && d.topic().startsWith("rule "));
-            assertSameAlertsPerRule(run.alerts(), reference.alerts(), rules, parallelism);
+            run.assertNoRuleSawALateEvent().assertAlertsEqual(reference.alerts());
 
             // The comparison means something only if every rule fired often.
-            Map<String, Long> perRule = perRule(reference.alerts());
+            Map<String, Long> perRule = DifferentialRun.perRule(reference.alerts());
             for (Rule rule : rules) {
                 assertThat(perRule.getOrDefault(rule.id(), 0L))
                         .as("alerts of %s", rule.id())
@@ -275,13 +245,13 @@ class GroupedRatioValueSilenceFirstSeenEqualReferenceITCase {
             }
             // And the traffic reached the edges: a share exactly at the bound, a window of
             // exactly min_events, evictions of first-seen values, suppressed alerts.
-            assertThat(of(reference.alerts(), "host-errors-eighth-of-8-in-2s"))
+            assertThat(ofRule(reference.alerts(), "host-errors-eighth-of-8-in-2s"))
                     .anyMatch(a -> a.ratio().numerator() * 8 == a.ratio().denominator())
                     .anyMatch(a -> a.count() == 8);
-            assertThat(of(reference.alerts(), "client-4xx-half-of-4-in-10s"))
+            assertThat(ofRule(reference.alerts(), "client-4xx-half-of-4-in-10s"))
                     .anyMatch(a -> a.ratio().numerator() * 2 == a.ratio().denominator())
                     .anyMatch(a -> a.count() == 4);
-            assertThat(of(reference.alerts(), "upstream-min-under-10ms"))
+            assertThat(ofRule(reference.alerts(), "upstream-min-under-10ms"))
                     .anyMatch(a -> a.count() == 3);
             assertThat(reference.evictions().get("client-new-path-3-kept")).isPositive();
             assertThat(reference.evictions().get("host-new-client-20-kept")).isPositive();
@@ -293,7 +263,7 @@ class GroupedRatioValueSilenceFirstSeenEqualReferenceITCase {
                             ReferenceEvaluator.evaluate(
                                             quiet, onTime, Long.MIN_VALUE, Long.MAX_VALUE)
                                     .alerts())
-                    .hasSizeGreaterThan(of(reference.alerts(), quiet.id()).size());
+                    .hasSizeGreaterThan(ofRule(reference.alerts(), quiet.id()).size());
             assertThat(reference.suppressedAway())
                     .as("alerts the suppression dropped")
                     .isGreaterThan(10);
@@ -362,12 +332,10 @@ class GroupedRatioValueSilenceFirstSeenEqualReferenceITCase {
         // The events' own time reaches the deadlines of the silences above (and of their own).
         lines.add(request(120, "10.0.2.9").line());
 
-        for (int parallelism : new int[] {1, 2}) {
-            PipelineRun.Result run = PipelineRun.run(rules, lines, parallelism);
-            assertThat(run.late()).isEmpty();
-            List<AccessEvent> onTime = onTime(lines, List.of());
-            Reference reference = Reference.of(rules, onTime);
-            assertSameAlertsPerRule(run.alerts(), reference.alerts(), rules, parallelism);
+        for (int parallelism : DifferentialRun.PARALLELISMS) {
+            DifferentialRun run = DifferentialRun.of(rules, lines, parallelism);
+            assertThat(run.result().late()).isEmpty();
+            run.assertAlertsEqual(Reference.of(rules, run.onTime()).alerts());
 
             Map<String, List<Alert>> byRule =
                     run.alerts().stream()
@@ -450,42 +418,5 @@ class GroupedRatioValueSilenceFirstSeenEqualReferenceITCase {
                         max_values: 2
                         suppress: 0s
                         """));
-    }
-
-    /** Per rule, so that a difference names its rule; then all of them at once. */
-    static void assertSameAlertsPerRule(
-            List<Alert> actual, List<Alert> expected, List<Rule> rules, int parallelism) {
-        for (Rule rule : rules) {
-            assertThat(ComparableAlerts.of(of(actual, rule.id())))
-                    .as("alerts of %s at parallelism %d", rule.id(), parallelism)
-                    .containsExactlyElementsOf(ComparableAlerts.of(of(expected, rule.id())));
-        }
-        assertThat(ComparableAlerts.of(actual))
-                .containsExactlyElementsOf(ComparableAlerts.of(expected));
-    }
-
-    static List<Alert> of(List<Alert> alerts, String rule) {
-        return alerts.stream().filter(a -> a.rule().equals(rule)).toList();
-    }
-
-    /** The parsed events of {@code lines} in order, without (one occurrence of) each late one. */
-    static List<AccessEvent> onTime(List<String> lines, List<AccessEvent> late) {
-        LogParser parser = new LogParser(ParserSettings.defaults());
-        List<AccessEvent> events = new ArrayList<>();
-        for (String line : lines) {
-            ParseResult result = parser.parse(line.getBytes(StandardCharsets.UTF_8));
-            if (result.isEvent()) {
-                events.add(result.event());
-            }
-        }
-        for (AccessEvent e : late) {
-            assertThat(events.remove(e)).as("a late event is one of the input's").isTrue();
-        }
-        return events;
-    }
-
-    static Map<String, Long> perRule(List<Alert> alerts) {
-        return alerts.stream()
-                .collect(Collectors.groupingBy(Alert::rule, TreeMap::new, Collectors.counting()));
     }
 }

@@ -8,16 +8,11 @@ import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.event.AccessEvent;
 import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.core.rules.RuleLoader;
-import io.nginxalerts.job.testing.ComparableAlerts;
+import io.nginxalerts.job.testing.DifferentialRun;
+import io.nginxalerts.job.testing.JitteredTraffic;
 import io.nginxalerts.job.testing.MiniClusters;
 import io.nginxalerts.job.testing.PipelineRun;
 import io.nginxalerts.job.testing.TestRules;
-import io.nginxalerts.traffic.LineEncoder;
-import io.nginxalerts.traffic.LineFormat;
-import io.nginxalerts.traffic.TrafficGenerator;
-import io.nginxalerts.traffic.TrafficProfile;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -91,39 +86,23 @@ class GroupedThresholdsEqualCepITCase {
 
     @Test
     void givesTheSameAlertsAsCepOnGeneratedTraffic() throws Exception {
-        TrafficGenerator generator =
-                new TrafficGenerator(
-                        TrafficProfile.builder()
-                                .seed(11)
-                                .distinctIps(400)
-                                .attackFraction(0.05)
-                                .maxJitter(Duration.ofSeconds(5))
-                                .eventsPerSecond(150)
-                                .upstreamEpisodesPerHour(60)
-                                .build());
-        LineEncoder encoder = new LineEncoder(LineFormat.NGINX_JSON);
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < 60_000; i++) {
-            lines.add(new String(encoder.encode(generator.next()), StandardCharsets.UTF_8).strip());
-        }
+        List<String> lines = JitteredTraffic.lines(11, 60_000);
         List<Rule> rules = new ArrayList<>(stressRules());
         rules.addAll(RuleLoader.loadClasspath("rules", getClass().getClassLoader()));
 
-        for (int parallelism : new int[] {1, 2}) {
+        for (int parallelism : DifferentialRun.PARALLELISMS) {
             PipelineRun.Result cep =
                     PipelineRun.run(rules, lines, parallelism, ThresholdOperator.CEP);
             PipelineRun.Result counted =
                     PipelineRun.run(rules, lines, parallelism, ThresholdOperator.GROUPED);
 
-            assertThat(ComparableAlerts.of(counted.alerts()))
-                    .as("alerts at parallelism %d", parallelism)
-                    .containsExactlyElementsOf(ComparableAlerts.of(cep.alerts()));
+            DifferentialRun.assertSameAlerts(counted.alerts(), cep.alerts(), rules, parallelism);
             assertThat(sorted(counted.late())).isEqualTo(sorted(cep.late()));
             assertThat(counted.deadLetters())
                     .containsExactlyInAnyOrderElementsOf(cep.deadLetters());
 
             // The comparison means something only if every threshold rule matched often.
-            Map<String, Long> perRule = perRule(cep.alerts());
+            Map<String, Long> perRule = DifferentialRun.perRule(cep.alerts());
             for (Rule rule : rules) {
                 if (!rule.isSequence() && rule.suppress().isZero()) {
                     assertThat(perRule.getOrDefault(rule.id(), 0L))
@@ -171,8 +150,7 @@ class GroupedThresholdsEqualCepITCase {
         PipelineRun.Result counted =
                 PipelineRun.run(List.of(rule), lines, 1, ThresholdOperator.GROUPED);
 
-        assertThat(ComparableAlerts.of(counted.alerts()))
-                .isEqualTo(ComparableAlerts.of(cep.alerts()));
+        DifferentialRun.assertSameAlerts(counted.alerts(), cep.alerts(), List.of(rule), 1);
         Map<String, List<Alert>> byClient =
                 counted.alerts().stream()
                         .collect(
@@ -198,10 +176,5 @@ class GroupedThresholdsEqualCepITCase {
         return events.stream()
                 .sorted(Comparator.comparing(AccessEvent::toString))
                 .collect(Collectors.toList());
-    }
-
-    static Map<String, Long> perRule(List<Alert> alerts) {
-        return alerts.stream()
-                .collect(Collectors.groupingBy(Alert::rule, TreeMap::new, Collectors.counting()));
     }
 }

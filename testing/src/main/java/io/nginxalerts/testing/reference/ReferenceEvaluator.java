@@ -169,7 +169,7 @@ public final class ReferenceEvaluator {
 
     /**
      * A distinct rule's match is the latest event of each value in the window, in processing order
-     * (as the job's {@code DistinctReference} has it).
+     * (the order the job's operator gives its evidence in).
      */
     static List<Alert> distinct(Rule rule, List<AccessEvent> keyEvents) {
         List<AccessEvent> ordered = new ArrayList<>();
