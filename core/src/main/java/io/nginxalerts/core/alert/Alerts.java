@@ -148,7 +148,7 @@ public final class Alerts {
                 firstSeen,
                 lastSeen,
                 detectedAt,
-                summary(rule, key, what, firstSeen, lastSeen),
+                what,
                 new Alert.Ratio(hits, total),
                 null,
                 null,
@@ -193,7 +193,7 @@ public final class Alerts {
                 firstSeen,
                 lastSeen,
                 detectedAt,
-                summary(rule, key, what, firstSeen, lastSeen),
+                what,
                 null,
                 Collections.unmodifiableMap(values),
                 null,
@@ -232,7 +232,7 @@ public final class Alerts {
                 firstSeen,
                 silentSince,
                 detectedAt,
-                summary(rule, key, what, firstSeen, silentSince),
+                what,
                 null,
                 null,
                 silentSince,
@@ -251,21 +251,10 @@ public final class Alerts {
                         kind.field(),
                         value,
                         Durations.format(rule.within()));
-        return build(
-                rule,
-                key,
-                List.of(event),
-                1,
-                t,
-                t,
-                detectedAt,
-                summary(rule, key, what, t, t),
-                null,
-                null,
-                null,
-                value);
+        return build(rule, key, List.of(event), 1, t, t, detectedAt, what, null, null, null, value);
     }
 
+    /** The alert of a ratio, value, silence or first-seen rule; {@code what} tells what it saw. */
     private static Alert build(
             Rule rule,
             Map<String, String> key,
@@ -274,7 +263,7 @@ public final class Alerts {
             long firstSeen,
             long lastSeen,
             long detectedAt,
-            String summary,
+            String what,
             Alert.Ratio ratio,
             Map<String, Double> aggregate,
             Long silentSince,
@@ -291,7 +280,7 @@ public final class Alerts {
                 firstSeen,
                 lastSeen,
                 detectedAt,
-                summary,
+                summary(rule, key, what, firstSeen, lastSeen),
                 rule.description(),
                 List.copyOf(evidence),
                 Alert.SCHEMA_VERSION,
