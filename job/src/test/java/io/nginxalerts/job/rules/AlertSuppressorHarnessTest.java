@@ -1,10 +1,10 @@
 package io.nginxalerts.job.rules;
 
+import static io.nginxalerts.job.testing.NginxLines.minutes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.rules.Rule;
-import io.nginxalerts.job.testing.NginxLines;
 import io.nginxalerts.job.testing.QuietKeys;
 import io.nginxalerts.job.testing.TestRules;
 import java.time.Duration;
@@ -41,7 +41,6 @@ class AlertSuppressorHarnessTest {
 
     static final String CLIENT = "203.0.113.7";
 
-    static final long BEGINNING = NginxLines.BEGINNING.toEpochMilli();
     static final long WITHIN = UNRESOLVED.within().toMillis();
     static final long SUPPRESS = UNRESOLVED.suppress().toMillis();
 
@@ -129,9 +128,5 @@ class AlertSuppressorHarnessTest {
                 "description",
                 List.of(),
                 Alert.SCHEMA_VERSION);
-    }
-
-    static long minutes(long m) {
-        return BEGINNING + Duration.ofMinutes(m).toMillis();
     }
 }

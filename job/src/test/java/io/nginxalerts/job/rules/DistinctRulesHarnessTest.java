@@ -129,8 +129,7 @@ class DistinctRulesHarnessTest {
         harness.watermark(ONE_HOUR_LATER);
 
         assertThat(harness.alerts()).isEmpty();
-        assertThat(harness.keyedStateEntries()).isZero();
-        assertThat(harness.timers()).isZero();
+        QuietKeys.assertNothingLeft(harness);
     }
 
     @Test
@@ -252,8 +251,7 @@ class DistinctRulesHarnessTest {
                             .extracting(AccessEvent::timestamp)
                             .containsExactly(TWENTY_SECONDS_LATER, FORTY_SECONDS_LATER);
                 });
-        assertThat(harness.keyedStateEntries()).isZero();
-        assertThat(harness.timers()).isZero();
+        QuietKeys.assertNothingLeft(harness);
     }
 
     @Test
@@ -304,8 +302,7 @@ class DistinctRulesHarnessTest {
                 });
 
         harness.watermark(ONE_HOUR_LATER);
-        assertThat(harness.keyedStateEntries()).isZero();
-        assertThat(harness.timers()).isZero();
+        QuietKeys.assertNothingLeft(harness);
     }
 
     void send(AccessEvent event) throws Exception {

@@ -70,8 +70,7 @@ class EndOfInputGateHarnessTest {
 
     @Test
     void anAbsentSequenceAlertWaitsForAWatermarkAtFirstSeenPlusWithin() throws Exception {
-        Alert absent = alert(ABSENT, BEGINNING, TWO_SECONDS_LATER, null);
-        harness.processElement1(absent, TWO_SECONDS_LATER);
+        Alert absent = giveAbsent();
 
         harness.processBothWatermarks(new Watermark(ONE_MINUTE_LATER - 1));
         assertThat(harness.extractOutputValues()).isEmpty();
@@ -104,8 +103,7 @@ class EndOfInputGateHarnessTest {
 
     @Test
     void atTheEndOfInputAnAlertPassesIfSomeEventReachedItsDeadline() throws Exception {
-        Alert absent = alert(ABSENT, BEGINNING, TWO_SECONDS_LATER, null);
-        harness.processElement1(absent, TWO_SECONDS_LATER);
+        Alert absent = giveAbsent();
         harness.processBothWatermarks(new Watermark(BEGINNING));
 
         // Watermarks lag the events (out-of-orderness): the largest event is at the deadline.
@@ -141,8 +139,7 @@ class EndOfInputGateHarnessTest {
 
     @Test
     void theEndOfInputWatermarkWaitsUntilBothInputsHaveEnded() throws Exception {
-        Alert absent = alert(ABSENT, BEGINNING, TWO_SECONDS_LATER, null);
-        harness.processElement1(absent, TWO_SECONDS_LATER);
+        Alert absent = giveAbsent();
 
         harness.processBothWatermarks(Watermark.MAX_WATERMARK);
         harness.endInput1();
@@ -156,8 +153,7 @@ class EndOfInputGateHarnessTest {
 
     @Test
     void heldAlertsAndTheLargestEventTimeSurviveARestore() throws Exception {
-        Alert absent = alert(ABSENT, BEGINNING, TWO_SECONDS_LATER, null);
-        harness.processElement1(absent, TWO_SECONDS_LATER);
+        Alert absent = giveAbsent();
         harness.processElement2(ONE_MINUTE_LATER, ONE_MINUTE_LATER);
         OperatorSubtaskState snapshot = harness.snapshot(1L, TWO_SECONDS_LATER);
         harness.close();
@@ -177,6 +173,16 @@ class EndOfInputGateHarnessTest {
                 .isEqualTo(new EndOfInputGate.Deadline(false, 60_000));
         assertThat(EndOfInputGate.deadline(SILENCE))
                 .isEqualTo(new EndOfInputGate.Deadline(true, 600_000));
+    }
+
+    /**
+     * Gives the gate an alert of {@link #ABSENT} whose match ran from {@link #BEGINNING} to {@link
+     * #TWO_SECONDS_LATER} (its deadline: {@link #ONE_MINUTE_LATER}), when CEP would; returns it.
+     */
+    private Alert giveAbsent() throws Exception {
+        Alert absent = alert(ABSENT, BEGINNING, TWO_SECONDS_LATER, null);
+        harness.processElement1(absent, TWO_SECONDS_LATER);
+        return absent;
     }
 
     private void endOfInput() throws Exception {

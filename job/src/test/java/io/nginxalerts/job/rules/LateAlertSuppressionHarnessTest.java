@@ -1,15 +1,14 @@
 package io.nginxalerts.job.rules;
 
+import static io.nginxalerts.job.testing.NginxLines.minutes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.job.testing.GroupHarness;
-import io.nginxalerts.job.testing.NginxLines;
 import io.nginxalerts.job.testing.QuietKeys;
 import io.nginxalerts.job.testing.TestRules;
 import io.nginxalerts.testing.TestAlerts;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +33,6 @@ class LateAlertSuppressionHarnessTest {
                     """);
 
     static final String CLIENT = "203.0.113.7";
-    static final long BEGINNING = NginxLines.BEGINNING.toEpochMilli();
 
     GroupHarness harness;
 
@@ -61,8 +59,7 @@ class LateAlertSuppressionHarnessTest {
                 .as("one alert per suppress span of lastSeen, however late the alert is given")
                 .extracting(Alert::lastSeen)
                 .containsExactly(minutes(0));
-        assertThat(harness.keyedStateEntries()).isZero();
-        assertThat(harness.timers()).isZero();
+        QuietKeys.assertNothingLeft(harness);
     }
 
     @Test
@@ -103,9 +100,5 @@ class LateAlertSuppressionHarnessTest {
 
     void send(long t, String clientip) throws Exception {
         harness.send(TestAlerts.request(t, clientip, "GET", "/", 200));
-    }
-
-    static long minutes(long m) {
-        return BEGINNING + Duration.ofMinutes(m).toMillis();
     }
 }

@@ -147,8 +147,7 @@ class RatioValueSilenceFirstSeenHarnessTest {
             assertThat(harness.timers()).isPositive();
             // The last alert of every client is at its first event at most: well before `last`.
             harness.watermark(last + suppress);
-            assertThat(harness.keyedStateEntries()).isZero();
-            assertThat(harness.timers()).isZero();
+            QuietKeys.assertNothingLeft(harness);
             assertThat(harness.alerts())
                     .as("one alert per client, the others suppressed")
                     .hasSize(CLIENTS);
@@ -178,8 +177,7 @@ class RatioValueSilenceFirstSeenHarnessTest {
                     .containsEntry("rule.new-path.alerts", 6L);
 
             harness.watermark(ONE_HOUR_LATER);
-            assertThat(harness.keyedStateEntries()).isZero();
-            assertThat(harness.timers()).isZero();
+            QuietKeys.assertNothingLeft(harness);
         }
     }
 

@@ -203,8 +203,7 @@ class ThresholdRulesHarnessTest {
         assertThat(harness.alerts())
                 .extracting(Alert::firstSeen)
                 .containsExactly(BEGINNING, afterSpan);
-        assertThat(harness.keyedStateEntries()).isZero();
-        assertThat(harness.timers()).isZero();
+        QuietKeys.assertNothingLeft(harness);
     }
 
     @Test
@@ -246,8 +245,7 @@ class ThresholdRulesHarnessTest {
                 });
 
         harness.watermark(ONE_HOUR_LATER);
-        assertThat(harness.keyedStateEntries()).isZero();
-        assertThat(harness.timers()).isZero();
+        QuietKeys.assertNothingLeft(harness);
     }
 
     void send(AccessEvent event) throws Exception {

@@ -2,6 +2,7 @@ package io.nginxalerts.job.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -14,6 +15,11 @@ import java.time.format.DateTimeFormatter;
 public final class NginxLines {
     /** Named time fixtures, as in flink-training's tests. */
     public static final Instant BEGINNING = Instant.parse("2026-11-26T10:00:00Z");
+
+    /** {@code m} minutes after {@link #BEGINNING}, in epoch milliseconds. */
+    public static long minutes(long m) {
+        return BEGINNING.plus(Duration.ofMinutes(m)).toEpochMilli();
+    }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final DateTimeFormatter ISO8601 =

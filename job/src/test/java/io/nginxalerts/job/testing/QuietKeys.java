@@ -70,6 +70,12 @@ public final class QuietKeys {
                 within);
     }
 
+    /** The group's operator holds nothing: no keyed state and no timer. */
+    public static void assertNothingLeft(GroupHarness harness) {
+        assertThat(harness.keyedStateEntries()).isZero();
+        assertThat(harness.timers()).isZero();
+    }
+
     private static void assertStateDrains(
             Watermarks watermarks, Counts counts, int clients, long last, long within)
             throws Exception {
