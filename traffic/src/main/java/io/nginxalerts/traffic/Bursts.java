@@ -30,6 +30,13 @@ final class Bursts {
                     new Attack(kind, IpSpace.format(address), at[0], at[at.length - 1], detail);
         }
 
+        /** A planned run of benign requests ({@link NearMisses}): no attack, no label. */
+        Burst(int address, long[] at) {
+            this.address = address;
+            this.at = at;
+            this.attack = null;
+        }
+
         long nextAt() {
             return at[next];
         }
@@ -291,7 +298,7 @@ final class Bursts {
     }
 
     /** {@code n} times from {@code start}, each gap uniform in {@code [minGap, maxGap)} ms. */
-    private static long[] times(long start, int n, int minGap, int maxGap, SplittableRandom rng) {
+    static long[] times(long start, int n, int minGap, int maxGap, SplittableRandom rng) {
         long[] at = new long[n];
         long t = start;
         for (int i = 0; i < n; i++) {

@@ -49,6 +49,9 @@ public final class TrafficGenerator {
 
     private static final int[] UPSTREAM_ERROR_STATUSES = {502, 503, 504};
 
+    /** Uptime monitors are planned an hour at a time. */
+    private static final long MONITOR_HOUR_MILLIS = 3_600_000L;
+
     private final TrafficProfile profile;
     private final SplittableRandom rng;
     private final ZipfSampler zipf;
@@ -58,6 +61,7 @@ public final class TrafficGenerator {
     private final double normalGapMillis;
     private final double attackGapMillis;
     private final double episodeGapMillis;
+    private final double nearMissGapMillis;
     private final double normalRequestsPerMinute;
 
     // Visits in progress. A request either continues the visit that just loaded a page (its assets
@@ -68,6 +72,8 @@ public final class TrafficGenerator {
     private double nextNormalAt;
     private double nextAttackAt;
     private double nextEpisodeAt;
+    private double nextNearMissAt;
+    private double nextMonitorsAt;
     private final ArrayList<Burst> bursts = new ArrayList<>();
     private Episode episode;
 
@@ -77,6 +83,9 @@ public final class TrafficGenerator {
     private long lines;
     private long attackLines;
     private long upstreamErrorLines;
+    private final ArrayList<NearMiss> nearMisses = new ArrayList<>();
+    private final List<NearMiss> nearMissesView = Collections.unmodifiableList(nearMisses);
+    private long nearMissLines;
 
     private final Draft d = new Draft();
 
@@ -99,6 +108,10 @@ public final class TrafficGenerator {
                 profile.upstreamEpisodesPerHour() > 0
                         ? 3_600_000.0 / profile.upstreamEpisodesPerHour()
                         : Double.POSITIVE_INFINITY;
+        this.nearMissGapMillis =
+                profile.nearMissesPerHour() > 0
+                        ? 3_600_000.0 / profile.nearMissesPerHour()
+                        : Double.POSITIVE_INFINITY;
         // About four concurrent visits per line per second puts ~15 s between a visit's pages.
         this.visits = new Visit[(int) Math.max(4, Math.min(65_536, 4 * profile.eventsPerSecond()))];
 
@@ -112,6 +125,12 @@ public final class TrafficGenerator {
                 profile.upstreamEpisodesPerHour() > 0
                         ? start + rng.nextInt(FIRST_EPISODE_MIN_MILLIS, FIRST_EPISODE_MAX_MILLIS)
                         : Double.POSITIVE_INFINITY;
+        // Drawn only when near misses are on, so other profiles keep their lines byte for byte.
+        this.nextNearMissAt =
+                profile.nearMissesPerHour() > 0
+                        ? start + exponential(nearMissGapMillis)
+                        : Double.POSITIVE_INFINITY;
+        this.nextMonitorsAt = profile.nearMissesPerHour() > 0 ? start : Double.POSITIVE_INFINITY;
     }
 
     public TrafficProfile profile() {
@@ -136,6 +155,14 @@ public final class TrafficGenerator {
                 startAttack();
                 continue;
             }
+            if (nextMonitorsAt <= t) {
+                startMonitors();
+                continue;
+            }
+            if (nextNearMissAt <= t) {
+                startNearMiss();
+                continue;
+            }
             if (episode != null && t > episode.end) {
                 nextEpisodeAt = episode.end + exponential(episodeGapMillis);
                 episode = null;
@@ -148,14 +175,18 @@ public final class TrafficGenerator {
 
             long now = (long) t;
             if (burst != null && burstAt == t) {
-                if (burst.isFirst()) {
+                if (burst.isFirst() && burst.attack != null) {
                     attacks.add(burst.attack);
                 }
                 burst.emit(d, rng);
                 if (burst.done()) {
                     bursts.remove(burst);
                 }
-                attackLines++;
+                if (burst.attack != null) {
+                    attackLines++;
+                } else {
+                    nearMissLines++;
+                }
             } else if (extraAt == t) {
                 episodeExtra();
             } else {
@@ -177,6 +208,19 @@ public final class TrafficGenerator {
     /** Lines returned so far. */
     public long lines() {
         return lines;
+    }
+
+    /**
+     * The near misses whose first line may have been returned (planned ones included), in the order
+     * they were planned: a read-only view that grows as lines are generated.
+     */
+    public List<NearMiss> nearMisses() {
+        return nearMissesView;
+    }
+
+    /** Lines returned so far that came from near misses and uptime monitors. */
+    public long nearMissLines() {
+        return nearMissLines;
     }
 
     /** Lines returned so far that came from attackers ({@link Attack#isClientAttack()}). */
@@ -410,6 +454,16 @@ public final class TrafficGenerator {
             episodeFailure();
             return;
         }
+        if (profile.nearMissesPerHour() > 0 && rng.nextInt(100) == 0) {
+            // A busy site's background of errors: about 1% of the application's answers.
+            d.fromUpstream(
+                    upstream,
+                    rng.nextBoolean() ? 500 : 502,
+                    rng.nextBoolean() ? Catalog.NGINX_502_SIZE : 612,
+                    1 + rng.nextInt(300),
+                    true);
+            return;
+        }
         // Log-normal: most answers near the typical time, a long tail of slow ones.
         int millis =
                 (int) Math.min(30_000, typicalMillis * Math.exp(0.6 * rng.nextGaussian() - 0.18));
@@ -438,6 +492,47 @@ public final class TrafficGenerator {
                                                 : AttackKind.PATH_TRAVERSAL;
         bursts.add(Bursts.plan(kind, attackers.address(attackerCount++), start, rng));
         nextAttackAt += exponential(attackGapMillis);
+    }
+
+    // ------------------------------------------------------------------------------ near misses
+
+    private void startNearMiss() {
+        long start = (long) Math.ceil(nextNearMissAt);
+        int w = rng.nextInt(100);
+        NearMissKind kind =
+                w < 25
+                        ? NearMissKind.SEARCH_WORDS
+                        : w < 40
+                                ? NearMissKind.DOTTED_FILE_NAMES
+                                : w < 55
+                                        ? NearMissKind.CRAWLER_WITH_404S
+                                        : w < 80
+                                                ? NearMissKind.PASSWORD_TYPOS
+                                                : NearMissKind.WORDPRESS_ADMIN;
+        // Anyone of the population, most of them quiet clients (the ranks are uniform here).
+        int address = clients.address(rng.nextInt(profile.distinctIps()));
+        plan(kind, NearMisses.plan(kind, address, start, rng), address, start);
+        nextNearMissAt += exponential(nearMissGapMillis);
+    }
+
+    /** The next hour of the two uptime monitors, each from its own fixed address. */
+    private void startMonitors() {
+        long start = (long) Math.ceil(nextMonitorsAt);
+        for (int which = 0; which < 2; which++) {
+            int address = clients.address(Math.max(0, profile.distinctIps() - 1 - which));
+            long at = start + 1_000 + rng.nextInt(5_000);
+            plan(
+                    NearMissKind.UPTIME_MONITOR,
+                    NearMisses.monitor(address, at, which, rng),
+                    address,
+                    at);
+        }
+        nextMonitorsAt += MONITOR_HOUR_MILLIS;
+    }
+
+    private void plan(NearMissKind kind, Burst burst, int address, long start) {
+        bursts.add(burst);
+        nearMisses.add(new NearMiss(kind, IpSpace.format(address), start));
     }
 
     // ------------------------------------------------------------------------- upstream failures

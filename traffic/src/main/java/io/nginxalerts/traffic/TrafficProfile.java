@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param start event time of the first line
  * @param upstreamEpisodesPerHour mean number of upstream failures per hour of event time (0 for
  *     none); when not 0 the first one starts within the first minute
+ * @param nearMissesPerHour mean number of {@link NearMissKind near misses} per hour of event time
+ *     (0 for none); when not 0, uptime monitors check the sites all the time as well and the shop's
+ *     upstreams answer about 1% of requests with a 5xx, as a busy site does
  */
 public record TrafficProfile(
         long seed,
@@ -30,7 +33,8 @@ public record TrafficProfile(
         Duration maxJitter,
         double eventsPerSecond,
         Instant start,
-        double upstreamEpisodesPerHour) {
+        double upstreamEpisodesPerHour,
+        double nearMissesPerHour) {
 
     /** The start of {@link #demo()} and {@link #bench(int)}: 2026-11-26T10:00:00Z. */
     public static final Instant DEFAULT_START = Instant.parse("2026-11-26T10:00:00Z");
@@ -50,6 +54,31 @@ public record TrafficProfile(
         check(
                 upstreamEpisodesPerHour >= 0 && upstreamEpisodesPerHour <= 3600,
                 "upstreamEpisodesPerHour must be 0..3600");
+        check(
+                nearMissesPerHour >= 0 && nearMissesPerHour <= 3600,
+                "nearMissesPerHour must be 0..3600");
+    }
+
+    /** A profile without near misses. */
+    public TrafficProfile(
+            long seed,
+            int distinctIps,
+            double zipfExponent,
+            double attackFraction,
+            Duration maxJitter,
+            double eventsPerSecond,
+            Instant start,
+            double upstreamEpisodesPerHour) {
+        this(
+                seed,
+                distinctIps,
+                zipfExponent,
+                attackFraction,
+                maxJitter,
+                eventsPerSecond,
+                start,
+                upstreamEpisodesPerHour,
+                0);
     }
 
     private static void check(boolean ok, String message) {
@@ -75,6 +104,17 @@ public record TrafficProfile(
                 1L, distinctIps, 1.1, 0.01, Duration.ofSeconds(5), 5_000, DEFAULT_START, 12);
     }
 
+    /**
+     * For false-positive checks: only benign traffic (no attacks, no upstream failures), 2,000
+     * clients, 5 lines per second, no jitter, and a near miss about every minute ({@link
+     * NearMissKind}: searches with SQL words, file names with {@code ..}, a crawler's 404s,
+     * mistyped passwords, a WordPress administrator, uptime monitors, 1% 5xx). No shipped rule
+     * should alert on it.
+     */
+    public static TrafficProfile benign(long seed) {
+        return new TrafficProfile(seed, 2_000, 1.1, 0.0, Duration.ZERO, 5, DEFAULT_START, 0, 60);
+    }
+
     /** A builder that starts from {@link #demo()}. */
     public static Builder builder() {
         return demo().toBuilder();
@@ -94,6 +134,7 @@ public record TrafficProfile(
         private double eventsPerSecond;
         private Instant start;
         private double upstreamEpisodesPerHour;
+        private double nearMissesPerHour;
 
         private Builder(TrafficProfile p) {
             seed = p.seed;
@@ -104,6 +145,7 @@ public record TrafficProfile(
             eventsPerSecond = p.eventsPerSecond;
             start = p.start;
             upstreamEpisodesPerHour = p.upstreamEpisodesPerHour;
+            nearMissesPerHour = p.nearMissesPerHour;
         }
 
         public Builder seed(long seed) {
@@ -146,6 +188,11 @@ public record TrafficProfile(
             return this;
         }
 
+        public Builder nearMissesPerHour(double nearMissesPerHour) {
+            this.nearMissesPerHour = nearMissesPerHour;
+            return this;
+        }
+
         public TrafficProfile build() {
             return new TrafficProfile(
                     seed,
@@ -155,7 +202,8 @@ public record TrafficProfile(
                     maxJitter,
                     eventsPerSecond,
                     start,
-                    upstreamEpisodesPerHour);
+                    upstreamEpisodesPerHour,
+                    nearMissesPerHour);
         }
     }
 }

@@ -164,10 +164,10 @@ public final class AbsentSequenceReference {
 
     /**
      * The indexes of the events an attempt starting at {@code s} takes for the present steps, or
-     * null if it fails before they are complete.
+     * null if it fails before they are complete. {@link SequenceReference} takes a sequence without
+     * an absent step the same way.
      */
-    private static List<Integer> attempt(
-            List<Step> present, List<AccessEvent> stream, int s, long end) {
+    static List<Integer> attempt(List<Step> present, List<AccessEvent> stream, int s, long end) {
         List<Integer> taken = new ArrayList<>();
         int next = s;
         for (int k = 0; k < present.size(); k++) {

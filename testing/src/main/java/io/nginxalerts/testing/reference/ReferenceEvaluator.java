@@ -138,13 +138,20 @@ public final class ReferenceEvaluator {
     private static List<AccessEvent> window(
             List<AccessEvent> ordered, int after, int i, long within) {
         long now = ordered.get(i).timestamp();
-        List<AccessEvent> window = new ArrayList<>();
-        for (int j = after + 1; j <= i; j++) {
-            if (now - ordered.get(j).timestamp() < within) {
-                window.add(ordered.get(j));
+        // The events are in timestamp order, so those with now - ts < within are a suffix up to i:
+        // find where it starts instead of testing every event since the last match, which made
+        // a busy key quadratic (the corpus and benign-traffic scorers run whole rule sets).
+        int low = after + 1;
+        int high = i;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (now - ordered.get(mid).timestamp() < within) {
+                high = mid;
+            } else {
+                low = mid + 1;
             }
         }
-        return window;
+        return new ArrayList<>(ordered.subList(low, i + 1));
     }
 
     private static <T> List<T> last5(List<T> list) {
