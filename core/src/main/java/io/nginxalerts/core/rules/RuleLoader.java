@@ -45,10 +45,10 @@ import java.util.stream.Stream;
  * least two steps ({@code match}, {@code at_least} default 1), {@code within} (required, at most
  * {@code 1d}) and {@code suppress} (default {@code within}, {@code 0s} for none, at most {@code
  * 7d}) and {@code allowlist} (default {@code true}; {@code false}: the allowlist exempts no one
- * from this rule). Durations are a whole number and one of {@code ms s m h d}; counts are 1 to 10000. Field
- * names are those of {@link io.nginxalerts.core.event.AccessEvent#FIELDS} except the ISO timestamp,
- * or dotted paths whose first segment is one of {@code geoip}, {@code user_agent}, {@code host},
- * {@code event}, {@code log}, {@code source}, {@code client}.
+ * from this rule). Durations are a whole number and one of {@code ms s m h d}; counts are 1 to
+ * 10000. Field names are those of {@link io.nginxalerts.core.event.AccessEvent#FIELDS} except the
+ * ISO timestamp, or dotted paths whose first segment is one of {@code geoip}, {@code user_agent},
+ * {@code host}, {@code event}, {@code log}, {@code source}, {@code client}.
  *
  * <p>Conditions ({@code match}): a mapping whose entries all must hold. An entry is {@code any:
  * [match, ...]}, {@code all: [match, ...]}, {@code not: match}, or {@code field: test}; a test is a
