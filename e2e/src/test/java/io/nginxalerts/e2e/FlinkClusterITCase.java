@@ -186,10 +186,13 @@ class FlinkClusterITCase {
     }
 
     private static List<String> bundledRuleIds() throws IOException {
-        try (Stream<Path> files = Files.list(LocalFlinkCluster.ROOT.resolve("rules"))) {
+        // Rules live in folders (http/, reliability/); allowlist.yaml and lists/ are not rules.
+        Path root = LocalFlinkCluster.ROOT.resolve("rules");
+        try (Stream<Path> files = Files.walk(root)) {
             List<String> ids =
-                    files.map(f -> f.getFileName().toString())
-                            .filter(f -> f.endsWith(".yaml"))
+                    files.filter(f -> !root.relativize(f).startsWith("lists"))
+                            .map(f -> f.getFileName().toString())
+                            .filter(f -> f.endsWith(".yaml") && !f.equals("allowlist.yaml"))
                             .map(f -> f.substring(0, f.length() - ".yaml".length()))
                             .sorted()
                             .toList();

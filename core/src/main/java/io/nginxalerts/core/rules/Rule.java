@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A validated alerting rule, loaded from one {@code rules/<id>.yaml} file.
+ * A validated alerting rule, loaded from one {@code rules/<folder>/<id>.yaml} file.
  *
  * <p>Guarantees: {@code id} is non-empty and unique within a rule set; {@code groupBy} and {@code
  * steps} are non-empty and immutable; {@code within} is positive and {@code suppress} is not
@@ -22,7 +22,7 @@ import java.util.Objects;
  * {@code atLeast} at least 2 and counts different values of its field among the step's events of
  * one key, not events; ratio, value, silence and first-seen rules have {@code atLeast} 1.
  *
- * @param source where the rule came from ({@code rules/x.yaml}), for messages
+ * @param source where the rule came from ({@code rules/http/x.yaml}), for messages
  * @param kind what decides when the rule fires
  * @param fingerprint a hash of everything that decides which alerts the rule gives (its matching
  *     content, kind, group_by, within; not its description or severity), so that state kept for a

@@ -18,12 +18,19 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
- * Loads and validates rule files ({@code rules/<id>.yaml}, one rule per file) into {@link Rule}s
- * whose conditions are compiled, serializable {@link Condition}s.
+ * Loads and validates rule files ({@code rules/<folder>/<id>.yaml}, one rule per file) into {@link
+ * Rule}s whose conditions are compiled, serializable {@link Condition}s.
+ *
+ * <p>The layout: rule files are read from the rules directory (the root) and its folders, down to
+ * {@link #MAX_DEPTH} levels, in order of their path relative to the root; ids are unique across the
+ * whole tree. The root's {@code lists/} folder holds list files, not rules, and is not read for
+ * rules; the root's {@code allowlist.yaml} (optional; see {@code Allowlist}) exempts clients from
+ * every rule that does not say {@code allowlist: false}. Names starting with a dot are skipped.
  *
  * <p>Guarantees: the loader throws nothing but {@link RuleException}, whatever the input; a rule
  * set is returned only if every file is valid, otherwise the exception lists every problem of every
@@ -37,10 +44,11 @@ import java.util.stream.Stream;
  * [clientip]}), either {@code match} with {@code threshold} (default 1) or a {@code sequence} of at
  * least two steps ({@code match}, {@code at_least} default 1), {@code within} (required, at most
  * {@code 1d}) and {@code suppress} (default {@code within}, {@code 0s} for none, at most {@code
- * 7d}). Durations are a whole number and one of {@code ms s m h d}; counts are 1 to 10000. Field
- * names are those of {@link io.nginxalerts.core.event.AccessEvent#FIELDS} except the ISO timestamp,
- * or dotted paths whose first segment is one of {@code geoip}, {@code user_agent}, {@code host},
- * {@code event}, {@code log}, {@code source}, {@code client}.
+ * 7d}) and {@code allowlist} (default {@code true}; {@code false}: the allowlist exempts no one
+ * from this rule). Durations are a whole number and one of {@code ms s m h d}; counts are 1 to
+ * 10000. Field names are those of {@link io.nginxalerts.core.event.AccessEvent#FIELDS} except the
+ * ISO timestamp, or dotted paths whose first segment is one of {@code geoip}, {@code user_agent},
+ * {@code host}, {@code event}, {@code log}, {@code source}, {@code client}.
  *
  * <p>Conditions ({@code match}): a mapping whose entries all must hold. An entry is {@code any:
  * [match, ...]}, {@code all: [match, ...]}, {@code not: match}, or {@code field: test}; a test is a
@@ -60,14 +68,21 @@ public final class RuleLoader {
     /** Larger rule files are refused unread; real rules are a few hundred bytes. */
     static final long MAX_FILE_BYTES = 1 << 20;
 
+    /** How deep rule folders may nest below the root: {@code http/wordpress/x.yaml} is 2. */
+    static final int MAX_DEPTH = 4;
+
+    /** The root's folder of list files, never read for rules. */
+    static final String LISTS_DIR = "lists";
+
     private RuleLoader() {}
 
     /**
-     * Loads every {@code *.yaml} and {@code *.yml} file directly in {@code dir} (other files, such
-     * as a README, are ignored), sorted by id. Messages name files as {@code dir.resolve(name)}.
+     * Loads every {@code *.yaml} and {@code *.yml} file in {@code dir} and its folders (other
+     * files, such as a README, are ignored; see the class comment for what is skipped), sorted by
+     * id. Messages name files as {@code dir.resolve("http/x.yaml")}.
      *
      * @throws RuleException listing every problem, if any file is invalid, two files share an id,
-     *     the directory cannot be read or it holds no rule file
+     *     the directory cannot be read or it holds no rule file, or its allowlist is invalid
      */
     public static List<Rule> loadDirectory(Path dir) throws RuleException {
         if (dir == null) {
@@ -106,7 +121,8 @@ public final class RuleLoader {
 
     /**
      * As {@link #parse(String, String)}, with the list files that conditions name ({@code {file:
-     * lists/x.txt}}) read relative to {@code rulesDir}.
+     * lists/x.txt}}) read relative to {@code rulesDir}. The directory's allowlist is not applied:
+     * only a whole rule set has one.
      *
      * @param rulesDir the directory list-file paths are relative to; {@code null} for none
      * @throws RuleException listing every problem of the file
@@ -138,9 +154,9 @@ public final class RuleLoader {
      * Loads the rule files in a class-path directory, e.g. {@code "rules"}, from a plain directory
      * or from inside a jar (opened with its own zip file system, so concurrent loads do not share
      * one). If several class-path entries hold the directory, their files are loaded together (a
-     * duplicate id is then an error). Messages name files {@code resourceDir/name}. A directory
-     * inside a jar is found only if the jar has an entry for it, which Maven's jar and shade
-     * plugins write.
+     * duplicate id is then an error; each has its own allowlist). Messages name files {@code
+     * resourceDir/http/x.yaml}. A directory inside a jar is found only if the jar has an entry for
+     * it, which Maven's jar and shade plugins write.
      *
      * @throws RuleException as {@link #loadDirectory}, or if no class-path entry holds the
      *     directory
@@ -213,10 +229,12 @@ public final class RuleLoader {
     }
 
     /**
-     * Reads and parses the rule files of one directory, in file-name order.
+     * Reads the allowlist at the root of a rule tree, then parses its rule files in order of their
+     * path relative to the root.
      *
-     * @param label how messages name the directory
-     * @param sourceName how messages name a file of it, from its file name
+     * @param label how messages name the root
+     * @param sourceName how messages name a file, from its path relative to the root ({@code
+     *     http/x.yaml})
      */
     private static void readDirectory(
             Path dir,
@@ -229,29 +247,89 @@ public final class RuleLoader {
             problems.add(label + ": not a directory");
             return;
         }
-        List<Path> files;
-        try (Stream<Path> listing = Files.list(dir)) {
-            files =
-                    listing.filter(RuleLoader::isRuleFile)
-                            .sorted(Comparator.comparing(p -> p.getFileName().toString()))
-                            .toList();
-        } catch (IOException | RuntimeException e) {
-            problems.add(label + ": cannot list: " + e);
-            return;
-        }
-        // List files are relative to this directory; one reader shares them among its rules.
+        TreeMap<String, Path> files = new TreeMap<>();
+        collect(dir, "", 0, label, problems, files);
+        // List files are relative to the root; one reader shares them among its rules.
         ListFiles lists = new ListFiles(dir);
+        Allowlist allowlist = readAllowlist(dir, sourceName, problems, lists);
         SharedMatches shared = new SharedMatches();
-        for (Path file : files) {
-            String name = file.getFileName().toString();
-            String source = sourceName.apply(name);
+        for (Map.Entry<String, Path> file : files.entrySet()) {
+            String source = sourceName.apply(file.getKey());
             Problems fileProblems = new Problems(source, problems);
-            String text = read(file, fileProblems);
+            String text = read(file.getValue(), fileProblems);
             if (text != null) {
-                parsed.add(RuleParser.parse(text, fileProblems, lists, shared));
+                parsed.add(RuleParser.parse(text, fileProblems, lists, shared, allowlist));
                 sources.add(source);
             }
         }
+    }
+
+    /**
+     * Adds the rule files under {@code dir} to {@code files}, by their path relative to the root
+     * ({@code /}-separated). Skips the root's {@code lists/} folder and {@code allowlist.yaml}, and
+     * names starting with a dot (version control, and the {@code ..data} links of a Kubernetes
+     * ConfigMap volume, which would load every rule twice).
+     */
+    private static void collect(
+            Path dir,
+            String relative,
+            int depth,
+            String label,
+            List<String> problems,
+            TreeMap<String, Path> files) {
+        List<Path> entries;
+        try (Stream<Path> listing = Files.list(dir)) {
+            entries = listing.toList();
+        } catch (IOException | RuntimeException e) {
+            problems.add(
+                    label + (relative.isEmpty() ? "" : "/" + relative) + ": cannot list: " + e);
+            return;
+        }
+        for (Path entry : entries) {
+            String name = entry.getFileName().toString();
+            // Zip file systems name directories with a trailing slash.
+            if (name.endsWith("/")) {
+                name = name.substring(0, name.length() - 1);
+            }
+            String path = relative.isEmpty() ? name : relative + "/" + name;
+            if (name.startsWith(".")
+                    || (depth == 0
+                            && (name.equals(LISTS_DIR) || name.equals(Allowlist.FILE_NAME)))) {
+                continue;
+            }
+            if (Files.isDirectory(entry)) {
+                if (depth + 1 > MAX_DEPTH) {
+                    problems.add(
+                            label
+                                    + "/"
+                                    + path
+                                    + ": rule folders nest at most "
+                                    + MAX_DEPTH
+                                    + " levels below the rules directory; move its files up");
+                } else {
+                    collect(entry, path, depth + 1, label, problems, files);
+                }
+            } else if (isRuleFile(entry)) {
+                files.put(path, entry);
+            }
+        }
+    }
+
+    /** The root's allowlist; empty if there is none, or after reporting its problems. */
+    private static Allowlist readAllowlist(
+            Path dir, UnaryOperator<String> sourceName, List<String> problems, ListFiles lists) {
+        Path file = dir.resolve(Allowlist.FILE_NAME);
+        if (!Files.exists(file)) {
+            return Allowlist.EMPTY;
+        }
+        Problems fileProblems = new Problems(sourceName.apply(Allowlist.FILE_NAME), problems);
+        if (!Files.isRegularFile(file)) {
+            fileProblems.add(1, "the allowlist is not a file");
+            return Allowlist.EMPTY;
+        }
+        String text = read(file, fileProblems);
+        Allowlist allowlist = text == null ? null : Allowlist.parse(text, fileProblems, lists);
+        return allowlist == null ? Allowlist.EMPTY : allowlist;
     }
 
     private static boolean isRuleFile(Path file) {

@@ -35,7 +35,8 @@ final class RuleParser {
                     "max_values",
                     "sequence",
                     "within",
-                    "suppress");
+                    "suppress",
+                    "allowlist");
     static final List<String> STEP_KEYS = List.of("match", "at_least", "absent");
     static final List<String> RATIO_KEYS = List.of("of", "at_least", "min_events");
     static final List<String> COMPARISON_KEYS = List.of("gt", "gte", "lt", "lte");
@@ -119,10 +120,18 @@ final class RuleParser {
     private final MatchCompiler matches;
     private final SharedMatches shared;
 
-    private RuleParser(Problems problems, ListFiles lists, SharedMatches shared) {
+    /** The allowlist of the load. */
+    private final Allowlist allowlist;
+
+    /** The allowlist this rule is subject to: {@link #allowlist}, or empty for allowlist: false. */
+    private Allowlist applied = Allowlist.EMPTY;
+
+    private RuleParser(
+            Problems problems, ListFiles lists, SharedMatches shared, Allowlist allowlist) {
         this.problems = problems;
         this.matches = new MatchCompiler(problems, lists);
         this.shared = shared;
+        this.allowlist = allowlist;
     }
 
     /** Parses one file that names no list files; as {@link #parse(String, Problems, ListFiles)}. */
@@ -144,9 +153,22 @@ final class RuleParser {
      * other rules of the same load that write the same one.
      */
     static Parsed parse(String yamlText, Problems problems, ListFiles lists, SharedMatches shared) {
+        return parse(yamlText, problems, lists, shared, Allowlist.EMPTY);
+    }
+
+    /**
+     * As {@link #parse(String, Problems, ListFiles, SharedMatches)}, with the rule set's allowlist
+     * ANDed into the rule's conditions unless the rule says {@code allowlist: false}.
+     */
+    static Parsed parse(
+            String yamlText,
+            Problems problems,
+            ListFiles lists,
+            SharedMatches shared,
+            Allowlist allowlist) {
         int before = problems.count();
         try {
-            return new RuleParser(problems, lists, shared).parse(yamlText, before);
+            return new RuleParser(problems, lists, shared, allowlist).parse(yamlText, before);
         } catch (RuntimeException | StackOverflowError e) {
             // A bug here must not take the loader down with anything but a RuleException.
             problems.add(1, "cannot load this rule (internal error: " + e + ")");
@@ -185,6 +207,7 @@ final class RuleParser {
                 checkFileName(id, idLine);
             }
         }
+        applied = allowlistKey(root) ? allowlist : Allowlist.EMPTY;
         String description = text(root, "description", false);
         Severity severity = severity(root);
         List<String> groupBy = groupBy(root);
@@ -273,7 +296,7 @@ final class RuleParser {
             return null;
         }
         Entry match = root.entries.get("match");
-        Condition condition = match == null ? EVERY_EVENT : ruleMatch(match);
+        Condition condition = match == null ? applied.and(EVERY_EVENT) : ruleMatch(match);
         RuleKind kind =
                 switch (first.key()) {
                     case "ratio" -> ratio(first);
@@ -633,15 +656,53 @@ final class RuleParser {
             }
             text.append(']');
         }
+        // Only a non-empty allowlist changes what a rule decides; an empty one leaves the
+        // fingerprint as it was before allowlists existed.
+        if (!applied.isEmpty()) {
+            text.append("\nallowlist=");
+            scalar(applied.canonical(), text);
+        }
         return sha256Hex(text.toString()).substring(0, 16);
     }
 
-    /** A rule's top-level {@code match}, the same object as an identical one of the same load. */
+    /**
+     * The optional {@code allowlist: true|false} (default true): whether the rule set's allowlist
+     * applies to this rule. Reports anything else and answers true.
+     */
+    private boolean allowlistKey(YamlNode root) {
+        Entry entry = root.entries.get("allowlist");
+        if (entry == null) {
+            return true;
+        }
+        YamlNode value = entry.value();
+        if (value.kind == Kind.SCALAR
+                && (value.text.equals("true") || value.text.equals("false"))) {
+            return value.text.equals("true");
+        }
+        problems.add(
+                value.line,
+                "allowlist must be true or false (false: the rule set's allowlist.yaml does not"
+                        + " exempt anyone from this rule), found "
+                        + value.describe());
+        return true;
+    }
+
+    /**
+     * A rule's top-level {@code match} (with the allowlist, if it applies), the same object as an
+     * identical one of the same load.
+     */
     private Condition ruleMatch(Entry match) {
         StringBuilder text = new StringBuilder();
         canonical(match.value(), text);
-        return shared.intern(
-                text.toString(), matches.match(match.value(), match.line(), "'match'"));
+        Condition own =
+                shared.intern(
+                        text.toString(), matches.match(match.value(), match.line(), "'match'"));
+        if (applied.isEmpty()) {
+            return own;
+        }
+        // One allowlist per load, so a marker tells the combined condition from the match alone
+        // (a rule with allowlist: false shares the match alone).
+        return shared.intern("allowlist\n" + text, applied.and(own));
     }
 
     private static void canonical(YamlNode node, StringBuilder out) {
@@ -917,7 +978,7 @@ final class RuleParser {
         if (match == null) {
             problems.add(item.line, "missing required key 'match' in a sequence step");
         } else {
-            condition = matches.match(match.value(), match.line(), "'match'");
+            condition = applied.and(matches.match(match.value(), match.line(), "'match'"));
         }
         int count = atLeast == null ? 1 : count(atLeast);
         if (!ok || condition == null || count == 0) {
@@ -959,7 +1020,8 @@ final class RuleParser {
                             + " such an event");
             ok = false;
         }
-        Condition condition = matches.match(absent.value(), absent.line(), "'absent'");
+        // An allowlisted client's events do not exist for the rule: they do not end it either.
+        Condition condition = applied.and(matches.match(absent.value(), absent.line(), "'absent'"));
         return ok && condition != null ? new Step(condition, 1, true) : null;
     }
 

@@ -74,10 +74,24 @@ final class YamlNode {
      * returns {@code null}. An empty file yields {@code null} too.
      */
     static YamlNode read(String yamlText, Problems problems) {
+        return read(
+                yamlText,
+                problems,
+                "the file is empty; a rule needs at least id, severity and within");
+    }
+
+    /**
+     * As {@link #read(String, Problems)}; an empty document (nothing but comments, say) is the
+     * problem {@code whenEmpty}, or, if that is null, an empty node ({@link Kind#NULL}).
+     */
+    static YamlNode read(String yamlText, Problems problems, String whenEmpty) {
         try (JsonParser parser = YAML.createParser(yamlText)) {
             JsonToken token = parser.nextToken();
             if (token == null) {
-                problems.add(1, "the file is empty; a rule needs at least id, severity and within");
+                if (whenEmpty == null) {
+                    return new YamlNode(Kind.NULL, 1, null, Map.of(), List.of());
+                }
+                problems.add(1, whenEmpty);
                 return null;
             }
             YamlNode root = readValue(parser, token, 0, -1, problems);

@@ -164,7 +164,8 @@ class RegexPrefilterTest {
     private static List<String> shippedRegexes() throws IOException {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
         List<String> out = new ArrayList<>();
-        try (Stream<Path> files = Files.list(Path.of("../rules"))) {
+        // Rules live in folders (http/, reliability/) under the root.
+        try (Stream<Path> files = Files.walk(Path.of("../rules"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 collect(yaml.readTree(file.toFile()), out);
             }

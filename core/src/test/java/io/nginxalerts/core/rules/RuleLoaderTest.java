@@ -135,6 +135,79 @@ class RuleLoaderTest {
     }
 
     @Test
+    void loadsRuleFilesFromFoldersInOrderOfTheirPathSkippingListsAndDotFolders() throws Exception {
+        Files.createDirectories(dir.resolve("http/wordpress"));
+        Files.createDirectories(dir.resolve("reliability"));
+        Files.createDirectories(dir.resolve("lists"));
+        Files.createDirectories(dir.resolve("..data"));
+        Files.createDirectories(dir.resolve(".git"));
+        write("top.yaml", rule("top"));
+        write("http/b-probe.yaml", rule("b-probe"));
+        write("http/wordpress/a-login.yaml", rule("a-login"));
+        write("reliability/c-errors.yml", rule("c-errors"));
+        // Not rules: a list file that happens to be YAML, and a ConfigMap's hidden copies.
+        write("lists/not-a-rule.yaml", "- /.env\n");
+        write("..data/top.yaml", rule("top"));
+        write(".git/config.yaml", "not: a rule");
+
+        List<Rule> rules = RuleLoader.loadDirectory(dir);
+
+        assertThat(rules)
+                .extracting(Rule::id)
+                .containsExactly("a-login", "b-probe", "c-errors", "top");
+        assertThat(rules)
+                .extracting(Rule::source)
+                .containsExactly(
+                        dir.resolve("http/wordpress/a-login.yaml").toString(),
+                        dir.resolve("http/b-probe.yaml").toString(),
+                        dir.resolve("reliability/c-errors.yml").toString(),
+                        dir.resolve("top.yaml").toString());
+    }
+
+    @Test
+    void refusesTheSameIdInTwoFoldersNamingBothFiles() throws Exception {
+        Files.createDirectories(dir.resolve("http"));
+        Files.createDirectories(dir.resolve("reliability"));
+        write("http/dup.yaml", rule("dup"));
+        write("reliability/dup.yaml", rule("dup"));
+
+        assertThat(problemsLoading(dir))
+                .containsExactly(
+                        dir.resolve("reliability/dup.yaml")
+                                + ":1: duplicate id 'dup', also defined in "
+                                + dir.resolve("http/dup.yaml"));
+    }
+
+    @Test
+    void refusesFoldersNestedDeeperThanTheLimit() throws Exception {
+        Files.createDirectories(dir.resolve("a/b/c/d/e"));
+        write("a/b/c/d/ok.yaml", rule("ok"));
+        write("a/b/c/d/e/deep.yaml", rule("deep"));
+
+        assertThat(problemsLoading(dir))
+                .containsExactly(
+                        dir
+                                + "/a/b/c/d/e: rule folders nest at most 4 levels below the rules"
+                                + " directory; move its files up");
+    }
+
+    @Test
+    void listFilePathsStayRelativeToTheRootForRulesInFolders() throws Exception {
+        Files.createDirectories(dir.resolve("http"));
+        Files.createDirectories(dir.resolve("lists"));
+        write("lists/paths.txt", "/.env\n");
+        write(
+                "http/env.yaml",
+                "id: env\nseverity: info\nwithin: 1m\n"
+                        + "match: { path: { equals: { file: lists/paths.txt } } }\n");
+
+        Condition condition = RuleLoader.loadDirectory(dir).get(0).steps().get(0).condition();
+
+        assertThat(condition.test(TestEvent.request().url("/.env").build())).isTrue();
+        assertThat(condition.test(TestEvent.request().url("/").build())).isFalse();
+    }
+
+    @Test
     void acceptsAByteOrderMark() throws Exception {
         write("bom.yaml", "\uFEFF" + rule("bom"));
         assertThat(RuleLoader.loadDirectory(dir)).extracting(Rule::id).containsExactly("bom");
@@ -163,14 +236,40 @@ class RuleLoaderTest {
             putEntry(out, "rules/b-rule.yaml", rule("b-rule"));
             putEntry(out, "rules/a-rule.yaml", rule("a-rule"));
             putEntry(out, "rules/README.md", "ignored");
+            // Folders inside a jar, with and without their own directory entries.
+            out.putNextEntry(new JarEntry("rules/nested/"));
+            out.closeEntry();
             putEntry(out, "rules/nested/c-rule.yaml", rule("c-rule"));
+            putEntry(out, "rules/deep/er/d-rule.yml", rule("d-rule"));
+            putEntry(out, "rules/lists/e-rule.yaml", rule("e-rule"));
+            putEntry(out, "rules/allowlist.yaml", "networks: [192.0.2.0/24]\n");
         }
         try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
             List<Rule> rules = RuleLoader.loadClasspath("/rules/", loader);
-            assertThat(rules).extracting(Rule::id).containsExactly("a-rule", "b-rule");
-            assertThat(rules.get(0).source()).isEqualTo("rules/a-rule.yaml");
+            assertThat(rules)
+                    .extracting(Rule::id)
+                    .containsExactly("a-rule", "b-rule", "c-rule", "d-rule");
+            assertThat(rules)
+                    .extracting(Rule::source)
+                    .containsExactly(
+                            "rules/a-rule.yaml",
+                            "rules/b-rule.yaml",
+                            "rules/nested/c-rule.yaml",
+                            "rules/deep/er/d-rule.yml");
+            // The jar's allowlist applies.
+            assertThat(
+                            rules.get(2)
+                                    .steps()
+                                    .get(0)
+                                    .condition()
+                                    .test(
+                                            TestEvent.request()
+                                                    .clientip("192.0.2.9")
+                                                    .status(404)
+                                                    .build()))
+                    .isFalse();
             // A second load must not trip over a file system left open by the first.
-            assertThat(RuleLoader.loadClasspath("rules", loader)).hasSize(2);
+            assertThat(RuleLoader.loadClasspath("rules", loader)).hasSize(4);
         }
     }
 

@@ -48,6 +48,41 @@ class ShippedRulesTest {
     }
 
     @Test
+    void securityRulesLiveInHttpAndReliabilityRulesInReliabilityUnderTheShippedAllowlist()
+            throws Exception {
+        assertThat(rules.values())
+                .allSatisfy(
+                        rule -> {
+                            String folder =
+                                    rule.id().equals("server-errors-burst")
+                                                    || rule.id().equals("upstream-5xx-burst")
+                                            ? "reliability"
+                                            : "http";
+                            assertThat(rule.source())
+                                    .isEqualTo(
+                                            RULES.resolve(folder)
+                                                    .resolve(rule.id() + ".yaml")
+                                                    .toString());
+                        });
+        // Shipped present and empty: it parses, and it allowlists nobody.
+        Allowlist allowlist =
+                Allowlist.parse(
+                        java.nio.file.Files.readString(RULES.resolve(Allowlist.FILE_NAME)),
+                        new Problems("allowlist.yaml"),
+                        new ListFiles(RULES));
+        assertThat(allowlist).isSameAs(Allowlist.EMPTY);
+        // An allowlisted load balancer's 5xx still matter: the reliability rules opt out.
+        assertThat(
+                        java.nio.file.Files.readString(
+                                RULES.resolve("reliability/server-errors-burst.yaml")))
+                .contains("\nallowlist: false\n");
+        assertThat(
+                        java.nio.file.Files.readString(
+                                RULES.resolve("reliability/upstream-5xx-burst.yaml")))
+                .contains("\nallowlist: false\n");
+    }
+
+    @Test
     void ordinaryTrafficIsRelevantToNoRule() {
         List<AccessEvent> ordinary =
                 List.of(

@@ -9,8 +9,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code validate DIR}: loads every rule file in a directory and prints each problem as {@code
- * file:line: message}. Exit code 0 when all rules are valid, 1 when any is not, 2 on usage errors.
+ * {@code validate DIR}: loads every rule file in a directory and its folders, with the list files
+ * and the {@code allowlist.yaml} they use, and prints each problem as {@code file:line: message}.
+ * Exit code 0 when all rules are valid, 1 when any is not, 2 on usage errors.
  */
 public final class Validate {
     private Validate() {}

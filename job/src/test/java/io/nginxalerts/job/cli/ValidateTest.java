@@ -56,6 +56,21 @@ class ValidateTest {
     }
 
     @Test
+    void reportsProblemsOfRulesInFoldersAndOfTheAllowlistAsFileLineMessage() throws Exception {
+        Files.createDirectories(dir.resolve("http"));
+        Files.writeString(
+                dir.resolve("http/probe.yaml"),
+                "id: probe\nseverity: info\nwithin: 1m\nmatch: { status: 4xx }\nthreshold: 0\n");
+        Files.writeString(dir.resolve("allowlist.yaml"), "networks:\n  - 10.0.0.0/8\n  - nope\n");
+        assertThat(validate(dir.toString())).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains(
+                        dir.resolve("allowlist.yaml")
+                                + ":3: bad network 'nope': not an IPv4 or IPv6 address",
+                        dir.resolve("http/probe.yaml") + ":5: threshold must be");
+    }
+
+    @Test
     void refusesAPathThatIsNotADirectory() {
         assertThat(validate("/no/such/dir")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("not a directory");
