@@ -259,7 +259,7 @@ public final class Pipeline {
                         .sideOutputLateData(late)
                         .process(new MatchToAlert(rule), TypeInformation.of(Alert.class))
                         .uid("rule-" + id + "-cep")
-                        .name("Rule " + id + ": CEP " + describe(rule));
+                        .name("Rule " + id + ": CEP " + rule.describeKind());
         // CEP output stays on the subtask of its key, so it can be treated as keyed by the same
         // key without another network shuffle.
         DataStream<Alert> alerts =
@@ -275,21 +275,5 @@ public final class Pipeline {
                         .uid("rule-" + id + "-late")
                         .name("Rule " + id + ": late events");
         return new RuleStreams(alerts, lateAtRule);
-    }
-
-    private static String describe(Rule rule) {
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < rule.steps().size(); i++) {
-            if (i > 0) {
-                s.append(" → ");
-            }
-            // An absent step is "then none", not a count: the name reads "5× → none within 10m".
-            if (rule.steps().get(i).absent()) {
-                s.append("none");
-            } else {
-                s.append(rule.steps().get(i).atLeast()).append('×');
-            }
-        }
-        return s.append(" within ").append(Durations.format(rule.within())).toString();
     }
 }

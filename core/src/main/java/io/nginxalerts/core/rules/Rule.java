@@ -1,7 +1,9 @@
 package io.nginxalerts.core.rules;
 
 import io.nginxalerts.core.event.AccessEvent;
+import io.nginxalerts.core.time.Durations;
 import java.io.Serializable;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -210,5 +212,61 @@ public record Rule(
             n += step.atLeast();
         }
         return n;
+    }
+
+    /**
+     * What decides when the rule fires, in one line for people: {@code validate} prints it and the
+     * web UI's operator names use it ({@code "≥ 20 events within 1m"}, {@code "share of 'of' ≥ 5%
+     * (≥ 200 events) within 5m"}, {@code "5× → none within 10m"}).
+     */
+    public String describeKind() {
+        String window = " within " + Durations.format(within);
+        if (kind instanceof RuleKind.Distinct d) {
+            return "≥ " + steps.get(0).atLeast() + " distinct " + d.field() + window;
+        } else if (kind instanceof RuleKind.Ratio r) {
+            return "share of 'of' ≥ "
+                    + BigDecimal.valueOf(r.atLeast() * 100).stripTrailingZeros().toPlainString()
+                    + "% (≥ "
+                    + r.minEvents()
+                    + " events)"
+                    + window;
+        } else if (kind instanceof RuleKind.Value v) {
+            return v.aggregate().key()
+                    + " "
+                    + v.field()
+                    + " "
+                    + v.comparison().key()
+                    + " "
+                    + BigDecimal.valueOf(v.bound()).stripTrailingZeros().toPlainString()
+                    + " (≥ "
+                    + v.minEvents()
+                    + " values)"
+                    + window;
+        } else if (kind instanceof RuleKind.Silence q) {
+            return "silent for "
+                    + Durations.format(q.silentFor())
+                    + " after ≥ "
+                    + q.minEvents()
+                    + " events"
+                    + window;
+        } else if (kind instanceof RuleKind.FirstSeen f) {
+            return "new "
+                    + f.field()
+                    + " (learning "
+                    + Durations.format(f.learnFor())
+                    + ")"
+                    + window;
+        } else if (kind instanceof RuleKind.Sequence) {
+            StringBuilder text = new StringBuilder();
+            for (Step step : steps) {
+                if (text.length() > 0) {
+                    text.append(" → ");
+                }
+                // An absent step is "then none", not a count.
+                text.append(step.absent() ? "none" : step.atLeast() + "×");
+            }
+            return text + window;
+        }
+        return "≥ " + steps.get(0).atLeast() + " events" + window;
     }
 }

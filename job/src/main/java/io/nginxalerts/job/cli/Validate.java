@@ -32,7 +32,11 @@ public final class Validate {
             out.printf("%s: %d rule(s) valid%n", dir, rules.size());
             for (Rule rule : rules) {
                 out.printf(
-                        "  %-32s %-8s %s%n", rule.id(), rule.severity().code(), rule.description());
+                        "  %-32s %-8s %s: %s%n",
+                        rule.id(),
+                        rule.severity().code(),
+                        rule.describeKind(),
+                        firstSentence(rule.description()));
             }
             return 0;
         } catch (RuleException e) {
