@@ -187,6 +187,8 @@ class ShippedRulesTest {
         assertThat(firstStep("auth-basic-brute-force", request().url("/").status(401))).isTrue();
         assertThat(attempt("auth-basic-brute-force", "/client", 401)).isTrue();
         assertThat(firstStep("auth-basic-brute-force", request().url("/").status(403))).isFalse();
+        // Failed logins at login endpoints are login-brute-force's alone.
+        assertThat(attempt("auth-basic-brute-force", "/login", 401)).isFalse();
     }
 
     @Test
