@@ -152,7 +152,7 @@ class NginxEndToEndITCase {
                                         "scanner-user-agent")),
                         Map.entry(
                                 "{clientip=" + BRUTE_FORCER + "}",
-                                Set.of("login-brute-force-success")));
+                                Set.of("login-brute-force", "login-brute-force-success")));
         assertThat(KAFKA.consume("nginx-dlq", 1, Duration.ofSeconds(2))).isEmpty();
     }
 

@@ -12,7 +12,11 @@ final class Traffic {
 
     private Traffic() {}
 
-    /** The rules' regular expressions, as shipped in {@code rules/} (Java syntax is compatible). */
+    /**
+     * What the first shipped rules matched, kept as fixed patterns: the generator's attacks must
+     * show them and its normal clients must not (the shipped rules have since grown list files in
+     * {@code rules/lists/}; BenignTrafficTest runs those over the benign traffic).
+     */
     static final Pattern SCANNER_AGENT =
             Pattern.compile(
                     "(?i)\\b(sqlmap|nikto|nmap|masscan|zgrab|nuclei|gobuster|dirbuster|wpscan)\\b");

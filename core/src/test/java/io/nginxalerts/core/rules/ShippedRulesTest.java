@@ -38,6 +38,17 @@ class ShippedRulesTest {
                         "client-errors-burst",
                         "login-brute-force",
                         "login-brute-force-success",
+                        "auth-brute-force-slow",
+                        "auth-brute-force-unsuccessful",
+                        "auth-basic-brute-force",
+                        "probe-distinct-paths",
+                        "probe-malformed-requests",
+                        "probe-admin-interface",
+                        "probe-cms-scan",
+                        "probe-scanner-signature",
+                        "agent-bad-bot",
+                        "enum-wp-authors",
+                        "enum-ghost-admin-users",
                         "upstream-5xx-burst",
                         "server-errors-burst",
                         "scanner-user-agent",
@@ -93,8 +104,12 @@ class ShippedRulesTest {
                         request().url("/api/orders?page=2").responsetime(0.2).build(),
                         request().url("/wp-admin/").status(200).build());
         for (Rule rule : rules.values()) {
-            if (rule.id().equals("login-brute-force-success")) {
-                continue; // its second step is a successful login, ordinary on its own
+            if (rule.id().equals("login-brute-force-success")
+                    || rule.id().equals("auth-brute-force-unsuccessful")
+                    || rule.id().equals("login-brute-force")) {
+                // They take successful logins too: a step (or the absent step) of the
+                // sequences, one more attempt for the attempt count. Ordinary on their own.
+                continue;
             }
             assertThat(ordinary).as(rule.id()).noneMatch(rule::isRelevant);
         }
@@ -111,42 +126,103 @@ class ShippedRulesTest {
     }
 
     @Test
-    void loginBruteForceCountsFailedLoginPosts() {
-        assertThat(rules.get("login-brute-force").steps().get(0).atLeast()).isEqualTo(10);
-        assertThat(
-                        firstStep(
-                                "login-brute-force",
-                                request().method("POST").url("/login").status(401)))
-                .isTrue();
-        assertThat(
-                        firstStep(
-                                "login-brute-force",
-                                request().method("POST").url("/login?next=/cart").status(403)))
-                .isTrue();
+    void loginBruteForceCountsLoginAttemptsOfEveryConventionWhateverTheAnswer() {
+        Rule rule = rules.get("login-brute-force");
+        assertThat(rule.steps().get(0).atLeast()).isEqualTo(6);
+        assertThat(rule.within()).isEqualTo(Duration.ofMinutes(1));
+        for (String url :
+                List.of(
+                        "/login",
+                        "/login?next=/cart",
+                        "/wp-login.php",
+                        "/xmlrpc.php",
+                        "/user/login",
+                        "/apps/login",
+                        "/api/v1/auth/login",
+                        "/users/sign_in",
+                        "/SignIn",
+                        "/j_security_check",
+                        "/%6Cogin")) {
+            for (int status : List.of(200, 302, 401, 403)) {
+                assertThat(attempt("login-brute-force", url, status))
+                        .as(url + " " + status)
+                        .isTrue();
+            }
+        }
         assertThat(
                         firstStep(
                                 "login-brute-force",
                                 request().method("GET").url("/login").status(401)))
                 .isFalse();
-        assertThat(
-                        firstStep(
-                                "login-brute-force",
-                                request().method("POST").url("/login").status(200)))
-                .isFalse();
+        assertThat(attempt("login-brute-force", "/cart", 401)).isFalse();
+        // A media client reporting playback progress is no login.
+        assertThat(attempt("login-brute-force", "/Sessions/Playing/Progress", 403)).isFalse();
+    }
+
+    static boolean attempt(String id, String url, int status) {
+        return firstStep(id, request().method("POST").url(url).status(status));
     }
 
     @Test
-    void loginBruteForceSuccessIsFiveFailuresThenASuccess() {
+    void slowBruteForceCountsFailuresByTheApplicationsConvention() {
+        Rule rule = rules.get("auth-brute-force-slow");
+        assertThat(rule.steps().get(0).atLeast()).isEqualTo(20);
+        assertThat(rule.within()).isEqualTo(Duration.ofHours(1));
+        String id = "auth-brute-force-slow";
+        assertThat(attempt(id, "/login", 401)).isTrue();
+        assertThat(attempt(id, "/api/auth/login", 403)).isTrue();
+        // WordPress and ApisCP answer a wrong password with the form again ...
+        assertThat(attempt(id, "/wp-login.php", 200)).isTrue();
+        assertThat(attempt(id, "/apps/login", 200)).isTrue();
+        // ... and a right one with a redirect; an API answers a success with 200.
+        assertThat(attempt(id, "/wp-login.php", 302)).isFalse();
+        assertThat(attempt(id, "/api/auth/login", 200)).isFalse();
+    }
+
+    @Test
+    void basicAuthBruteForceIsSix401sInTenSecondsWhateverTheMethodAndPath() {
+        Rule rule = rules.get("auth-basic-brute-force");
+        assertThat(rule.steps().get(0).atLeast()).isEqualTo(6);
+        assertThat(rule.within()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(firstStep("auth-basic-brute-force", request().url("/").status(401))).isTrue();
+        assertThat(attempt("auth-basic-brute-force", "/client", 401)).isTrue();
+        assertThat(firstStep("auth-basic-brute-force", request().url("/").status(403))).isFalse();
+        // Failed logins at login endpoints are login-brute-force's alone.
+        assertThat(attempt("auth-basic-brute-force", "/login", 401)).isFalse();
+    }
+
+    @Test
+    void loginBruteForceSuccessIsFiveFailuresThenASuccessInTheApplicationsConvention() {
         Rule rule = rules.get("login-brute-force-success");
         assertThat(rule.isSequence()).isTrue();
         assertThat(rule.steps()).extracting(Step::atLeast).containsExactly(5, 1);
         assertThat(rule.within()).isEqualTo(Duration.ofMinutes(10));
         AccessEvent success = request().method("POST").url("/login").status(302).build();
+        AccessEvent apiSuccess = request().method("POST").url("/api/login").status(200).build();
         AccessEvent failure = request().method("POST").url("/login").status(401).build();
-        assertThat(rule.steps().get(0).condition().test(failure)).isTrue();
-        assertThat(rule.steps().get(0).condition().test(success)).isFalse();
-        assertThat(rule.steps().get(1).condition().test(success)).isTrue();
-        assertThat(rule.steps().get(1).condition().test(failure)).isFalse();
+        AccessEvent wpFailure = request().method("POST").url("/wp-login.php").status(200).build();
+        AccessEvent wpSuccess = request().method("POST").url("/wp-login.php").status(302).build();
+        Condition failed = rule.steps().get(0).condition();
+        Condition succeeded = rule.steps().get(1).condition();
+        assertThat(List.of(failure, wpFailure)).allMatch(failed::test).noneMatch(succeeded::test);
+        assertThat(List.of(success, apiSuccess, wpSuccess))
+                .allMatch(succeeded::test)
+                .noneMatch(failed::test);
+    }
+
+    @Test
+    void unsuccessfulBruteForceIsTenFailuresAndNoSuccessWithinFifteenMinutes() {
+        Rule rule = rules.get("auth-brute-force-unsuccessful");
+        assertThat(rule.isSequence()).isTrue();
+        assertThat(rule.steps()).hasSize(2);
+        assertThat(rule.steps().get(0).atLeast()).isEqualTo(10);
+        assertThat(rule.steps().get(1).absent()).isTrue();
+        assertThat(rule.within()).isEqualTo(Duration.ofMinutes(15));
+        AccessEvent wpSuccess = request().method("POST").url("/wp-login.php").status(302).build();
+        AccessEvent wpFailure = request().method("POST").url("/wp-login.php").status(200).build();
+        assertThat(rule.steps().get(0).condition().test(wpFailure)).isTrue();
+        assertThat(rule.steps().get(1).condition().test(wpSuccess)).isTrue();
+        assertThat(rule.steps().get(1).condition().test(wpFailure)).isFalse();
     }
 
     @Test
@@ -159,7 +235,7 @@ class ShippedRulesTest {
     }
 
     @Test
-    void scannerUserAgentRecognisesCommonTools() {
+    void scannerUserAgentRecognisesCommonToolsButNotGenericClients() {
         for (String agent :
                 List.of(
                         "sqlmap/1.7.2#stable (https://sqlmap.org)",
@@ -172,38 +248,119 @@ class ShippedRulesTest {
                         "gobuster/3.6",
                         "DirBuster-1.0-RC1"
                                 + " (http://www.owasp.org/index.php/Category:OWASP_DirBuster_Project)",
-                        "WPScan v3.8.25 (https://wpscan.com/wordpress-security-scanner)")) {
+                        "WPScan v3.8.25 (https://wpscan.com/wordpress-security-scanner)",
+                        "Fuzz Faster U Fool v2.1.0",
+                        "feroxbuster/2.10.4",
+                        "Wfuzz/3.1.0",
+                        "Mozilla/4.0 (Hydra)")) {
             assertThat(firstStep("scanner-user-agent", request().agent(agent))).as(agent).isTrue();
         }
-        assertThat(firstStep("scanner-user-agent", request().agent("curl/8.5.0"))).isFalse();
+        for (String agent :
+                List.of(
+                        "curl/8.5.0",
+                        "python-requests/2.32.3",
+                        "python-httpx/0.27.0",
+                        "Go-http-client/1.1",
+                        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)")) {
+            assertThat(firstStep("scanner-user-agent", request().agent(agent))).as(agent).isFalse();
+        }
         assertThat(firstStep("scanner-user-agent", request().agent(null))).isFalse();
         assertThat(rules.get("scanner-user-agent").suppress()).isEqualTo(Duration.ofHours(1));
     }
 
     @Test
-    void sensitiveFileProbeRecognisesSecretsAndAbsentAdminPages() {
+    void badBotsAreSpamBotsAndHarvestersNotSearchEngines() {
+        assertThat(firstStep("agent-bad-bot", request().agent("TrackBack/1.02"))).isTrue();
+        assertThat(firstStep("agent-bad-bot", request().agent("EmailCollector/1.0"))).isTrue();
+        assertThat(
+                        firstStep(
+                                "agent-bad-bot",
+                                request().agent("Mozilla/5.0 (compatible; bingbot/2.0)")))
+                .isFalse();
+    }
+
+    @Test
+    void sensitiveFileProbeCountsDifferentSecretPathsAnswered4xx() {
+        Rule rule = rules.get("sensitive-file-probe");
+        assertThat(rule.steps().get(0).atLeast()).isEqualTo(3);
+        assertThat(rule.distinct()).isEqualTo("path_decoded");
         for (String url :
                 List.of(
                         "/.env",
                         "/app/.env.production",
                         "/.git/config",
+                        "/.git",
+                        "/.svn",
+                        "/.ssh",
                         "/.aws/credentials",
                         "/.DS_Store",
-                        "/phpmyadmin/index.php",
+                        "/.bash_history",
+                        "/.mysql_history",
+                        "/wp-config.php.bak",
                         "/server-status",
                         "/config.php",
-                        "/backup.sql")) {
+                        "/backup.sql",
+                        "/foo.sql",
+                        "/site.tar.gz",
+                        "/%2Eenv")) {
             assertThat(firstStep("sensitive-file-probe", request().url(url).status(404)))
                     .as(url)
                     .isTrue();
         }
-        assertThat(firstStep("sensitive-file-probe", request().url("/wp-login.php").status(404)))
-                .isTrue();
-        assertThat(firstStep("sensitive-file-probe", request().url("/wp-login.php").status(200)))
+        // An application serving its own SQL migrations is not probed.
+        assertThat(
+                        firstStep(
+                                "sensitive-file-probe",
+                                request()
+                                        .url("/data/migrations/1550601598648_payees.sql")
+                                        .status(200)))
                 .isFalse();
         assertThat(firstStep("sensitive-file-probe", request().url("/environment").status(404)))
                 .isFalse();
-        assertThat(rules.get("sensitive-file-probe").steps().get(0).atLeast()).isEqualTo(3);
+    }
+
+    @Test
+    void adminAndCmsProbesCountAbsentToolsNotTheSitesOwnPages() {
+        String admin = "probe-admin-interface";
+        assertThat(firstStep(admin, request().url("/phpmyadmin2017/index.php").status(404)))
+                .isTrue();
+        assertThat(firstStep(admin, request().url("/+CSCOE+/").status(404))).isTrue();
+        assertThat(firstStep(admin, request().url("/phpmyadmin/").status(200))).isFalse();
+        assertThat(firstStep(admin, request().url("/admin/users").status(403))).isFalse();
+        String cms = "probe-cms-scan";
+        assertThat(rules.get(cms).steps().get(0).atLeast()).isEqualTo(4);
+        assertThat(firstStep(cms, request().url("/wp-content/plugins/x/readme.txt").status(404)))
+                .isTrue();
+        assertThat(firstStep(cms, request().url("/wp-login.php").status(404))).isTrue();
+        assertThat(firstStep(cms, request().url("/wp-login.php").status(200))).isFalse();
+        // A browser meeting a broken plugin asset is no scan.
+        assertThat(firstStep(cms, request().url("/wp-content/plugins/x/style.css").status(404)))
+                .isFalse();
+    }
+
+    @Test
+    void malformedRequestsAreThoseWithoutAMethod() {
+        String id = "probe-malformed-requests";
+        assertThat(firstStep(id, request().method(null).url("HELP").status(400))).isTrue();
+        assertThat(firstStep(id, request().method(null).url(null).status(400))).isTrue();
+        assertThat(firstStep(id, request().url("/x").status(400))).isFalse();
+        assertThat(
+                        firstStep(
+                                "probe-scanner-signature",
+                                request().url("/w00tw00t.at.ISC.SANS.DFind:)").status(404)))
+                .isTrue();
+    }
+
+    @Test
+    void userEnumerationCountsDifferentAuthorsAndGhostSessionFailures() {
+        Rule authors = rules.get("enum-wp-authors");
+        assertThat(authors.distinct()).isEqualTo("query_decoded");
+        assertThat(authors.steps().get(0).atLeast()).isEqualTo(5);
+        assertThat(firstStep("enum-wp-authors", request().url("/?author=3"))).isTrue();
+        assertThat(firstStep("enum-wp-authors", request().url("/?p=1&author=12"))).isTrue();
+        assertThat(firstStep("enum-wp-authors", request().url("/?coauthor=x"))).isFalse();
+        assertThat(attempt("enum-ghost-admin-users", "/ghost/api/admin/session", 404)).isTrue();
+        assertThat(attempt("enum-ghost-admin-users", "/ghost/api/admin/session", 201)).isFalse();
     }
 
     @Test
