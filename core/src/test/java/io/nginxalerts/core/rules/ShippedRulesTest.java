@@ -53,7 +53,18 @@ class ShippedRulesTest {
                         "server-errors-burst",
                         "scanner-user-agent",
                         "sensitive-file-probe",
-                        "path-traversal-attempt");
+                        "path-traversal-attempt",
+                        // Payloads, exploits, backdoors, open proxy: ShippedPayloadRulesTest.
+                        "payload-sql-injection",
+                        "payload-xss",
+                        "payload-jndi-lookup",
+                        "payload-command-injection",
+                        "payload-remote-file-inclusion",
+                        "payload-template-injection",
+                        "backdoor-webshell-request",
+                        "proxy-open-proxy-request",
+                        "cve-exploit-path",
+                        "cve-technology-probe");
         assertThat(rules.values())
                 .allSatisfy(rule -> assertThat(rule.description()).hasSizeGreaterThan(40));
     }
