@@ -20,6 +20,17 @@ class ShippedRulesTest {
 
     static Map<String, Rule> rules;
 
+    /** The rules in {@code rules/reliability/}: about the service, not about a client. */
+    static final java.util.Set<String> RELIABILITY =
+            java.util.Set.of(
+                    "server-errors-burst",
+                    "upstream-5xx-burst",
+                    "site-5xx-ratio",
+                    "upstream-5xx-ratio",
+                    "upstream-latency-p95",
+                    "upstream-silent",
+                    "site-silent");
+
     @BeforeAll
     static void load() throws RuleException {
         rules =
@@ -42,7 +53,16 @@ class ShippedRulesTest {
                         "server-errors-burst",
                         "scanner-user-agent",
                         "sensitive-file-probe",
-                        "path-traversal-attempt");
+                        "path-traversal-attempt",
+                        "site-5xx-ratio",
+                        "upstream-5xx-ratio",
+                        "upstream-latency-p95",
+                        "upstream-silent",
+                        "site-silent",
+                        "dos-invalid-http-version",
+                        "flood-cache-busting",
+                        "flood-random-uri",
+                        "flood-user-agent-switching");
         assertThat(rules.values())
                 .allSatisfy(rule -> assertThat(rule.description()).hasSizeGreaterThan(40));
     }
@@ -53,11 +73,7 @@ class ShippedRulesTest {
         assertThat(rules.values())
                 .allSatisfy(
                         rule -> {
-                            String folder =
-                                    rule.id().equals("server-errors-burst")
-                                                    || rule.id().equals("upstream-5xx-burst")
-                                            ? "reliability"
-                                            : "http";
+                            String folder = RELIABILITY.contains(rule.id()) ? "reliability" : "http";
                             assertThat(rule.source())
                                     .isEqualTo(
                                             RULES.resolve(folder)
@@ -72,14 +88,13 @@ class ShippedRulesTest {
                         new ListFiles(RULES));
         assertThat(allowlist).isSameAs(Allowlist.EMPTY);
         // An allowlisted load balancer's 5xx still matter: the reliability rules opt out.
-        assertThat(
-                        java.nio.file.Files.readString(
-                                RULES.resolve("reliability/server-errors-burst.yaml")))
-                .contains("\nallowlist: false\n");
-        assertThat(
-                        java.nio.file.Files.readString(
-                                RULES.resolve("reliability/upstream-5xx-burst.yaml")))
-                .contains("\nallowlist: false\n");
+        for (String id : RELIABILITY) {
+            assertThat(
+                            java.nio.file.Files.readString(
+                                    RULES.resolve("reliability/" + id + ".yaml")))
+                    .as(id)
+                    .contains("\nallowlist: false\n");
+        }
     }
 
     @Test
@@ -95,6 +110,11 @@ class ShippedRulesTest {
         for (Rule rule : rules.values()) {
             if (rule.id().equals("login-brute-force-success")) {
                 continue; // its second step is a successful login, ordinary on its own
+            }
+            if (rule.kind() instanceof RuleKind.Ratio
+                    || rule.kind() instanceof RuleKind.Value
+                    || rule.kind() instanceof RuleKind.Silence) {
+                continue; // shares, latencies and silences are about all of a site's traffic
             }
             assertThat(ordinary).as(rule.id()).noneMatch(rule::isRelevant);
         }
