@@ -73,7 +73,8 @@ class ShippedRulesTest {
         assertThat(rules.values())
                 .allSatisfy(
                         rule -> {
-                            String folder = RELIABILITY.contains(rule.id()) ? "reliability" : "http";
+                            String folder =
+                                    RELIABILITY.contains(rule.id()) ? "reliability" : "http";
                             assertThat(rule.source())
                                     .isEqualTo(
                                             RULES.resolve(folder)
@@ -89,9 +90,7 @@ class ShippedRulesTest {
         assertThat(allowlist).isSameAs(Allowlist.EMPTY);
         // An allowlisted load balancer's 5xx still matter: the reliability rules opt out.
         for (String id : RELIABILITY) {
-            assertThat(
-                            java.nio.file.Files.readString(
-                                    RULES.resolve("reliability/" + id + ".yaml")))
+            assertThat(java.nio.file.Files.readString(RULES.resolve("reliability/" + id + ".yaml")))
                     .as(id)
                     .contains("\nallowlist: false\n");
         }
