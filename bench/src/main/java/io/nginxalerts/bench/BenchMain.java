@@ -39,6 +39,8 @@ public final class BenchMain {
         boolean peers = true;
         boolean quick;
         String rules;
+        String compareRules;
+        boolean compareRulesOnly;
         Path out;
         Path work = Path.of("bench/target/bench-work");
         Path peersDir = Path.of("bench/peers");
@@ -80,6 +82,8 @@ public final class BenchMain {
                     case "--quick" -> o.quick = true;
                     case "--format" -> o.format = format(args[++i]);
                     case "--rules" -> o.rules = args[++i];
+                    case "--compare-rules" -> o.compareRules = args[++i];
+                    case "--compare-rules-only" -> o.compareRulesOnly = true;
                     case "--out" -> o.out = Path.of(args[++i]);
                     case "--work" -> o.work = Path.of(args[++i]);
                     case "--peers-dir" -> o.peersDir = Path.of(args[++i]);
@@ -124,6 +128,17 @@ public final class BenchMain {
             }
             if (o.quick && !o.rulesTableEventsSet) {
                 o.rulesTableEvents = 50_000;
+            }
+            if (o.compareRulesOnly) {
+                if (o.compareRules == null) {
+                    throw new IllegalArgumentException(
+                            "--compare-rules-only needs --compare-rules DIR");
+                }
+                if (o.rulesTableOnly) {
+                    throw new IllegalArgumentException(
+                            "--compare-rules-only and --rules-table-only contradict each other");
+                }
+                o.rulesTable = false;
             }
             if (o.rulesTableOnly) {
                 if (!o.rulesTable) {
@@ -184,6 +199,7 @@ public final class BenchMain {
                     (e.getMessage().equals("help") ? "" : "bench: " + e.getMessage() + "\n")
                             + "usage: bench/run [--events N] [--ips 5k|100k|1M] [--peers|--no-peers]"
                             + " [--quick] [--format nginx|logstash] [--rules DIR] [--out FILE]"
+                            + " [--compare-rules DIR [--compare-rules-only]]"
                             + " [--crowdsec-lines N] [--fail2ban-lines N] [--latency-seconds S]"
                             + " [--latency-top-rate N] [--warmups N] [--repeats N]"
                             + " [--no-rules-table | --rules-table-only] [--rules-table-events N]");
@@ -220,7 +236,8 @@ public final class BenchMain {
             BenchKafkaClients.produceAll(
                     bootstrap, "warmup", 2, java.util.Arrays.copyOf(w.json, warm));
 
-            if (!o.rulesTableOnly) {
+            boolean everything = !o.rulesTableOnly && !o.compareRulesOnly;
+            if (everything) {
                 err.println("bench: ceiling (consume + parse, no Flink)...");
                 for (String what : List.of("consume", "consume+jackson", "consume+parse")) {
                     report.ceiling(Ceiling.run(what, bootstrap, "nginx", 2, o.events));
@@ -329,7 +346,10 @@ public final class BenchMain {
             if (o.rulesTable) {
                 ok &= ruleCountTable(o, report, cluster, kafka, redis, w, err);
             }
-            if (!o.rulesTableOnly) {
+            if (o.compareRules != null) {
+                ok &= ruleSetComparison(o, report, cluster, kafka, redis, err);
+            }
+            if (everything) {
                 if (o.latencyTopRate > 0) {
                     report.note(
                             String.format(
@@ -500,6 +520,85 @@ public final class BenchMain {
                                 ThresholdOperator.GROUPED);
                 report.ruleCount(set.getKey(), r);
                 err.println(report.ruleCountProgressLine(set.getKey(), r));
+                ok &= r.allDelivered();
+            }
+        }
+        return ok;
+    }
+
+    /**
+     * The rule-set comparison (issue 13): the same backtest-style run (all {@code --events} events,
+     * parallelism 1) with the rules of {@code --rules} (the bundled rules without it) and with
+     * those of {@code --compare-rules}; a warm-up run and the fixed cost of each set, then {@code
+     * --repeats} interleaved runs. Returns false when a run produced no alerts or lost some.
+     */
+    private static boolean ruleSetComparison(
+            Options o,
+            Report report,
+            BenchCluster cluster,
+            LocalKafka kafka,
+            LocalRedis redis,
+            PrintStream err)
+            throws Exception {
+        java.util.Map<String, String> sets = new java.util.LinkedHashMap<>();
+        sets.put("old: " + (o.rules == null ? "bundled rules" : o.rules), o.rules);
+        sets.put("new: " + o.compareRules, o.compareRules);
+        java.util.Map<String, Integer> sizes = new java.util.HashMap<>();
+        int index = 0;
+        java.util.Map<String, String> labels = new java.util.HashMap<>();
+        for (var set : sets.entrySet()) {
+            sizes.put(set.getKey(), JobRun.loadRules(kafka, redis, set.getValue()).size());
+            labels.put(set.getKey(), index++ == 0 ? "rules-old" : "rules-new");
+        }
+        err.printf(
+                "bench: rule sets side by side, %s on %,d events (warm-up, fixed cost, %d runs"
+                        + " each)...%n",
+                sets.keySet(), o.events, o.repeats);
+        for (var set : sets.entrySet()) {
+            String label = labels.get(set.getKey());
+            for (int round = 1; round <= o.warmups; round++) {
+                err.println(
+                        report.progressLine(
+                                JobRun.run(
+                                        cluster,
+                                        label + "-warmup",
+                                        kafka,
+                                        redis,
+                                        "nginx",
+                                        o.events,
+                                        1,
+                                        set.getValue(),
+                                        ThresholdOperator.GROUPED)));
+            }
+            report.ruleSetOverhead(
+                    set.getKey(),
+                    JobRun.run(
+                            cluster,
+                            label + "-calibration",
+                            kafka,
+                            redis,
+                            "calibration",
+                            1,
+                            1,
+                            set.getValue(),
+                            ThresholdOperator.GROUPED));
+        }
+        boolean ok = true;
+        for (int rep = 1; rep <= o.repeats; rep++) {
+            for (var set : sets.entrySet()) {
+                JobRun.Result r =
+                        JobRun.run(
+                                cluster,
+                                labels.get(set.getKey()),
+                                kafka,
+                                redis,
+                                "nginx",
+                                o.events,
+                                1,
+                                set.getValue(),
+                                ThresholdOperator.GROUPED);
+                report.ruleSet(set.getKey(), sizes.get(set.getKey()), r);
+                err.println(report.ruleSetProgressLine(set.getKey(), r));
                 ok &= r.allDelivered();
             }
         }

@@ -150,7 +150,8 @@ final class Cpu implements AutoCloseable {
 
     /**
      * CPU seconds by Flink task (a chain of operators), summed over its subtasks: the thread name
-     * up to the first chained operator, e.g. {@code Rules by clientip: client-errors-burst, login-brute-force}.
+     * up to the first chained operator, e.g. {@code Rules by clientip: client-errors-burst,
+     * login-brute-force}.
      */
     synchronized Map<String, Double> tasks() {
         Map<String, Double> t = new TreeMap<>();

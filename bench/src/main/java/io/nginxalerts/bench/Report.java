@@ -37,6 +37,16 @@ final class Report {
     private final Map<Integer, List<JobRun.Result>> ruleCountRuns = new LinkedHashMap<>();
     private final Map<Integer, JobRun.Result> ruleCountOverhead = new HashMap<>();
 
+    private final Map<String, List<JobRun.Result>> ruleSetRuns = new LinkedHashMap<>();
+    private final Map<String, JobRun.Result> ruleSetOverhead = new HashMap<>();
+    private final Map<String, Integer> ruleSetSizes = new HashMap<>();
+
+    /**
+     * The target of issue 13: the new rule set (--compare-rules) at this share of the old set's
+     * (--rules, or the bundled rules) events per CPU-s, or more, in the same run.
+     */
+    static final double RULE_SET_TARGET = 0.8;
+
     /** The rule count the target of issue 12 is about. */
     static final int RULE_COUNT_TARGET_RULES = 128;
 
@@ -85,6 +95,76 @@ final class Report {
      */
     void ruleCount(int rules, JobRun.Result r) {
         ruleCountRuns.computeIfAbsent(rules, k -> new ArrayList<>()).add(r);
+    }
+
+    /** The fixed cost of a job with the rule set {@code set} (a run over a 1-event topic). */
+    void ruleSetOverhead(String set, JobRun.Result r) {
+        ruleSetOverhead.put(set, r);
+    }
+
+    /**
+     * One run of the rule-set comparison with the set {@code set} of {@code rules} rules; the first
+     * set recorded is the baseline every row is compared with.
+     */
+    void ruleSet(String set, int rules, JobRun.Result r) {
+        ruleSetSizes.put(set, rules);
+        ruleSetRuns.computeIfAbsent(set, k -> new ArrayList<>()).add(r);
+    }
+
+    /** One line on a finished run of the rule-set comparison. */
+    String ruleSetProgressLine(String set, JobRun.Result r) {
+        return progressLine(r, ruleSetRate(set, r), ruleSetPerCpu(set, r));
+    }
+
+    /** Events/s of a run with the rule set {@code set}, less that set's fixed cost. */
+    double ruleSetRate(String set, JobRun.Result r) {
+        JobRun.Result o = ruleSetOverhead.get(set);
+        return r.perSecond(o == null ? 0 : o.wallSeconds());
+    }
+
+    /** Events per CPU-s of a run with the rule set {@code set}, less that set's fixed cost. */
+    double ruleSetPerCpu(String set, JobRun.Result r) {
+        JobRun.Result o = ruleSetOverhead.get(set);
+        return r.perCpuSecond(o == null ? 0 : o.processCpu());
+    }
+
+    /** The median run (by events per CPU-s) with the rule set {@code set}, or null. */
+    JobRun.Result ruleSetMedian(String set) {
+        return median(ruleSetRuns.getOrDefault(set, List.of()), r -> ruleSetPerCpu(set, r));
+    }
+
+    /** The set every row of the rule-set comparison is compared with: the first recorded. */
+    String baselineRuleSet() {
+        return ruleSetRuns.keySet().stream().findFirst().orElse(null);
+    }
+
+    /**
+     * The median run with the rule set {@code set} as a multiple of the baseline set's median run,
+     * in events per CPU-s (fixed cost off); NaN when either did not run.
+     */
+    double ruleSetTimesBaseline(String set) {
+        return ruleSetTimesBaseline(set, this::ruleSetPerCpu);
+    }
+
+    /** As {@link #ruleSetTimesBaseline(String)}, in events/s. */
+    double ruleSetRateTimesBaseline(String set) {
+        return ruleSetTimesBaseline(set, this::ruleSetRate);
+    }
+
+    private double ruleSetTimesBaseline(
+            String set, ToDoubleBiFunction<String, JobRun.Result> figure) {
+        String base = baselineRuleSet();
+        JobRun.Result r = ruleSetMedian(set);
+        JobRun.Result b = base == null ? null : ruleSetMedian(base);
+        if (r == null || b == null) {
+            return Double.NaN;
+        }
+        return times(figure.applyAsDouble(set, r), figure.applyAsDouble(base, b));
+    }
+
+    /** True when {@code timesBaseline} (a multiple of the old set's figure) meets the target. */
+    static boolean ruleSetTargetMet(double timesBaseline) {
+        return timesBaseline >= RULE_SET_TARGET;
     }
 
     /** One line on a finished run, for the progress output of a long bench. */
@@ -250,6 +330,9 @@ final class Report {
         if (!ruleCountRuns.isEmpty()) {
             s.append(ruleCountTable());
         }
+        if (!ruleSetRuns.isEmpty()) {
+            s.append(ruleSetTable());
+        }
         if (latency != null) {
             s.append(latencyLevels());
             s.append(state());
@@ -293,6 +376,11 @@ final class Report {
                         + (options.peers ? " --peers" : " --no-peers")
                         + (options.rulesTable ? "" : " --no-rules-table")
                         + (options.rulesTableOnly ? " --rules-table-only" : "")
+                        + (options.rules != null ? " --rules " + options.rules : "")
+                        + (options.compareRules != null
+                                ? " --compare-rules " + options.compareRules
+                                : "")
+                        + (options.compareRulesOnly ? " --compare-rules-only" : "")
                         + (options.rulesTableEventsSet
                                 ? " --rules-table-events " + options.rulesTableEvents
                                 : "")
@@ -576,6 +664,92 @@ final class Report {
                                 ? "Each row is one run (--repeats 1)."
                                 : "Each row is the median of "
                                         + ruleCountRuns.get(shipped).size()
+                                        + " runs by events per CPU-s (the range of all runs in"
+                                        + " brackets), the rule sets interleaved."));
+        return s.toString();
+    }
+
+    /**
+     * The rule-set comparison: each set's median run side by side, its ratio to the first (old)
+     * set's, and the target of issue 13 with whether this run meets it.
+     */
+    private String ruleSetTable() {
+        StringBuilder s = new StringBuilder();
+        String base = baselineRuleSet();
+        JobRun.Result first = ruleSetRuns.get(base).get(0);
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        "### Rule sets side by side (backtest of %,d events, parallelism %d)%n%n",
+                        first.events(),
+                        first.parallelism()));
+        s.append(
+                "| rule set | rules | events/s | events per CPU-s | × old, per CPU-s | × old,"
+                        + " events/s | CPU s | fixed cost: wall s / CPU s | alerts |\n");
+        s.append("|---|---:|---:|---:|---:|---:|---:|---|---:|\n");
+        for (var e : ruleSetRuns.entrySet()) {
+            String set = e.getKey();
+            JobRun.Result r = ruleSetMedian(set);
+            JobRun.Result o = ruleSetOverhead.get(set);
+            s.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %s | %d | %,.0f | %,.0f%s | %.2f× | %.2f× | %.1f | %s | %,d |%n",
+                            set,
+                            ruleSetSizes.get(set),
+                            ruleSetRate(set, r),
+                            ruleSetPerCpu(set, r),
+                            range(
+                                    e.getValue().stream()
+                                            .mapToDouble(x -> ruleSetPerCpu(set, x))
+                                            .toArray()),
+                            ruleSetTimesBaseline(set),
+                            ruleSetRateTimesBaseline(set),
+                            r.cpuSeconds(o == null ? 0 : o.processCpu()),
+                            o == null
+                                    ? "-"
+                                    : String.format(
+                                            Locale.ROOT,
+                                            "%.1f / %.1f",
+                                            o.wallSeconds(),
+                                            o.processCpu()),
+                            r.alerts()));
+        }
+        for (String set : ruleSetRuns.keySet()) {
+            if (set.equals(base)) {
+                continue;
+            }
+            double times = ruleSetTimesBaseline(set);
+            s.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%nTarget (issue 13): %s at ≥ %.2f× the events per CPU-s of %s in the"
+                                    + " same run: %s.%n",
+                            set,
+                            RULE_SET_TARGET,
+                            base,
+                            Double.isNaN(times)
+                                    ? "not measured in this run"
+                                    : String.format(
+                                            Locale.ROOT,
+                                            "**%.2f×, %s**",
+                                            times,
+                                            ruleSetTargetMet(times) ? "met" : "not met")));
+        }
+        int runs = ruleSetRuns.get(base).size();
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        "%nEach row is the real job (`AlertJob.build`, `kafka.bounded=true`,"
+                                + " alerts into Redis) reading the same %,d events from Kafka with"
+                                + " the rules of one directory; the fixed cost of a job with those"
+                                + " rules (a run over a 1-event topic) is taken off, as in the"
+                                + " throughput table. %s%n%n",
+                        first.events(),
+                        runs == 1
+                                ? "Each row is one run (--repeats 1)."
+                                : "Each row is the median of "
+                                        + runs
                                         + " runs by events per CPU-s (the range of all runs in"
                                         + " brackets), the rule sets interleaved."));
         return s.toString();

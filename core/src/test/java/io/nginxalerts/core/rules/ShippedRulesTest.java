@@ -20,6 +20,17 @@ class ShippedRulesTest {
 
     static Map<String, Rule> rules;
 
+    /** The rules in {@code rules/reliability/}: about the service, not about a client. */
+    static final java.util.Set<String> RELIABILITY =
+            java.util.Set.of(
+                    "server-errors-burst",
+                    "upstream-5xx-burst",
+                    "site-5xx-ratio",
+                    "upstream-5xx-ratio",
+                    "upstream-latency-p95",
+                    "upstream-silent",
+                    "site-silent");
+
     @BeforeAll
     static void load() throws RuleException {
         rules =
@@ -64,7 +75,17 @@ class ShippedRulesTest {
                         "backdoor-webshell-request",
                         "proxy-open-proxy-request",
                         "cve-exploit-path",
-                        "cve-technology-probe");
+                        "cve-technology-probe",
+                        // Reliability and floods.
+                        "site-5xx-ratio",
+                        "upstream-5xx-ratio",
+                        "upstream-latency-p95",
+                        "upstream-silent",
+                        "site-silent",
+                        "dos-invalid-http-version",
+                        "flood-cache-busting",
+                        "flood-random-uri",
+                        "flood-user-agent-switching");
         assertThat(rules.values())
                 .allSatisfy(rule -> assertThat(rule.description()).hasSizeGreaterThan(40));
     }
@@ -76,10 +97,7 @@ class ShippedRulesTest {
                 .allSatisfy(
                         rule -> {
                             String folder =
-                                    rule.id().equals("server-errors-burst")
-                                                    || rule.id().equals("upstream-5xx-burst")
-                                            ? "reliability"
-                                            : "http";
+                                    RELIABILITY.contains(rule.id()) ? "reliability" : "http";
                             assertThat(rule.source())
                                     .isEqualTo(
                                             RULES.resolve(folder)
@@ -94,14 +112,11 @@ class ShippedRulesTest {
                         new ListFiles(RULES));
         assertThat(allowlist).isSameAs(Allowlist.EMPTY);
         // An allowlisted load balancer's 5xx still matter: the reliability rules opt out.
-        assertThat(
-                        java.nio.file.Files.readString(
-                                RULES.resolve("reliability/server-errors-burst.yaml")))
-                .contains("\nallowlist: false\n");
-        assertThat(
-                        java.nio.file.Files.readString(
-                                RULES.resolve("reliability/upstream-5xx-burst.yaml")))
-                .contains("\nallowlist: false\n");
+        for (String id : RELIABILITY) {
+            assertThat(java.nio.file.Files.readString(RULES.resolve("reliability/" + id + ".yaml")))
+                    .as(id)
+                    .contains("\nallowlist: false\n");
+        }
     }
 
     @Test
@@ -121,6 +136,14 @@ class ShippedRulesTest {
                 // They take successful logins too: a step (or the absent step) of the
                 // sequences, one more attempt for the attempt count. Ordinary on their own.
                 continue;
+            }
+            if (rule.kind() instanceof RuleKind.Ratio
+                    || rule.kind() instanceof RuleKind.Value
+                    || rule.kind() instanceof RuleKind.Silence) {
+                continue; // shares, latencies and silences are about all of a site's traffic
+            }
+            if (rule.id().startsWith("flood-")) {
+                continue; // a flood is ordinary requests, too many or too varied
             }
             assertThat(ordinary).as(rule.id()).noneMatch(rule::isRelevant);
         }
