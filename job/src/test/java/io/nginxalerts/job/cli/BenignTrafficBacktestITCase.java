@@ -31,9 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * False positives through the real job: {@code backtest} with the shipped rules over three hours of
  * benign traffic with near misses ({@link TrafficProfile#benign}, written to a temporary file)
- * gives the alerts the literal references give, and prints them per rule. With {@code
- * -Dconformance.target=true} it requires that there are none. Backtest makes its own local
- * environment, so no MiniClusterExtension here.
+ * gives the alerts the literal references give, and prints them per rule. It requires that there
+ * are none. Backtest makes its own local environment, so no MiniClusterExtension here.
  */
 class BenignTrafficBacktestITCase {
     static final Duration LENGTH = Duration.ofHours(3);
@@ -72,9 +71,7 @@ class BenignTrafficBacktestITCase {
         assertThat(CorpusConformanceITCase.perRule(alerts))
                 .as("alerts per rule, job vs reference")
                 .isEqualTo(CorpusConformanceITCase.perRule(reference));
-        if (Boolean.getBoolean("conformance.target")) {
-            assertThat(alerts).extracting(Alert::summary).as("alerts on benign traffic").isEmpty();
-        }
+        assertThat(alerts).extracting(Alert::summary).as("alerts on benign traffic").isEmpty();
     }
 
     /** {@code length} of event time of the profile's traffic, as nginx JSON lines. */

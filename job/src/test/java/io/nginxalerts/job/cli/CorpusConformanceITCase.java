@@ -27,9 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * repository) flags exactly the (case, IP) pairs that the literal references flag, so the table
  * {@code CorpusConformanceTest} prints in seconds is what the job does on real data.
  *
- * <p>With {@code -Dconformance.target=true} it also requires the target (every attack case flagged,
- * no benign IP). Skipped where the corpus is not there. Backtest makes its own local environment,
- * so no MiniClusterExtension here.
+ * <p>It also requires the target: every attack case flagged, no benign IP. Skipped where the corpus
+ * is not there. Backtest makes its own local environment, so no MiniClusterExtension here.
  */
 class CorpusConformanceITCase {
     @TempDir Path dir;
@@ -65,16 +64,14 @@ class CorpusConformanceITCase {
                 .as("alerts per rule, job vs reference")
                 .isEqualTo(perRule(referenceAlerts(corpus, rules)));
         assertThat(job.flaggedIps()).isEqualTo(reference.flaggedIps());
-        if (Boolean.getBoolean("conformance.target")) {
-            assertThat(job.missedCases())
-                    .extracting(r -> r.corpusCase().id())
-                    .as("attack cases no alert flagged")
-                    .isEmpty();
-            assertThat(job.benignFlagged())
-                    .extracting(r -> r.corpusCase().id() + " " + r.benignFlagged())
-                    .as("cases with a benign IP flagged")
-                    .isEmpty();
-        }
+        assertThat(job.missedCases())
+                .extracting(r -> r.corpusCase().id())
+                .as("attack cases no alert flagged")
+                .isEmpty();
+        assertThat(job.benignFlagged())
+                .extracting(r -> r.corpusCase().id() + " " + r.benignFlagged())
+                .as("cases with a benign IP flagged")
+                .isEmpty();
     }
 
     private static List<Alert> referenceAlerts(Corpus corpus, List<Rule> rules) {

@@ -18,15 +18,12 @@ import org.junit.jupiter.api.Test;
  * mvn -B -q -pl testing -am test -Dtest=CorpusConformanceTest -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
  *
- * <p>With {@code -Dconformance.target=true} it also requires the content issue's target: every
- * attack case flagged, no benign IP flagged. Skipped where the corpus is not there.
+ * <p>It requires the content issue's target: every attack case flagged, no benign IP flagged.
+ * Skipped where the corpus is not there.
  */
 class CorpusConformanceTest {
     /** The shipped rules, from the testing module's directory. */
     static final Path RULES = Path.of("..", "rules");
-
-    /** Set to {@code true} to require the target rather than only print the table. */
-    static final String TARGET_PROPERTY = "conformance.target";
 
     @Test
     void theShippedRulesFlagEveryAttackCaseAndNoBenignIp() throws Exception {
@@ -45,17 +42,14 @@ class CorpusConformanceTest {
         assertThat(corpus.events())
                 .as("events parsed from the cases' logs")
                 .hasSizeGreaterThan(900);
-        if (Boolean.getBoolean(TARGET_PROPERTY)) {
-            assertThat(score.missedCases())
-                    .as("attack cases no alert flagged")
-                    .extracting(r -> r.corpusCase().id())
-                    .isEmpty();
-            assertThat(score.benignFlagged())
-                    .as("cases with a benign IP flagged")
-                    .extracting(
-                            r -> r.corpusCase().id() + " " + r.benignFlagged() + " " + r.rules())
-                    .isEmpty();
-        }
+        assertThat(score.missedCases())
+                .as("attack cases no alert flagged")
+                .extracting(r -> r.corpusCase().id())
+                .isEmpty();
+        assertThat(score.benignFlagged())
+                .as("cases with a benign IP flagged")
+                .extracting(r -> r.corpusCase().id() + " " + r.benignFlagged() + " " + r.rules())
+                .isEmpty();
     }
 
     @Test
