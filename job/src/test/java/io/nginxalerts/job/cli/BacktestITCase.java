@@ -50,8 +50,8 @@ class BacktestITCase {
         assertThat(text)
                 .contains("387 records read from 1 file(s): 384 events, 3 rejected")
                 .contains("empty 1, invalid_json 1, unrecognized_format 1")
-                .contains("5 alert(s) written to " + output);
-        assertThat(text).containsPattern("sensitive-file-probe\\s+7\\s+1\\s+6");
+                .contains("7 alert(s) written to " + output);
+        assertThat(text).containsPattern("sensitive-file-probe\\s+5\\s+1\\s+4");
     }
 
     @Test
