@@ -74,8 +74,10 @@ class DemoProcessITCase {
                 .containsExactlyInAnyOrder(
                         "client-errors-burst {\"clientip\":\"203.0.113.7\"} 20",
                         "sensitive-file-probe {\"clientip\":\"203.0.113.7\"} 3",
+                        "login-brute-force {\"clientip\":\"198.51.100.23\"} 6",
                         "login-brute-force-success {\"clientip\":\"198.51.100.23\"} 6",
                         "scanner-user-agent {\"clientip\":\"192.0.2.44\"} 1",
+                        "payload-sql-injection {\"clientip\":\"192.0.2.44\"} 1",
                         "upstream-5xx-burst {\"upstreamhost\":\"10.0.0.9:8080\"} 20");
         assertThat(run.stderr).contains("3 dead letters");
     }
