@@ -289,6 +289,9 @@ final class Conditions {
                     }
                 default:
                     {
+                        if (AsciiAutomaton.accepts(entries)) {
+                            return AsciiAutomaton.of(entries)::containsAny;
+                        }
                         Trie trie = Trie.builder().addKeywords(entries).build();
                         return trie::containsMatch;
                     }
