@@ -10,6 +10,7 @@ import io.nginxalerts.job.rules.AlertKeySelector;
 import io.nginxalerts.job.rules.AlertSuppressor;
 import io.nginxalerts.job.rules.EndOfInputGate;
 import io.nginxalerts.job.rules.GroupRouter;
+import io.nginxalerts.job.rules.InputStartWithoutEventTime;
 import io.nginxalerts.job.rules.LateAtGroup;
 import io.nginxalerts.job.rules.LateAtRule;
 import io.nginxalerts.job.rules.MatchToAlert;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.cep.CEP;
@@ -59,6 +61,7 @@ public final class Pipeline {
     public static final String IDLE_FLUSH_UID = "idle-source-flush";
     public static final String ROUTE_UID = "route-records";
     public static final String RULE_ROUTER_UID = "rule-router";
+    public static final String INPUT_START_UID = "rule-input-start";
     public static final String ALERT_SINK_UID = "alert-sink";
     public static final String DEAD_LETTER_SINK_UID = "dead-letter-sink";
 
@@ -200,8 +203,15 @@ public final class Pipeline {
                                         + " rules, route to "
                                         + groups.size()
                                         + " groups");
+        // Without event time of its own (InputStartWithoutEventTime says why), flushed at once.
         BroadcastStream<Long> inputStart =
                 routed.getSideOutput(GroupRouter.INPUT_START)
+                        .transform(
+                                "Rules: input start (no event time)",
+                                Types.LONG,
+                                new InputStartWithoutEventTime())
+                        .uid(INPUT_START_UID)
+                        .setBufferTimeout(0)
                         .broadcast(RuleGroupOperator.INPUT_START);
         DataStream<Alert> alerts = null;
         DataStream<DeadLetter> late = null;
