@@ -203,7 +203,11 @@ public final class Pipeline {
                                         + " rules, route to "
                                         + groups.size()
                                         + " groups");
-        // Without event time of its own (InputStartWithoutEventTime says why), flushed at once.
+        // Groups with first-seen rules need the exact input start: the router's minimum with its
+        // watermarks. The others get it without event time (InputStartWithoutEventTime says why).
+        BroadcastStream<Long> exactInputStart =
+                routed.getSideOutput(GroupRouter.INPUT_START)
+                        .broadcast(RuleGroupOperator.INPUT_START);
         BroadcastStream<Long> inputStart =
                 routed.getSideOutput(GroupRouter.INPUT_START)
                         .transform(
@@ -219,7 +223,15 @@ public final class Pipeline {
             SingleOutputStreamOperator<Alert> groupAlerts =
                     routed.getSideOutput(group.tag())
                             .keyBy(new RoutedKeySelector())
-                            .connect(inputStart)
+                            .connect(
+                                    group.rules().stream()
+                                                    .anyMatch(
+                                                            r ->
+                                                                    r.kind()
+                                                                            instanceof
+                                                                            RuleKind.FirstSeen)
+                                            ? exactInputStart
+                                            : inputStart)
                             .process(new RuleGroupOperator(group))
                             .returns(Alert.class)
                             .uid(group.uid())
