@@ -23,7 +23,7 @@ import java.util.Map;
  * worker, your own scripts).
  *
  * <pre>{@code
- * {"schema":1,"id":"…","rule":"client-errors-burst","severity":"warning",
+ * {"schema":2,"id":"…","status":"firing","fingerprint":"…","rule":"client-errors-burst","severity":"warning",
  *  "key":{"clientip":"203.0.113.7"},"count":20,
  *  "first_seen":"2026-11-26T10:00:01Z","last_seen":"2026-11-26T10:00:40Z",
  *  "detected_at":"2026-11-26T10:00:41.213Z","summary":"…","description":"…",
@@ -42,6 +42,12 @@ import java.util.Map;
  * ISO-8601 UTC like {@code first_seen}) after {@code last_seen}. Optional fields do not change the
  * schema: a reader ignores fields it does not know. {@code value} in {@code ratio} is written for
  * readers' convenience and not read back: numerator and denominator decide.
+ *
+ * <p>Schema 2 added the lifecycle: {@code "status"} is {@code "firing"} or {@code "resolved"};
+ * {@code "fingerprint"} is the same in every record of one rule and key (the firing record, its
+ * updates and its resolved record); a resolved record has {@code "ends_at"} (after {@code
+ * last_seen}), the event time its episode ended. Every record has an id of its own. Schema 1
+ * records are still read, as firing with the fingerprint computed from rule and key.
  *
  * <p>Guarantees: the output is always one line of valid JSON, whatever the events held
  * (attacker-controlled URLs and user agents are escaped, control characters and line breaks
@@ -71,6 +77,8 @@ public final class AlertCodec {
             g.writeStartObject();
             g.writeNumberField("schema", alert.schema());
             g.writeStringField("id", alert.id());
+            g.writeStringField("status", alert.status().code());
+            g.writeStringField("fingerprint", alert.fingerprint());
             g.writeStringField("rule", alert.rule());
             g.writeStringField("severity", alert.severity());
             g.writeObjectFieldStart("key");
@@ -99,6 +107,9 @@ public final class AlertCodec {
             writeIfPresent(g, "value", alert.value());
             g.writeStringField("first_seen", iso(alert.firstSeen()));
             g.writeStringField("last_seen", iso(alert.lastSeen()));
+            if (alert.endsAt() != null) {
+                g.writeStringField("ends_at", iso(alert.endsAt()));
+            }
             if (alert.silentSince() != null) {
                 g.writeStringField("silent_since", iso(alert.silentSince()));
             }
@@ -134,7 +145,7 @@ public final class AlertCodec {
             throw new IllegalArgumentException("not a JSON object");
         }
         int schema = requiredInt(root, "schema");
-        if (schema != Alert.SCHEMA_VERSION) {
+        if (schema < 1 || schema > Alert.SCHEMA_VERSION) {
             throw new IllegalArgumentException("unsupported schema " + schema);
         }
         String id = requiredText(root, "id");
@@ -176,7 +187,12 @@ public final class AlertCodec {
                 optionalRatio(root),
                 optionalAggregate(root),
                 optionalTime(root, "silent_since"),
-                optionalText(root, "value"));
+                optionalText(root, "value"),
+                schema == 1
+                        ? Alert.Status.FIRING
+                        : Alert.Status.ofCode(requiredText(root, "status")),
+                schema == 1 ? null : requiredText(root, "fingerprint"),
+                optionalTime(root, "ends_at"));
     }
 
     /** JSON has no NaN or infinity; an aggregate that is not finite is written as null. */

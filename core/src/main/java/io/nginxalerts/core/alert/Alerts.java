@@ -79,6 +79,38 @@ public final class Alerts {
     }
 
     /**
+     * The fingerprint of an episode: the first 16 bytes (hex) of the SHA-256 of the rule id and the
+     * key in field order, so it is the same for the rule and key in every record of every episode,
+     * across restarts and replays.
+     */
+    public static String fingerprint(String ruleId, Map<String, String> key) {
+        StringBuilder canonical = new StringBuilder(128);
+        canonical.append("fingerprint\n").append(ruleId).append('\n');
+        new TreeMap<>(key)
+                .forEach((k, v) -> canonical.append(k).append('=').append(v).append('\n'));
+        return sha256Hex(canonical.toString());
+    }
+
+    /**
+     * The id of a record derived from the episode's first record {@code id} ("resolved", "update
+     * 3"): deterministic, and unlike any other record's id.
+     */
+    public static String derivedId(String id, String what) {
+        return sha256Hex(id + '\n' + what);
+    }
+
+    private static String sha256Hex(String text) {
+        try {
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256")
+                            .digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+    }
+
+    /**
      * A deterministic id: the same rule, key and first event always give the same id, so an alert
      * written again by a replay after a failure can be recognised as a duplicate.
      */
@@ -103,14 +135,7 @@ public final class Alerts {
                 .append(first.request_id())
                 .append('\n')
                 .append(first.agent());
-        try {
-            byte[] digest =
-                    MessageDigest.getInstance("SHA-256")
-                            .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JRE", e);
-        }
+        return sha256Hex(canonical.toString());
     }
 
     /**

@@ -117,7 +117,7 @@ class AlertCodecFactsTest {
         String json = AlertCodec.encode(alert);
 
         assertThat(json)
-                .startsWith("{\"schema\":1,")
+                .startsWith("{\"schema\":2,")
                 .doesNotContain("ratio", "aggregate", "silent_since", "\"value\"");
         Alert back = AlertCodec.decode(json);
         assertThat(back).isEqualTo(alert);
