@@ -288,9 +288,13 @@ public final class LogFormat implements Serializable {
     public static LogFormat fromOption(String value) {
         String v = value.strip();
         if (v.startsWith("log_format") || v.startsWith("escape=")) {
-            List<String> tokens = NginxConf.tokens(v.endsWith(";") ? v : v + ";");
+            List<String> tokens = NginxConf.tokens(v);
             int from = tokens.get(0).equals("log_format") ? 2 : 0;
-            return NginxConf.compileArguments(tokens.subList(from, tokens.size() - 1));
+            int to = tokens.size();
+            while (to > from && NginxConf.isStructural(tokens.get(to - 1))) {
+                to--;
+            }
+            return NginxConf.compileArguments(tokens.subList(Math.min(from, to), to));
         }
         if (hasNginxVariable(v)) {
             return nginx(v, Escape.DEFAULT);

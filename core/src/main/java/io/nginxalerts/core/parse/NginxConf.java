@@ -26,7 +26,7 @@ public final class NginxConf {
         int start = 0;
         for (int i = 0; i < tokens.size(); i++) {
             String t = tokens.get(i);
-            if (t.equals(";") || t.equals("{") || t.equals("}")) {
+            if (isStructural(t)) {
                 if (i - start >= 2 && tokens.get(start).equals("log_format")) {
                     String found = tokens.get(start + 1);
                     if (found.equals(name)) {
@@ -68,7 +68,23 @@ public final class NginxConf {
         return LogFormat.nginx(String.join("", args.subList(from, args.size())), escape);
     }
 
-    /** nginx.conf tokens; {@code ;}, {@code {} and {@code }} are tokens of their own. */
+    private static final String SEMICOLON = new String(";");
+    private static final String OPEN = new String("{");
+    private static final String CLOSE = new String("}");
+
+    /**
+     * Whether a token of {@link #tokens} ends a directive. Compared by identity: a quoted {@code
+     * '{'} in a JSON format is text, not a block.
+     */
+    @SuppressWarnings("StringEquality")
+    static boolean isStructural(String token) {
+        return token == SEMICOLON || token == OPEN || token == CLOSE;
+    }
+
+    /**
+     * nginx.conf tokens; {@code ;}, {@code {} and {@code }} out of quotes are tokens of their own,
+     * recognised by {@link #isStructural}.
+     */
     static List<String> tokens(String text) {
         List<String> out = new ArrayList<>();
         int n = text.length();
@@ -83,7 +99,7 @@ public final class NginxConf {
                     i++;
                 }
             } else if (c == ';' || c == '{' || c == '}') {
-                out.add(String.valueOf(c));
+                out.add(c == ';' ? SEMICOLON : c == '{' ? OPEN : CLOSE);
                 i++;
             } else if (c == '"' || c == '\'') {
                 sb.setLength(0);
