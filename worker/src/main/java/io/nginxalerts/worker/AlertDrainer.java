@@ -246,6 +246,11 @@ public final class AlertDrainer implements Runnable, AutoCloseable {
                 metrics.delivered.increment();
             }
             case FAILED -> {
+                if (alertmanagers != null && alert.resolved()) {
+                    // The episode is over even if an output refused its resolved record: an
+                    // Alertmanager that took it must not be sent the firing alert again.
+                    alertmanagers.delivered(redis, keys, alert, value);
+                }
                 String reason =
                         "delivery failed after "
                                 + outcome.attempts()

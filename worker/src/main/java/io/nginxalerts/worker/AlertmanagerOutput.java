@@ -3,6 +3,7 @@ package io.nginxalerts.worker;
 import io.nginxalerts.core.alert.Alert;
 import java.net.URI;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Posts alerts to one Alertmanager's API v2 ({@code POST <url>/api/v2/alerts}, see {@link
@@ -75,7 +76,7 @@ final class AlertmanagerOutput implements Output {
      * @param stillFiring keeps the alerts whose episode is still open (the others are dropped from
      *     the schedule by the caller)
      */
-    synchronized List<Alert> resendDue(java.util.function.UnaryOperator<List<Alert>> stillFiring)
+    synchronized List<Alert> resendDue(UnaryOperator<List<Alert>> stillFiring)
             throws DeliveryException {
         List<Alert> due = group.schedule().due(target);
         if (due.isEmpty()) {

@@ -2,6 +2,7 @@ package io.nginxalerts.worker;
 
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.alert.AlertCodec;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 import redis.clients.jedis.RedisClient;
 
@@ -44,7 +46,7 @@ final class Alertmanagers {
     }
 
     /** Adds the next target's output (targets are numbered in the order they were added). */
-    AlertmanagerOutput add(java.net.URI url, HttpPoster poster) {
+    AlertmanagerOutput add(URI url, HttpPoster poster) {
         AlertmanagerOutput output = new AlertmanagerOutput(url, outputs.size(), poster, this);
         outputs.add(output);
         failures = new AtomicIntegerArray(outputs.size());
@@ -90,8 +92,8 @@ final class Alertmanagers {
     }
 
     /**
-     * After every output accepted the record, before the acknowledgement: a firing record is stored
-     * under its fingerprint, a resolved one removes it.
+     * Before the acknowledgement: a firing record every output accepted is stored under its
+     * fingerprint; a resolved record removes it (also when an output refused it for good).
      */
     void delivered(RedisGuard redis, RedisKeys keys, Alert alert, String value) {
         redis.call(
@@ -107,7 +109,7 @@ final class Alertmanagers {
      * re-sends to each Alertmanager what is due there. Never throws for Redis or HTTP failures:
      * what failed is tried again on a later round.
      */
-    void tick(RedisGuard redis, RedisKeys keys, java.util.function.LongSupplier clock) {
+    void tick(RedisGuard redis, RedisKeys keys, LongSupplier clock) {
         if (schedule.syncDue()) {
             long readAt = clock.getAsLong();
             redis.tryOnce(c -> c.hgetAll(keys.firing()))
