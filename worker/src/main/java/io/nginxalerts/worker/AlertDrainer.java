@@ -44,6 +44,9 @@ import redis.clients.jedis.args.ListDirection;
 public final class AlertDrainer implements Runnable, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AlertDrainer.class.getName());
 
+    /** How often the Alertmanager re-send schedule is looked at. */
+    static final Duration RESEND_TICK = Duration.ofSeconds(1);
+
     private final WorkerSettings settings;
     private final List<Output> outputs;
     private final RedisKeys keys;
@@ -59,6 +62,13 @@ public final class AlertDrainer implements Runnable, AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean started = new AtomicBoolean();
     private final ScheduledExecutorService background;
+
+    /** The Alertmanager outputs' shared state, or null without such outputs. */
+    private final Alertmanagers alertmanagers;
+
+    /** Re-sends firing alerts to Alertmanager: HTTP must not hold up the heartbeat. */
+    private final ScheduledExecutorService resender;
+
     private final AtomicReference<Metrics.Snapshot> lastStats =
             new AtomicReference<>(metrics.snapshot());
 
@@ -99,14 +109,29 @@ public final class AlertDrainer implements Runnable, AutoCloseable {
                         settings.retryAfterMax(),
                         metrics,
                         stopping);
-        this.background =
-                Executors.newSingleThreadScheduledExecutor(
-                        r -> {
-                            Thread t =
-                                    new Thread(r, "worker-" + settings.workerId() + "-heartbeat");
-                            t.setDaemon(true);
-                            return t;
-                        });
+        this.background = daemonScheduler("worker-" + settings.workerId() + "-heartbeat");
+        this.alertmanagers =
+                outputs.stream()
+                        .filter(AlertmanagerOutput.class::isInstance)
+                        .map(o -> ((AlertmanagerOutput) o).group())
+                        .findFirst()
+                        .orElse(null);
+        if (alertmanagers != null) {
+            alertmanagers.useMetrics(metrics);
+        }
+        this.resender =
+                alertmanagers == null
+                        ? null
+                        : daemonScheduler("worker-" + settings.workerId() + "-resend");
+    }
+
+    private static ScheduledExecutorService daemonScheduler(String name) {
+        return Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                    Thread t = new Thread(r, name);
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /** Drains until {@link #stop()}; never throws for Redis or delivery failures. */
@@ -122,11 +147,18 @@ public final class AlertDrainer implements Runnable, AutoCloseable {
                     this::tickSafely, 0, registry.interval().toMillis(), TimeUnit.MILLISECONDS);
             long stats = settings.statsInterval().toMillis();
             background.scheduleAtFixedRate(this::logStats, stats, stats, TimeUnit.MILLISECONDS);
+            if (resender != null) {
+                resender.scheduleWithFixedDelay(
+                        this::resendSafely, 0, RESEND_TICK.toMillis(), TimeUnit.MILLISECONDS);
+            }
             drain();
         } catch (RedisGuard.StoppedException e) {
             // Stop requested while Redis was unreachable; what is in hand stays in Redis.
         } finally {
             background.shutdownNow();
+            if (resender != null) {
+                resender.shutdownNow();
+            }
             if (redis.isStopping()) {
                 registry.unregister();
             }
@@ -201,6 +233,10 @@ public final class AlertDrainer implements Runnable, AutoCloseable {
         Delivery.Outcome outcome = delivery.deliver(alert, AlertCodec.encode(alert));
         switch (outcome.status()) {
             case DELIVERED -> {
+                if (alertmanagers != null) {
+                    // Before the acknowledgement: a crash in between repeats this step only.
+                    alertmanagers.delivered(redis, keys, alert, value);
+                }
                 redis.call(
                         RedisGuard.Mode.FINISH,
                         c -> {
@@ -210,6 +246,11 @@ public final class AlertDrainer implements Runnable, AutoCloseable {
                 metrics.delivered.increment();
             }
             case FAILED -> {
+                if (alertmanagers != null && alert.resolved()) {
+                    // The episode is over even if an output refused its resolved record: an
+                    // Alertmanager that took it must not be sent the firing alert again.
+                    alertmanagers.delivered(redis, keys, alert, value);
+                }
                 String reason =
                         "delivery failed after "
                                 + outcome.attempts()
@@ -278,6 +319,9 @@ public final class AlertDrainer implements Runnable, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         background.shutdownNow();
+        if (resender != null) {
+            resender.shutdownNow();
+        }
         client.close();
     }
 
@@ -299,6 +343,15 @@ public final class AlertDrainer implements Runnable, AutoCloseable {
                 + ", at most "
                 + settings.maxAttempts()
                 + " attempts";
+    }
+
+    private void resendSafely() {
+        try {
+            alertmanagers.tick(redis, keys, System::currentTimeMillis);
+        } catch (RuntimeException e) {
+            // Keep the schedule alive: what was not re-sent is due again on the next round.
+            LOG.log(Level.WARNING, "re-sending to Alertmanager failed", e);
+        }
     }
 
     private void tickSafely() {

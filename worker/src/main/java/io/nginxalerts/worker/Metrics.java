@@ -1,5 +1,6 @@
 package io.nginxalerts.worker;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -15,6 +16,10 @@ final class Metrics {
     final LongAdder redelivered = new LongAdder();
     final LongAdder reclaimed = new LongAdder();
     final LongAdder redisOutages = new LongAdder();
+    final LongAdder alertmanagerResent = new LongAdder();
+    final LongAdder alertmanagerResendFailures = new LongAdder();
+    final LongAdder alertmanagerDropped = new LongAdder();
+    final AtomicLong alertmanagerFiring = new AtomicLong();
 
     /** A point-in-time copy, to log the difference between two of them. */
     record Snapshot(
@@ -75,6 +80,26 @@ final class Metrics {
                 "Alerts moved back to the alert list from workers whose heartbeat expired.",
                 reclaimed.sum());
         counter(sb, "redis_outages", "Times Redis became unreachable.", redisOutages.sum());
+        counter(
+                sb,
+                "alertmanager_resent",
+                "Firing alerts re-sent to an Alertmanager (so it does not resolve them itself).",
+                alertmanagerResent.sum());
+        counter(
+                sb,
+                "alertmanager_resend_failures",
+                "Re-send rounds to an Alertmanager that failed (tried again later).",
+                alertmanagerResendFailures.sum());
+        counter(
+                sb,
+                "alertmanager_dropped",
+                "Firing alerts no longer re-sent because of --alertmanager.max-firing.",
+                alertmanagerDropped.sum());
+        sb.append("# HELP nginx_alerts_worker_alertmanager_firing Firing alerts being re-sent.\n");
+        sb.append("# TYPE nginx_alerts_worker_alertmanager_firing gauge\n");
+        sb.append("nginx_alerts_worker_alertmanager_firing ")
+                .append(alertmanagerFiring.get())
+                .append('\n');
         sb.append("# HELP nginx_alerts_worker_redis_up 1 when the last Redis command succeeded.\n");
         sb.append("# TYPE nginx_alerts_worker_redis_up gauge\n");
         sb.append("nginx_alerts_worker_redis_up ").append(redisUp ? 1 : 0).append('\n');

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * One {@code --output} value: {@code stdout}, {@code stdout:text}, {@code stdout:json}, {@code
- * file:PATH}, {@code webhook:URL} or {@code slack:URL}.
+ * file:PATH}, {@code webhook:URL}, {@code slack:URL} or {@code alertmanager:URL}.
  */
 record OutputSpec(Kind kind, String target) {
 
@@ -16,7 +16,8 @@ record OutputSpec(Kind kind, String target) {
         STDOUT_TEXT,
         FILE,
         WEBHOOK,
-        SLACK
+        SLACK,
+        ALERTMANAGER
     }
 
     /**
@@ -44,11 +45,17 @@ record OutputSpec(Kind kind, String target) {
         if (s.startsWith("slack:")) {
             return new OutputSpec(Kind.SLACK, httpUrl("slack", s.substring(6)));
         }
+        if (s.startsWith("alertmanager:")) {
+            return new OutputSpec(
+                    Kind.ALERTMANAGER,
+                    httpUrl("alertmanager", s.substring("alertmanager:".length())));
+        }
         String kind = s.contains(":") ? s.substring(0, s.indexOf(':')) : s;
         throw new IllegalArgumentException(
                 "unknown output '"
                         + kind
-                        + "' (use stdout, stdout:text, file:PATH, webhook:URL or slack:URL)");
+                        + "' (use stdout, stdout:text, file:PATH, webhook:URL, slack:URL or"
+                        + " alertmanager:URL)");
     }
 
     private static String httpUrl(String kind, String url) {
@@ -76,9 +83,11 @@ record OutputSpec(Kind kind, String target) {
         return Path.of(target);
     }
 
-    /** Values that must not be logged: webhook URLs carry tokens. */
+    /** Values that must not be logged: webhook URLs carry tokens, others may carry a password. */
     List<String> secrets() {
-        return kind == Kind.WEBHOOK || kind == Kind.SLACK ? List.of(target) : List.of();
+        return kind == Kind.WEBHOOK || kind == Kind.SLACK || kind == Kind.ALERTMANAGER
+                ? List.of(target)
+                : List.of();
     }
 
     String describe() {
@@ -88,6 +97,7 @@ record OutputSpec(Kind kind, String target) {
             case FILE -> "file " + target;
             case WEBHOOK -> "webhook " + Secrets.describeUrl(uri());
             case SLACK -> "slack " + Secrets.describeUrl(uri());
+            case ALERTMANAGER -> "alertmanager " + Secrets.describeUrl(uri());
         };
     }
 }

@@ -5,7 +5,10 @@ import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Builds the {@link Output}s named by the settings; webhook and Slack outputs share one client. */
+/**
+ * Builds the {@link Output}s named by the settings; the HTTP outputs share one client, and the
+ * Alertmanager outputs one {@link Alertmanagers} (one re-send schedule, targets in flag order).
+ */
 final class Outputs {
     private Outputs() {}
 
@@ -13,6 +16,22 @@ final class Outputs {
         HttpClient http = HttpPoster.newClient(settings.webhookConnectTimeout());
         HttpPoster poster = new HttpPoster(http, settings.webhookTimeout());
         List<Output> outputs = new ArrayList<>();
+        int alertmanagerCount =
+                (int)
+                        settings.outputs().stream()
+                                .filter(o -> o.kind() == OutputSpec.Kind.ALERTMANAGER)
+                                .count();
+        Alertmanagers alertmanagers =
+                alertmanagerCount == 0
+                        ? null
+                        : new Alertmanagers(
+                                new AlertmanagerPayload(settings.alertmanagerGeneratorUrl()),
+                                new ResendSchedule(
+                                        settings.alertmanagerResendEvery(),
+                                        settings.alertmanagerMaxFiring(),
+                                        alertmanagerCount,
+                                        System::currentTimeMillis),
+                                new Retry(settings.retryBackoff(), settings.retryBackoffMax()));
         for (OutputSpec spec : settings.outputs()) {
             outputs.add(
                     switch (spec.kind()) {
@@ -22,6 +41,7 @@ final class Outputs {
                         case WEBHOOK ->
                                 new WebhookOutput(spec.uri(), settings.webhookHeaders(), poster);
                         case SLACK -> new SlackOutput(spec.uri(), poster);
+                        case ALERTMANAGER -> alertmanagers.add(spec.uri(), poster);
                     });
         }
         return outputs;

@@ -24,6 +24,14 @@ record RedisKeys(String list, String dead) {
         return list + WORKER;
     }
 
+    /**
+     * The firing alerts the Alertmanager outputs re-send: a hash from fingerprint to the latest
+     * firing record delivered.
+     */
+    String firing() {
+        return list + ":firing";
+    }
+
     /** The deduplication marker of one alert id. */
     String seen(String alertId) {
         return list + SEEN + alertId;

@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * Posts a Slack-compatible incoming-webhook message ({@code {"text": …}} in mrkdwn, see {@link
  * SlackText} for the escaping of user-controlled text). Link unfurling is off so a URL from a log
- * line never makes Slack fetch it.
+ * line never makes Slack fetch it. A resolved record is marked as such (see {@link
+ * SlackText#message}): a check mark and RESOLVED instead of the siren, and when it ended.
  */
 final class SlackOutput implements Output {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -32,14 +32,21 @@ final class SlackText {
 
     private SlackText() {}
 
+    /**
+     * The message: a firing record starts with {@code :rotating_light:}, a resolved one with {@code
+     * :white_check_mark: *RESOLVED*} and says when its episode ended.
+     */
     static String message(Alert alert) {
         StringBuilder sb = new StringBuilder(512);
         String severity = alert.severity() == null ? "" : alert.severity().toUpperCase(Locale.ROOT);
-        sb.append(":rotating_light: *[")
+        sb.append(alert.resolved() ? ":white_check_mark: *RESOLVED* *[" : ":rotating_light: *[")
                 .append(plain(severity, 40))
                 .append("] ")
                 .append(plain(alert.rule(), 200))
                 .append("*\n");
+        if (alert.resolved()) {
+            sb.append("*Ended:* ").append(Instant.ofEpochMilli(alert.endsAt())).append('\n');
+        }
         sb.append("*Key:* ").append(code(keyText(alert.key()))).append('\n');
         long seconds = Duration.ofMillis(alert.lastSeen() - alert.firstSeen()).toSeconds();
         sb.append("*Count:* ")

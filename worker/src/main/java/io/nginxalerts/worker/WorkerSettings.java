@@ -41,7 +41,10 @@ public record WorkerSettings(
         Duration reconnectBackoffMax,
         Duration statsInterval,
         Duration shutdownGrace,
-        int httpPort) {
+        int httpPort,
+        String alertmanagerGeneratorUrl,
+        Duration alertmanagerResendEvery,
+        int alertmanagerMaxFiring) {
 
     /** How long one BLMOVE blocks: the loop notices a stop request within about this time. */
     static final Duration POP_TIMEOUT = Duration.ofSeconds(1);
@@ -68,8 +71,8 @@ public record WorkerSettings(
                 "--output",
                 "WORKER_OUTPUTS",
                 "stdout",
-                "stdout | stdout:text | file:PATH | webhook:URL | slack:URL; repeat the flag"
-                        + " (env: comma-separated) to deliver to several"),
+                "stdout | stdout:text | file:PATH | webhook:URL | slack:URL | alertmanager:URL;"
+                        + " repeat the flag (env: comma-separated) to deliver to several"),
         WORKER_ID(
                 "--worker-id",
                 "WORKER_ID",
@@ -141,7 +144,23 @@ public record WorkerSettings(
                 "--http-port",
                 "WORKER_HTTP_PORT",
                 "off",
-                "serve /health and /metrics (Prometheus) on this port");
+                "serve /health and /metrics (Prometheus) on this port"),
+        ALERTMANAGER_GENERATOR_URL(
+                "--alertmanager.generator-url",
+                "WORKER_ALERTMANAGER_GENERATOR_URL",
+                "none",
+                "the generatorURL of alerts sent to Alertmanager (e.g. the Flink web UI)"),
+        ALERTMANAGER_RESEND_EVERY(
+                "--alertmanager.resend-every",
+                "WORKER_ALERTMANAGER_RESEND_EVERY",
+                "1m",
+                "re-send firing alerts to Alertmanager this often until resolved; keep it well"
+                        + " under Alertmanager's resolve_timeout (5m by default)"),
+        ALERTMANAGER_MAX_FIRING(
+                "--alertmanager.max-firing",
+                "WORKER_ALERTMANAGER_MAX_FIRING",
+                "1000",
+                "most firing alerts re-sent; beyond it the oldest is dropped (logged, counted)");
 
         final String flag;
         final String env;
@@ -338,7 +357,10 @@ public record WorkerSettings(
                     duration(Option.RECONNECT_BACKOFF_MAX, "10s", Duration.ofMillis(10)),
                     duration(Option.STATS_INTERVAL, "1m", Duration.ofSeconds(1)),
                     duration(Option.SHUTDOWN_GRACE, "10s", Duration.ZERO),
-                    httpPort());
+                    httpPort(),
+                    generatorUrl(),
+                    duration(Option.ALERTMANAGER_RESEND_EVERY, "1m", Duration.ofSeconds(1)),
+                    positiveInt(Option.ALERTMANAGER_MAX_FIRING, "1000", 1_000_000));
         }
 
         /** The flag's value, else the environment variable's, else null. */
@@ -458,6 +480,26 @@ public record WorkerSettings(
                                 + " digits and . _ @ -, at most 128)");
             }
             return id;
+        }
+
+        private String generatorUrl() throws InvalidSettingsException {
+            Source s = single(Option.ALERTMANAGER_GENERATOR_URL);
+            if (s == null) {
+                return null;
+            }
+            String url = s.value.trim();
+            try {
+                java.net.URI uri = new java.net.URI(url);
+                if (uri.getScheme() != null && uri.getHost() != null) {
+                    return url;
+                }
+            } catch (java.net.URISyntaxException e) {
+                // Reported below.
+            }
+            throw invalid(
+                    s,
+                    Option.ALERTMANAGER_GENERATOR_URL,
+                    "'" + url + "' is not an absolute URL, e.g. http://flink:8081/");
         }
 
         private int httpPort() throws InvalidSettingsException {

@@ -65,4 +65,16 @@ class SlackTextTest {
                 .contains("*Summary:* client-errors-burst: 20 matching requests")
                 .contains("`2026-11-18T");
     }
+
+    @Test
+    void aResolvedRecordSaysResolvedAndWhenItEndedInsteadOfTheSiren() {
+        io.nginxalerts.core.alert.Alert firing = TestAlerts.alert("a1");
+        String resolved = SlackText.message(firing.resolvedAt(TestAlerts.LAST_SEEN + 300_000, 0));
+
+        assertThat(SlackText.message(firing)).startsWith(":rotating_light: *[WARNING]");
+        assertThat(resolved)
+                .startsWith(":white_check_mark: *RESOLVED* *[WARNING] client-errors-burst*\n")
+                .contains("*Ended:* 2026-11-18T11:12:19Z")
+                .doesNotContain(":rotating_light:");
+    }
 }

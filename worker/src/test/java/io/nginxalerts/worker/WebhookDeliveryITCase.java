@@ -197,4 +197,29 @@ class WebhookDeliveryITCase {
                 .doesNotContain("<!channel>", "<http", "<@U123>", "`code`");
         assertThat(payload.get("unfurl_links").asBoolean()).isFalse();
     }
+
+    @Test
+    void passesTheLifecycleThroughFiringThenResolvedWithTheirOwnIdempotencyKeys() throws Exception {
+        io.nginxalerts.core.alert.Alert firing = TestAlerts.alert("episode-1");
+        io.nginxalerts.core.alert.Alert resolved =
+                firing.resolvedAt(TestAlerts.LAST_SEEN + 300_000, TestAlerts.LAST_SEEN + 301_000);
+        startWebhookWorker();
+        redis.lpush(workers.list(), AlertCodec.encode(firing), AlertCodec.encode(resolved));
+
+        Poll.until(TIMEOUT, "both records", () -> webhook.accepted().size() == 2);
+        List<JsonNode> bodies =
+                List.of(
+                        JSON.readTree(webhook.accepted().get(0)),
+                        JSON.readTree(webhook.accepted().get(1)));
+        assertThat(bodies)
+                .extracting(b -> b.get("status").asText())
+                .containsExactly("firing", "resolved");
+        assertThat(bodies)
+                .extracting(b -> b.get("fingerprint").asText())
+                .containsOnly(firing.fingerprint());
+        assertThat(bodies.get(1).get("ends_at").asText()).isEqualTo("2026-11-18T11:12:19Z");
+        assertThat(webhook.received())
+                .extracting(r -> r.header("Idempotency-Key"))
+                .containsExactly(firing.id(), resolved.id());
+    }
 }

@@ -186,6 +186,41 @@ class WorkerSettingsTest {
     }
 
     @Test
+    void readsAlertmanagerOutputsForAnHaPairAndTheirOptions() throws Exception {
+        WorkerSettings defaults = parse(Map.of(), "--output", "alertmanager:http://am:9093");
+        assertThat(defaults.outputs())
+                .containsExactly(new OutputSpec(OutputSpec.Kind.ALERTMANAGER, "http://am:9093"));
+        assertThat(defaults.alertmanagerGeneratorUrl()).isNull();
+        assertThat(defaults.alertmanagerResendEvery()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(defaults.alertmanagerMaxFiring()).isEqualTo(1000);
+
+        WorkerSettings s =
+                parse(
+                        Map.of(
+                                "WORKER_OUTPUTS",
+                                "alertmanager:http://am-1:9093,alertmanager:http://am-2:9093",
+                                "WORKER_ALERTMANAGER_RESEND_EVERY",
+                                "30s"),
+                        "--alertmanager.generator-url",
+                        "http://flink:8081/",
+                        "--alertmanager.max-firing",
+                        "50");
+        assertThat(s.outputs())
+                .extracting(OutputSpec::target)
+                .containsExactly("http://am-1:9093", "http://am-2:9093");
+        assertThat(s.alertmanagerGeneratorUrl()).isEqualTo("http://flink:8081/");
+        assertThat(s.alertmanagerResendEvery()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.alertmanagerMaxFiring()).isEqualTo(50);
+
+        assertThatThrownBy(() -> parse(Map.of(), "--output", "alertmanager:am:9093"))
+                .hasMessageStartingWith("--output: alertmanager: needs an http:// or https://");
+        assertThatThrownBy(() -> parse(Map.of(), "--alertmanager.resend-every", "10ms"))
+                .hasMessage("--alertmanager.resend-every: must be at least 1s");
+        assertThatThrownBy(() -> parse(Map.of(), "--alertmanager.generator-url", "flink"))
+                .hasMessageStartingWith("--alertmanager.generator-url: 'flink' is not an absolute");
+    }
+
+    @Test
     void usageListsEveryFlagAndVariable() {
         String usage = WorkerSettings.usage();
         for (WorkerSettings.Option o : WorkerSettings.Option.values()) {
