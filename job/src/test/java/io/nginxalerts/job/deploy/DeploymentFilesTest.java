@@ -92,7 +92,7 @@ class DeploymentFilesTest {
                                     "service %s: image '%s' must pin a version tag (at least"
                                             + " major.minor), not latest or no tag",
                                     service, image)
-                            .matches("\\d+\\.\\d+[\\w.-]*");
+                            .matches("v?\\d+\\.\\d+[\\w.-]*");
                 });
     }
 
