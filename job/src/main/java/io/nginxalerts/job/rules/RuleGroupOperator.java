@@ -36,12 +36,21 @@ import org.apache.flink.util.OutputTag;
  * <ul>
  *   <li>an event at or behind the current watermark is late: it goes to {@link RuleGroup#lateTag()}
  *       (and from there to the dead letters) and takes part in nothing;
- *   <li>other events wait in state until the watermark passes their timestamp (one timer per
- *       timestamp) and are then processed in timestamp order, equal timestamps in arrival order;
- *   <li>at a timer {@code T}: first every rule state whose {@link Detector#nextDeadline} is at or
- *       before {@code T} is advanced to {@code T}; then each event waiting at {@code T}, for each
- *       rule it matched, advances that rule's state to {@code T} and is given to it; states that
- *       are empty afterwards are dropped; one timer is set at the earliest deadline left.
+ *   <li>other events wait in state until the watermark passes their timestamp and are then
+ *       processed in timestamp order, equal timestamps in arrival order. They wait in buckets of
+ *       the {@link #TIMER_GRID} (an event at {@code ts} in the bucket of the first grid point
+ *       {@code T >= ts}), with one timer per bucket and key rather than per timestamp: timers were
+ *       most of this operator's cost, and a grid point is passed within one watermark interval of
+ *       the event's own time anyway;
+ *   <li>at a timer {@code T}: each event of the bucket at {@code T}, in timestamp order, for each
+ *       rule it matched, advances that rule's state to the event's time {@code ts} and is given to
+ *       it; then every rule state whose {@link Detector#nextDeadline} is at or before {@code T} is
+ *       advanced to {@code T}; states that are empty afterwards are dropped; one timer is set at
+ *       the grid point of the earliest deadline left. Per rule this is the order of its own events
+ *       and deadlines in event time, as with a timer per timestamp: a rule's deadline before an
+ *       event of that rule is passed by advancing to the event's time first, and advancing is the
+ *       same whether it stops at each deadline or passes several at once. Rules are independent, so
+ *       the order between two rules' outputs within a bucket does not matter.
  * </ul>
  *
  * <p>State per key, every entry cleared by a timer: the waiting events ({@code MapState<Long,
@@ -81,9 +90,17 @@ public final class RuleGroupOperator
 
     private static final String INPUT_START_KEY = "min";
 
+    /**
+     * The grid of this operator's timers (event time): 200 ms, the default watermark interval, so a
+     * bucket's timer fires at most one watermark later than its events' own timers would have.
+     */
+    public static final long TIMER_GRID = 200;
+
     private final RuleGroup group;
     private final OutputTag<RoutedEvent> late;
     private final List<Detector<?>> detectors;
+    private final long grid;
+    private final boolean readsInputStart;
 
     private transient MapState<Long, List<RoutedEvent>> waiting;
     private transient MapState<String, Object> states;
@@ -99,11 +116,28 @@ public final class RuleGroupOperator
     private transient Counters[] evicted;
     private transient RuleContext detectorContext;
 
+    private static final java.util.Comparator<RoutedEvent> BY_TIME =
+            java.util.Comparator.comparingLong(r -> r.event.timestamp());
+
     /**
      * @param group the rules (each must have a detector: {@link Detectors#forRule})
      */
     public RuleGroupOperator(RuleGroup group) {
+        this(group, TIMER_GRID);
+    }
+
+    /**
+     * @param grid the timer grid in event-time millis (at least 1); 1 gives a timer per timestamp,
+     *     which tests driving single timestamps with watermarks use
+     */
+    public RuleGroupOperator(RuleGroup group, long grid) {
+        if (grid < 1) {
+            throw new IllegalArgumentException("timer grid " + grid + " ms is not positive");
+        }
         this.group = group;
+        this.grid = grid;
+        this.readsInputStart =
+                group.rules().stream().anyMatch(r -> r.kind() instanceof RuleKind.FirstSeen);
         this.late = group.lateTag();
         List<Detector<?>> list = new ArrayList<>();
         for (Rule rule : group.rules()) {
@@ -174,14 +208,24 @@ public final class RuleGroupOperator
             ctx.output(late, routed);
             return;
         }
-        List<RoutedEvent> atTs = waiting.get(ts);
-        if (atTs == null) {
-            atTs = new ArrayList<>(2);
-            // One timer per distinct timestamp: it fires once the watermark has passed it.
-            ctx.timerService().registerEventTimeTimer(ts);
+        long bucket = gridPoint(ts);
+        List<RoutedEvent> inBucket = waiting.get(bucket);
+        if (inBucket == null) {
+            inBucket = new ArrayList<>(2);
+            // One timer per bucket: it fires once the watermark has passed all its events.
+            ctx.timerService().registerEventTimeTimer(bucket);
         }
-        atTs.add(routed);
-        waiting.put(ts, atTs);
+        inBucket.add(routed);
+        waiting.put(bucket, inBucket);
+    }
+
+    /** The first point of the grid at or after {@code t}. */
+    private long gridPoint(long t) {
+        if (grid == 1) {
+            return t;
+        }
+        long r = Math.floorMod(t, grid);
+        return r == 0 || t > Long.MAX_VALUE - grid ? t : t - r + grid;
     }
 
     @Override
@@ -197,29 +241,14 @@ public final class RuleGroupOperator
     @Override
     @SuppressWarnings("unchecked")
     public void onTimer(long now, OnTimerContext ctx, Collector<Alert> out) throws Exception {
-        ReadOnlyBroadcastState<String, Long> start = ctx.getBroadcastState(INPUT_START);
-        Long min = start.get(INPUT_START_KEY);
+        Long min = null;
+        if (readsInputStart) {
+            // Only first-seen rules read it; the lookup costs more than many a detector call.
+            ReadOnlyBroadcastState<String, Long> start = ctx.getBroadcastState(INPUT_START);
+            min = start.get(INPUT_START_KEY);
+        }
         RuleContext dc = detectorContext;
         dc.begin(ctx.timerService(), out, min == null ? Long.MIN_VALUE : min);
-
-        // Suppression spans that have ended, with the rule's alert delay (their timer is this
-        // one, or earlier), and those of rules the group no longer has. Removed by key, not
-        // through the iterator: the heap backend drops a key's map only when remove() empties it.
-        List<String> ended = null;
-        for (Map.Entry<String, Long> span : suppressedUntil.entries()) {
-            Integer i = index.get(span.getKey());
-            if (i == null || span.getValue() + delayMillis[i] <= now) {
-                if (ended == null) {
-                    ended = new ArrayList<>(2);
-                }
-                ended.add(span.getKey());
-            }
-        }
-        if (ended != null) {
-            for (String namespace : ended) {
-                suppressedUntil.remove(namespace);
-            }
-        }
 
         int n = namespaces.length;
         Object[] live = new Object[n];
@@ -236,12 +265,6 @@ public final class RuleGroupOperator
                 continue;
             }
             live[i] = entry.getValue();
-            Detector<Object> detector = (Detector<Object>) detectors.get(i);
-            if (detector.nextDeadline(live[i]) <= now) {
-                dc.rule = i;
-                detector.advance(live[i], now, dc);
-                touched[i] = true;
-            }
         }
         if (stale != null) {
             for (String namespace : stale) {
@@ -252,7 +275,12 @@ public final class RuleGroupOperator
         List<RoutedEvent> ready = waiting.get(now);
         if (ready != null) {
             waiting.remove(now);
+            if (ready.size() > 1) {
+                // Stable: equal timestamps stay in arrival order.
+                ready.sort(BY_TIME);
+            }
             for (RoutedEvent routed : ready) {
+                long ts = routed.event.timestamp();
                 long[] bits = routed.layout == layout ? routed.rules : group.match(routed.event);
                 if (bits == null) {
                     continue;
@@ -270,10 +298,44 @@ public final class RuleGroupOperator
                         live[i] = detector.newState();
                     }
                     dc.rule = i;
-                    detector.advance(live[i], now, dc);
-                    detector.onEvent(live[i], event.event, now, dc);
+                    detector.advance(live[i], ts, dc);
+                    detector.onEvent(live[i], event.event, ts, dc);
                     touched[i] = true;
                 }
+            }
+        }
+
+        // Deadlines up to the grid point, after the bucket's events: those of a rule before one
+        // of its events were passed above, when that event advanced the rule to its own time.
+        for (int i = 0; i < n; i++) {
+            if (live[i] == null) {
+                continue;
+            }
+            Detector<Object> detector = (Detector<Object>) detectors.get(i);
+            if (detector.nextDeadline(live[i]) <= now) {
+                dc.rule = i;
+                detector.advance(live[i], now, dc);
+                touched[i] = true;
+            }
+        }
+
+        // Suppression spans that have ended, with the rule's alert delay (their timer is this one,
+        // or earlier), and those of rules the group no longer has; after the bucket's events, as
+        // one of them may be inside a span that ends before the grid point. Removed by key, not
+        // through the iterator: the heap backend drops a key's map only when remove() empties it.
+        List<String> ended = null;
+        for (Map.Entry<String, Long> span : suppressedUntil.entries()) {
+            Integer i = index.get(span.getKey());
+            if (i == null || span.getValue() + delayMillis[i] <= now) {
+                if (ended == null) {
+                    ended = new ArrayList<>(2);
+                }
+                ended.add(span.getKey());
+            }
+        }
+        if (ended != null) {
+            for (String namespace : ended) {
+                suppressedUntil.remove(namespace);
             }
         }
 
@@ -296,7 +358,7 @@ public final class RuleGroupOperator
         }
         if (next != Long.MAX_VALUE) {
             // A deadline at or before now would be a detector's mistake; never spin on it.
-            ctx.timerService().registerEventTimeTimer(Math.max(next, now + 1));
+            ctx.timerService().registerEventTimeTimer(gridPoint(Math.max(next, now + 1)));
         }
         dc.end();
     }
@@ -332,7 +394,9 @@ public final class RuleGroupOperator
                     }
                     long end = alert.lastSeen() + span;
                     suppressedUntil.put(namespaces[rule], end);
-                    timers.registerEventTimeTimer(end + delayMillis[rule]);
+                    // On the grid too: a timer between grid points would run before the
+                    // bucket's earlier events.
+                    timers.registerEventTimeTimer(gridPoint(end + delayMillis[rule]));
                 } catch (Exception e) {
                     throw new IllegalStateException("suppression state of " + namespaces[rule], e);
                 }

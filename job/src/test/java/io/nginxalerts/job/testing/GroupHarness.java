@@ -28,23 +28,34 @@ public final class GroupHarness implements AutoCloseable {
     private KeyedBroadcastOperatorTestHarness<String, RoutedEvent, Long, Alert> harness;
     private long minSeen = Long.MAX_VALUE;
 
-    private GroupHarness(RuleGroup group) throws Exception {
+    private final long grid;
+
+    private GroupHarness(RuleGroup group, long grid) throws Exception {
         this.group = group;
-        this.harness = create(group);
+        this.grid = grid;
+        this.harness = create(group, grid);
     }
 
-    /** An opened harness for the group of these rules (one {@code group_by}). */
+    /**
+     * An opened harness for the group of these rules (one {@code group_by}), with a timer per
+     * timestamp (grid 1 ms), so that a watermark at an event's time processes it.
+     */
     public static GroupHarness open(Rule... rules) throws Exception {
-        GroupHarness h = new GroupHarness(new RuleGroup(rules[0].groupBy(), List.of(rules)));
+        return openOnGrid(1, rules);
+    }
+
+    /** As {@link #open}, with the operator's timers on a grid of {@code grid} ms. */
+    public static GroupHarness openOnGrid(long grid, Rule... rules) throws Exception {
+        GroupHarness h = new GroupHarness(new RuleGroup(rules[0].groupBy(), List.of(rules)), grid);
         h.harness.open();
         return h;
     }
 
     private static KeyedBroadcastOperatorTestHarness<String, RoutedEvent, Long, Alert> create(
-            RuleGroup group) throws Exception {
+            RuleGroup group, long grid) throws Exception {
         return new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(
-                        new RuleGroupOperator(group), List.of(RuleGroupOperator.INPUT_START)),
+                        new RuleGroupOperator(group, grid), List.of(RuleGroupOperator.INPUT_START)),
                 routed -> routed.key,
                 Types.STRING,
                 1,
@@ -113,7 +124,8 @@ public final class GroupHarness implements AutoCloseable {
     public GroupHarness restart(long checkpoint, Rule... rules) throws Exception {
         OperatorSubtaskState snapshot = harness.snapshot(checkpoint, checkpoint);
         harness.close();
-        GroupHarness next = new GroupHarness(new RuleGroup(rules[0].groupBy(), List.of(rules)));
+        GroupHarness next =
+                new GroupHarness(new RuleGroup(rules[0].groupBy(), List.of(rules)), grid);
         next.minSeen = minSeen;
         next.harness.initializeState(snapshot);
         next.harness.open();
