@@ -22,7 +22,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class LocalRsyslog implements AutoCloseable {
     static final Path BINARY = Path.of("/usr/sbin/rsyslogd");
-    static final Path OMKAFKA = Path.of("/usr/lib/x86_64-linux-gnu/rsyslog/omkafka.so");
+    /** Where Debian's rsyslog-kafka puts the module (the multiarch directory of this machine). */
+    static final Path OMKAFKA =
+            Path.of(
+                    "/usr/lib",
+                    "aarch64".equals(System.getProperty("os.arch"))
+                            ? "aarch64-linux-gnu"
+                            : "x86_64-linux-gnu",
+                    "rsyslog/omkafka.so");
     static final Path SHIPPED_CONF = LocalFlinkCluster.ROOT.resolve("rsyslog/nginx-to-kafka.conf");
 
     private final Process process;
