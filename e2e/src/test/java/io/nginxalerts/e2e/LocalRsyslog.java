@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class LocalRsyslog implements AutoCloseable {
     static final Path BINARY = Path.of("/usr/sbin/rsyslogd");
+
     /** Where Debian's rsyslog-kafka puts the module (the multiarch directory of this machine). */
     static final Path OMKAFKA =
             Path.of(
@@ -30,6 +31,7 @@ final class LocalRsyslog implements AutoCloseable {
                             ? "aarch64-linux-gnu"
                             : "x86_64-linux-gnu",
                     "rsyslog/omkafka.so");
+
     static final Path SHIPPED_CONF = LocalFlinkCluster.ROOT.resolve("rsyslog/nginx-to-kafka.conf");
 
     private final Process process;

@@ -60,20 +60,10 @@ class NginxEndToEndITCase {
 
         ship(accessLog, KAFKA.bootstrapServers(), "nginx");
 
-        String jobId =
-                FLINK.get()
-                        .runDetached(
-                                List.of(),
-                                LocalFlinkCluster.JOB_JAR,
-                                List.of(
-                                        "--kafka.bootstrap-servers", KAFKA.bootstrapServers(),
-                                        "--redis.url", REDIS.url(),
-                                        // The shipped log is the whole input: read it, then finish,
-                                        // which completes every pending match.
-                                        "--kafka.bounded", "true"));
-        FLINK.get().awaitJobState(jobId, "FINISHED", Duration.ofMinutes(3));
-
-        assertThat(NginxScenario.deliver(REDIS.url(), REDIS.port(), "nginx:alerts", tmp))
+        // The shipped log is the whole input: the job reads it, then finishes.
+        assertThat(
+                        NginxScenario.alertsOfBoundedRun(
+                                FLINK.get(), KAFKA.bootstrapServers(), REDIS, "nginx:alerts", tmp))
                 .isEqualTo(NginxScenario.EXPECTED_RULES_BY_CLIENT);
         assertThat(KAFKA.consume("nginx-dlq", 1, Duration.ofSeconds(2))).isEmpty();
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.alert.AlertCodec;
 import io.nginxalerts.testing.Poll;
+import io.nginxalerts.testing.RedisExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -84,6 +85,35 @@ final class NginxScenario {
                     .isEqualTo(401);
         }
         assertThat(site.postLogin(BRUTE_FORCER, "user=demo&password=demo")).isEqualTo(302);
+    }
+
+    /**
+     * Runs the shaded job on {@code flink} over what the topics hold, bounded (it reads to their
+     * end, then finishes, which completes every pending match), alerts to {@code list}; then {@link
+     * #deliver}s them and returns their rules by alert key.
+     */
+    static Map<String, Set<String>> alertsOfBoundedRun(
+            LocalFlinkCluster flink,
+            String bootstrap,
+            RedisExtension redis,
+            String list,
+            Path dir,
+            String... jobOptions)
+            throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of(jobOptions));
+        args.addAll(
+                List.of(
+                        "--kafka.bootstrap-servers",
+                        bootstrap,
+                        "--redis.url",
+                        redis.url(),
+                        "--redis.list",
+                        list,
+                        "--kafka.bounded",
+                        "true"));
+        String jobId = flink.runDetached(List.of(), LocalFlinkCluster.JOB_JAR, args);
+        flink.awaitJobState(jobId, "FINISHED", Duration.ofMinutes(3));
+        return deliver(redis.url(), redis.port(), list, dir);
     }
 
     /**
