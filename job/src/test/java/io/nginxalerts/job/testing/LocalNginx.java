@@ -28,6 +28,8 @@ public final class LocalNginx implements AutoCloseable {
     private static final Pattern UPSTREAM_SERVER =
             Pattern.compile("(server\\s+127\\.0\\.0\\.1:)(\\d+)");
     private static final Pattern FRONT_LISTEN = Pattern.compile("(?m)^\\s*listen\\s+(\\d+)");
+    private static final Pattern ACCESS_LOG =
+            Pattern.compile("(?m)^(\\s*)access_log\\s+\\S+/access\\.json\\.log\\s+alerts_json;");
 
     private final Path dir;
     private final Path conf;
@@ -93,6 +95,35 @@ public final class LocalNginx implements AutoCloseable {
     /** The port the public server listens on here. */
     public int port() {
         return frontPort;
+    }
+
+    /**
+     * Replaces the shipped config's JSON access log with one {@code access_log <arguments>;} per
+     * argument, e.g. {@code syslog:server=127.0.0.1:5140,tag=nginx combined}, so other ways of
+     * logging are tested with the same site; call before {@link #start()}.
+     */
+    public void logTo(String... arguments) throws IOException {
+        String original = Files.readString(conf);
+        Matcher accessLog = ACCESS_LOG.matcher(original);
+        if (!accessLog.find()) {
+            throw new IllegalStateException("nginx.conf has no `access_log ... alerts_json;`");
+        }
+        StringBuilder directives = new StringBuilder();
+        for (String argument : arguments) {
+            directives.append(directives.isEmpty() ? "" : "\n");
+            directives
+                    .append(accessLog.group(1))
+                    .append("access_log ")
+                    .append(argument)
+                    .append(';');
+        }
+        Files.writeString(
+                conf, accessLog.replaceFirst(Matcher.quoteReplacement(directives.toString())));
+    }
+
+    /** The directory of the access and error logs; {@link #logTo} may write files there. */
+    public Path logs() {
+        return dir.resolve("logs");
     }
 
     /** The JSON access log the config writes. */
