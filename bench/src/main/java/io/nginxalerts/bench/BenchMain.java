@@ -242,6 +242,14 @@ public final class BenchMain {
                 for (String what : List.of("consume", "consume+jackson", "consume+parse")) {
                     report.ceiling(Ceiling.run(what, bootstrap, "nginx", 2, o.events));
                 }
+                // The same events as nginx combined text: the built-in combined parser, and the
+                // same lines through a compiled custom log_format (--input.log-format).
+                kafka.createTopic("nginx-combined", 2);
+                BenchKafkaClients.produceAll(
+                        bootstrap, "nginx-combined", 2, w.encoded(LineFormat.COMBINED));
+                for (String what : List.of("consume+parse combined", "consume+parse log_format")) {
+                    report.ceiling(Ceiling.run(what, bootstrap, "nginx-combined", 2, o.events));
+                }
 
                 err.println("bench: warming up and measuring the job's fixed start/stop cost...");
                 // Warm-up rounds of full passes at both parallelisms, then the CEP configuration,

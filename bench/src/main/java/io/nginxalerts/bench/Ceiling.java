@@ -2,6 +2,7 @@ package io.nginxalerts.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nginxalerts.core.parse.LogFormat;
 import io.nginxalerts.core.parse.LogParser;
 import io.nginxalerts.core.parse.ParserSettings;
 import java.io.IOException;
@@ -12,11 +13,19 @@ import java.time.Duration;
 
 /**
  * The ceiling the job is measured against, in the same JVM and on the same topic: one thread that
- * consumes the backlog and parses each record, no Flink. Three variants: consume only, consume +
- * Jackson tree parse, consume + our {@link LogParser} (which builds the {@code AccessEvent}).
+ * consumes the backlog and parses each record, no Flink. Variants: consume only, consume + Jackson
+ * tree parse, consume + our {@link LogParser} (which builds the {@code AccessEvent}) on the JSON
+ * topic; and on the same events as nginx {@code combined} text, our parser's built-in combined path
+ * and a compiled custom {@code log_format} (nginx's combined format given as {@code
+ * --input.log-format}, so the two rows compare the two paths on the same bytes).
  */
 final class Ceiling {
     private Ceiling() {}
+
+    /** nginx's predefined combined format, as a custom format would be given. */
+    static final String COMBINED_FORMAT =
+            "$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent"
+                    + " \"$http_referer\" \"$http_user_agent\"";
 
     record Result(
             String what, long events, double wallSeconds, double threadCpu, double processCpu) {
@@ -32,8 +41,13 @@ final class Ceiling {
 
     static Result run(String what, String bootstrap, String topic, int partitions, long events) {
         ObjectMapper mapper = new ObjectMapper();
-        LogParser parser =
-                new LogParser(new ParserSettings(65536, Duration.ofMinutes(5), Clock.systemUTC()));
+        ParserSettings settings =
+                new ParserSettings(65536, Duration.ofMinutes(5), Clock.systemUTC());
+        LogParser parser = new LogParser(settings);
+        LogParser custom =
+                new LogParser(
+                        settings.withLogFormat(
+                                LogFormat.nginx(COMBINED_FORMAT, LogFormat.Escape.DEFAULT)));
         long[] sink = new long[1];
         BenchKafkaClients.Work work =
                 switch (what) {
@@ -47,7 +61,10 @@ final class Ceiling {
                                     throw new UncheckedIOException(e);
                                 }
                             };
-                    case "consume+parse" -> v -> sink[0] += parser.parse(v).isEvent() ? 1 : 0;
+                    case "consume+parse", "consume+parse combined" ->
+                            v -> sink[0] += parser.parse(v).isEvent() ? 1 : 0;
+                    case "consume+parse log_format" ->
+                            v -> sink[0] += custom.parse(v).isEvent() ? 1 : 0;
                     default -> throw new IllegalArgumentException(what);
                 };
         var threads = ManagementFactory.getThreadMXBean();
@@ -60,6 +77,11 @@ final class Ceiling {
         double proc = (Cpu.processNanos() - proc0) / 1e9;
         if (sink[0] < 0) {
             throw new AssertionError();
+        }
+        if (what.startsWith("consume+parse") && sink[0] != n) {
+            // A ceiling over rejected lines would measure the wrong path.
+            throw new IllegalStateException(
+                    "ceiling " + what + ": " + sink[0] + " of " + n + " records parsed");
         }
         return new Result(what, n, wall, cpu, proc);
     }

@@ -67,6 +67,17 @@ final class Workload {
         return json.length;
     }
 
+    /** All lines again in {@code format} (same seed, same lines), in memory. */
+    byte[][] encoded(LineFormat format) {
+        TrafficGenerator generator = new TrafficGenerator(profile);
+        LineEncoder encoder = new LineEncoder(format);
+        byte[][] lines = new byte[json.length][];
+        for (int i = 0; i < lines.length; i++) {
+            lines[i] = encoder.encode(generator.next());
+        }
+        return lines;
+    }
+
     double averageBytes() {
         return (double) bytes / Math.max(1, json.length);
     }

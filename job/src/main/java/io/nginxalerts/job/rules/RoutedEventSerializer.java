@@ -18,8 +18,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * <p>Why not the POJO serializer Flink would pick: every event crosses one {@code keyBy} per rule
  * group and waits in the group operator's state, so this is paid several times per event. The POJO
  * serializer reads and writes each field by reflection and hands {@code extra} (a map) to Kryo;
- * this writes the same data with direct calls and copies each string's bytes at once (a round
- * trip of a bench event took about half the time; bench/README.md).
+ * this writes the same data with direct calls and copies each string's bytes at once (a round trip
+ * of a bench event took about half the time; bench/README.md).
  *
  * <p>Guarantees: {@link #deserialize} gives back an equal {@link RoutedEvent} for every value
  * {@link #serialize} accepts, nulls included wherever the event allows them; {@link #copy} shares
