@@ -16,6 +16,8 @@ import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
@@ -54,14 +56,15 @@ import org.apache.flink.util.OutputTag;
  * </ul>
  *
  * <p>State per key, every entry cleared by a timer: the waiting events ({@code MapState<Long,
- * List<RoutedEvent>>}, cleared at their timestamp); per rule a detector state ({@code
- * MapState<String, Object>}, Kryo) under the rule's namespace {@code id#fingerprint}, dropped when
- * empty, which a detector reaches by its deadlines; per rule the end of its suppression span,
- * cleared by a timer at that end plus the rule's {@link Rule#alertDelay()} (an alert of a rule that
- * fires on absence is given up to that long after its {@code lastSeen}, and must still find the
- * span its {@code lastSeen} is in). A state under a namespace that no rule of the group has any
- * more (a rule changed or removed before a savepoint restore) is dropped the next time the key's
- * timer fires, and every key with state has a timer, restored with the savepoint.
+ * List<RoutedEvent>>}, cleared at their bucket's grid point); the time of the key's pending
+ * deadline timer ({@code deadline-timer}, cleared when no deadline is left); per rule a detector
+ * state ({@code MapState<String, Object>}, Kryo) under the rule's namespace {@code id#fingerprint},
+ * dropped when empty, which a detector reaches by its deadlines; per rule the end of its
+ * suppression span, cleared by a timer at that end plus the rule's {@link Rule#alertDelay()} (an
+ * alert of a rule that fires on absence is given up to that long after its {@code lastSeen}, and
+ * must still find the span its {@code lastSeen} is in). A state under a namespace that no rule of
+ * the group has any more (a rule changed or removed before a savepoint restore) is dropped the next
+ * time the key's timer fires, and every key with state has a timer, restored with the savepoint.
  *
  * <p>Suppression, as {@link AlertSuppressor}: per rule and key at most one alert per {@code
  * suppress} span of event time starting at an alert's {@code lastSeen}; a later alert with {@code
@@ -105,6 +108,7 @@ public final class RuleGroupOperator
     private transient MapState<Long, List<RoutedEvent>> waiting;
     private transient MapState<String, Object> states;
     private transient MapState<String, Long> suppressedUntil;
+    private transient ValueState<Long> deadlineTimer;
     private transient String[] namespaces;
     private transient Map<String, Integer> index;
     private transient long[] suppressMillis;
@@ -158,6 +162,9 @@ public final class RuleGroupOperator
                         .getMapState(
                                 new MapStateDescriptor<>(
                                         "detectors", Types.STRING, DetectorStateType.INSTANCE));
+        deadlineTimer =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("deadline-timer", Types.LONG));
         suppressedUntil =
                 getRuntimeContext()
                         .getMapState(
@@ -356,9 +363,24 @@ public final class RuleGroupOperator
             }
             next = Math.min(next, detector.nextDeadline(live[i]));
         }
+        // One deadline timer per key at a time: a later deadline waits for the pending timer,
+        // which sets the next one when it fires. A timer per call instead left a stale timer
+        // behind for every bucket of a busy key, each firing for nothing. Timers are never
+        // deleted: a bucket or suppression timer may share the pending timer's time.
+        Long pending = deadlineTimer.value();
+        if (pending != null && pending <= now) {
+            pending = null;
+        }
         if (next != Long.MAX_VALUE) {
             // A deadline at or before now would be a detector's mistake; never spin on it.
-            ctx.timerService().registerEventTimeTimer(gridPoint(Math.max(next, now + 1)));
+            long at = gridPoint(Math.max(next, now + 1));
+            if (pending == null || at < pending) {
+                ctx.timerService().registerEventTimeTimer(at);
+                deadlineTimer.update(at);
+            }
+        } else if (deadlineTimer.value() != null) {
+            // Nothing left to wait for: a pending timer fires for nothing, once.
+            deadlineTimer.clear();
         }
         dc.end();
     }
