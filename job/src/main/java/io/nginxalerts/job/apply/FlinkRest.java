@@ -3,19 +3,14 @@ package io.nginxalerts.job.apply;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * The few calls of Flink's REST API (the JobManager's web port) that a rule change needs. Every
@@ -68,35 +63,9 @@ public final class FlinkRest {
         return iterate(get("jobs/overview").path("jobs"));
     }
 
-    /** {@code POST /jars/upload}; returns the jar's id for {@code /jars/:id/run}. */
-    public String uploadJar(Path jar) {
-        String boundary = "nginx-alerts-" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        try {
-            body.write(
-                    ("--"
-                                    + boundary
-                                    + "\r\nContent-Disposition: form-data; name=\"jarfile\";"
-                                    + " filename=\""
-                                    + jar.getFileName()
-                                    + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n")
-                            .getBytes(StandardCharsets.UTF_8));
-            body.write(Files.readAllBytes(jar));
-            body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + jar, e);
-        }
-        JsonNode uploaded =
-                send(
-                        request("jars/upload")
-                                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-                                .build());
-        String file = uploaded.path("filename").asText();
-        if (!"success".equals(uploaded.path("status").asText()) || file.isEmpty()) {
-            throw new Failure("jar upload refused: " + uploaded, null);
-        }
-        return Path.of(file).getFileName().toString();
+    /** The REST address ({@code http://host:port/}). */
+    public URI uri() {
+        return base;
     }
 
     private HttpRequest.Builder request(String path) {

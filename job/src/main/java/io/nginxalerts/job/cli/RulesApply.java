@@ -14,6 +14,7 @@ import io.nginxalerts.job.apply.RulePlan;
 import io.nginxalerts.job.apply.RuleSummary;
 import io.nginxalerts.job.apply.RulesStore;
 import io.nginxalerts.job.rules.ThresholdOperator;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -24,8 +25,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.jar.JarFile;
+import org.apache.flink.client.deployment.StandaloneClusterId;
+import org.apache.flink.client.program.rest.RestClusterClient;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
 
 /**
  * {@code rules apply DIR --flink URL [--job ID] [--dry-run]}: changes the rules of a running job in
@@ -182,39 +192,49 @@ public final class RulesApply {
                     "the job was started with a password in a URL, which it does not publish;"
                             + " start it with --redis.password-file to change its rules this way");
         }
-        buildLocally(running, dir, rules);
-
         RulesStore versions = new RulesStore(store);
         String oldRules = oldRulesForRollback(running, versions);
         Path newRules = versions.keep(dir);
-        List<String> newArgs = running.argsWithRules(newRules.toString());
-        List<String> oldArgs = running.argsWithRules(oldRules);
         out.println("new rules: " + newRules);
+        requireJobJar(jar, job);
 
-        String jarId;
-        try {
-            jarId = flink.uploadJar(jar);
-        } catch (FlinkRest.Failure | java.io.UncheckedIOException e) {
-            throw new NotApplied(
-                    "the cluster took no job jar ("
-                            + e.getMessage()
-                            + "); job "
-                            + job
-                            + " still runs the old rules");
-        }
+        // Both jobs are built here, before the running one is touched, as `flink run` builds
+        // them: with the cluster's configuration (checkpointing, state backend) and the job's
+        // parallelism. A rule that cannot become a job fails now; the rules travel inside the
+        // job graph, so the cluster never reads the rule files.
+        Configuration cluster = clusterConfiguration();
+        int parallelism = parallelism(job);
+        JobGraph next =
+                jobGraph(
+                        running,
+                        newRules.toString(),
+                        cluster,
+                        parallelism,
+                        jar,
+                        "the new rules",
+                        job);
+        JobGraph back =
+                jobGraph(
+                        running,
+                        oldRules,
+                        cluster,
+                        parallelism,
+                        jar,
+                        "the old rules (needed to roll back)",
+                        job);
 
         long stopRequested = System.nanoTime();
         String savepoint = stopWithSavepoint(job, savepointDir);
         out.println("savepoint: " + savepoint);
-        String next;
+        String nextId;
         try {
-            next =
+            nextId =
                     runAndAwait(
-                            jarId, newArgs, savepoint, plan.allowNonRestoredState(), readyTimeout);
+                            cluster, next, savepoint, plan.allowNonRestoredState(), readyTimeout);
         } catch (NotApplied e) {
-            String back;
+            String backId;
             try {
-                back = runAndAwait(jarId, oldArgs, savepoint, false, timeout);
+                backId = runAndAwait(cluster, back, savepoint, false, timeout);
             } catch (NotApplied rollback) {
                 throw new NotApplied(
                         e.getMessage()
@@ -226,13 +246,13 @@ public final class RulesApply {
             throw new NotApplied(
                     e.getMessage()
                             + "; the old rules run again as job "
-                            + back
+                            + backId
                             + " from "
                             + savepoint);
         }
         double gap = secondsSince(stopRequested, runningAt);
         double checkpoint = secondsSince(stopRequested, checkpointAt);
-        out.println("new job: " + next);
+        out.println("new job: " + nextId);
         out.printf(
                 "not processing: %.1f s (stop requested -> every task of the new job running);"
                         + " first checkpoint %.1f s after the stop%n",
@@ -262,17 +282,86 @@ public final class RulesApply {
         return running.get(0);
     }
 
-    /** Builds the new job's topology here, so a rule that cannot become a job touches nothing. */
-    private static void buildLocally(JobDescription running, Path dir, List<Rule> rules)
+    /** The job jar must hold the job: a jar the cluster could not run stops nothing. */
+    private static void requireJobJar(Path jar, String job) throws NotApplied {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            if (file.getEntry(AlertJob.class.getName().replace('.', '/') + ".class") == null) {
+                throw new NotApplied(
+                        jar
+                                + " is not the nginx-alerts job jar; job "
+                                + job
+                                + " still runs the old rules");
+            }
+        } catch (IOException e) {
+            throw new NotApplied(
+                    "cannot read the job jar "
+                            + jar
+                            + " ("
+                            + e.getMessage()
+                            + "); job "
+                            + job
+                            + " still runs the old rules");
+        }
+    }
+
+    /**
+     * The JobManager's configuration, as `flink run` on the cluster's config.yaml would read it.
+     */
+    private Configuration clusterConfiguration() {
+        Map<String, String> entries = new HashMap<>();
+        for (JsonNode entry : flink.get("jobmanager/config")) {
+            entries.put(entry.path("key").asText(), entry.path("value").asText());
+        }
+        Configuration conf = Configuration.fromMap(entries);
+        conf.set(RestOptions.ADDRESS, flink.uri().getHost());
+        conf.set(RestOptions.PORT, flink.uri().getPort() < 0 ? 80 : flink.uri().getPort());
+        return conf;
+    }
+
+    /** The running job's parallelism (its widest operator), so keyed state maps back as it was. */
+    private int parallelism(String job) {
+        int parallelism = 1;
+        for (JsonNode vertex : flink.get("jobs/" + job).path("vertices")) {
+            parallelism = Math.max(parallelism, vertex.path("parallelism").asInt(1));
+        }
+        return parallelism;
+    }
+
+    private static JobGraph jobGraph(
+            JobDescription running,
+            String rulesDir,
+            Configuration cluster,
+            int parallelism,
+            Path jar,
+            String what,
+            String job)
             throws NotApplied {
         try {
-            Args args = Args.parse(running.argsWithRules(dir.toString()).toArray(String[]::new));
-            JobSettings settings = JobSettings.from(args.flat(Set.of()), Map.of(), true);
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            Map<String, String> options =
+                    Args.parse(running.argsWithRules(rulesDir).toArray(String[]::new))
+                            .flat(Set.of());
+            JobSettings settings = JobSettings.from(options, System.getenv(), true);
+            List<Rule> rules = settings.loadRules();
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(new Configuration(cluster));
+            env.setParallelism(parallelism);
+            env.getConfig()
+                    .setGlobalJobParameters(
+                            JobDescription.of(options, settings, rules).toParameters());
             AlertJob.build(env, settings, rules);
-            env.getStreamGraph(false).getJobGraph();
-        } catch (RuntimeException e) {
-            throw new NotApplied("the new rules do not build a job: " + e.getMessage());
+            StreamGraph graph = env.getStreamGraph();
+            graph.setJobName(AlertJob.JOB_NAME);
+            JobGraph jobGraph = graph.getJobGraph();
+            jobGraph.addJar(new org.apache.flink.core.fs.Path(jar.toAbsolutePath().toUri()));
+            return jobGraph;
+        } catch (RuntimeException | RuleException e) {
+            throw new NotApplied(
+                    what
+                            + " do not build a job ("
+                            + e.getMessage()
+                            + "); job "
+                            + job
+                            + " still runs the old rules");
         }
     }
 
@@ -304,6 +393,24 @@ public final class RulesApply {
                             + " back; put them back (or apply from another directory) first");
         }
         return store.keep(dir).toString();
+    }
+
+    private void checkOnCluster(String jarId, List<String> args, String what, String job)
+            throws NotApplied {
+        ObjectNode body = FlinkRest.object().put("entryClass", AlertJob.class.getName());
+        args.forEach(body.putArray("programArgsList")::add);
+        try {
+            flink.post("jars/" + jarId + "/plan", body);
+        } catch (FlinkRest.Failure e) {
+            throw new NotApplied(
+                    "the cluster cannot build a job with "
+                            + what
+                            + " ("
+                            + e.getMessage()
+                            + "); job "
+                            + job
+                            + " still runs the old rules");
+        }
     }
 
     private String stopWithSavepoint(String job, String savepointDir) throws NotApplied {
@@ -341,25 +448,28 @@ public final class RulesApply {
         return operation.path("location").asText();
     }
 
-    /** Runs the jar from the savepoint; returns the job id once it runs and has checkpointed. */
+    /** Submits the job from the savepoint; returns its id once it runs and has checkpointed. */
     private String runAndAwait(
-            String jarId,
-            List<String> args,
+            Configuration cluster,
+            JobGraph graph,
             String savepoint,
             boolean allowNonRestored,
             Duration ready)
             throws NotApplied {
-        ObjectNode body =
-                FlinkRest.object()
-                        .put("entryClass", AlertJob.class.getName())
-                        .put("savepointPath", savepoint)
-                        .put("allowNonRestoredState", allowNonRestored);
-        args.forEach(body.putArray("programArgsList")::add);
+        graph.setSavepointRestoreSettings(
+                SavepointRestoreSettings.forPath(savepoint, allowNonRestored));
         String job;
-        try {
-            job = flink.post("jars/" + jarId + "/run", body).path("jobid").asText();
-        } catch (FlinkRest.Failure e) {
-            throw new NotApplied("the cluster did not run the job: " + e.getMessage());
+        try (RestClusterClient<StandaloneClusterId> client =
+                new RestClusterClient<>(cluster, StandaloneClusterId.getInstance())) {
+            job = client.submitJob(graph).get(timeout.toMillis(), TimeUnit.MILLISECONDS).toString();
+        } catch (Exception e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw new NotApplied(
+                    "the cluster did not take the job: "
+                            + firstLine(String.valueOf(root.getMessage())));
         }
         try {
             poll(
