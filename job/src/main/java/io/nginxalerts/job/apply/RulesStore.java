@@ -15,9 +15,9 @@ import java.util.stream.Stream;
 /**
  * Versioned, never-modified copies of rule directories: {@code <root>/<hash of the content>/}. A
  * job runs its rules from such a copy, so the directory a user edits can change while the job runs,
- * and a failed change can run the old rules again from theirs. The root must be readable by the
- * JobManager under the same path (a local directory on a one-machine cluster, a shared volume in
- * compose), since a job submitted through the REST API loads its rules there.
+ * and a failed change can run the old rules again from theirs. Only {@code rules apply} reads them
+ * (the rules travel inside the job graph it submits); keep the root on storage that outlives the
+ * machine or container it runs on.
  */
 public final class RulesStore {
     private final Path root;

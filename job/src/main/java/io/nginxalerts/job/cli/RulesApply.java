@@ -44,15 +44,15 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
  *
  * <p>In order: validates DIR (problems as {@code file:line}, exit 1, nothing touched); finds the
  * job (the only RUNNING {@code nginx-alerts} job, or {@code --job}); reads what it runs from its
- * job parameters ({@link JobDescription}); prints the {@link RulePlan}; builds the new job locally
- * (a rule that cannot become a job fails here, nothing touched); keeps versioned copies of the old
- * and new rules in the rules store ({@link RulesStore}: {@code --store}, a directory the JobManager
- * reads too); uploads the job jar; stops the job with a savepoint, never draining (draining fires
- * every event-time timer: windows and suppressions would end early); runs the new rules from the
- * savepoint ({@code allowNonRestoredState} only when the plan drops a stateful operator) and waits
- * until every task runs and a checkpoint completes. If the new job does not get there, it is
- * cancelled and the old rules run again from the same savepoint. Exit 0 applied (or nothing to
- * apply), 1 not applied, 2 usage errors and jobs not found.
+ * job parameters ({@link JobDescription}); prints the {@link RulePlan}; keeps versioned copies of
+ * the old and new rules ({@link RulesStore}, {@code --store}); builds both job graphs here, as
+ * {@code flink run} would (a rule that cannot become a job fails now, nothing touched); stops the
+ * job with a savepoint, never draining (draining fires every event-time timer: windows and
+ * suppressions would end early); submits the new graph from the savepoint ({@code
+ * allowNonRestoredState} only when the plan drops a stateful operator) and waits until every task
+ * runs and a checkpoint completes. If the new job does not get there, it is cancelled and the old
+ * rules run again from the same savepoint. Exit 0 applied (or nothing to apply), 1 not applied, 2
+ * usage errors and jobs not found.
  */
 public final class RulesApply {
     static final String USAGE =
