@@ -3,6 +3,7 @@ package io.nginxalerts.job;
 import io.nginxalerts.core.parse.DeadLetter;
 import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.core.rules.RuleException;
+import io.nginxalerts.job.apply.JobDescription;
 import io.nginxalerts.job.cli.Args;
 import io.nginxalerts.job.sink.DeadLetterSerializer;
 import io.nginxalerts.job.sink.RedisListSink;
@@ -12,6 +13,7 @@ import io.nginxalerts.job.source.RecordParser;
 import io.nginxalerts.job.time.EventTimeSettings;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -42,23 +44,29 @@ public final class AlertJob {
     public static void main(String[] args) throws Exception {
         JobSettings settings;
         List<Rule> rules;
+        Map<String, String> options;
         try {
-            settings = JobSettings.from(Args.parse(args).flat(Set.of()), System.getenv(), true);
+            options = Args.parse(args).flat(Set.of());
+            settings = JobSettings.from(options, System.getenv(), true);
             rules = settings.loadRules();
         } catch (IllegalArgumentException e) {
-            System.err.println("nginx-alerts: " + e.getMessage());
-            System.exit(2);
-            return;
+            // Thrown, not System.exit: submitted through the REST API (rules apply), main runs
+            // inside the JobManager, which an exit would take down. `flink run` prints the message.
+            throw new IllegalArgumentException("nginx-alerts: " + e.getMessage(), e);
         } catch (RuleException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
         LOG.info("Starting nginx-alerts with {} rules: {}", rules.size(), settings.describe());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        // What `rules apply` reads back from /jobs/:id/config to plan a change and run it again.
+        env.getConfig()
+                .setGlobalJobParameters(JobDescription.of(options, settings, rules).toParameters());
         build(env, settings, rules);
-        env.execute("nginx-alerts");
+        env.execute(JOB_NAME);
     }
+
+    /** The job's name, by which {@code rules apply} finds it. */
+    public static final String JOB_NAME = "nginx-alerts";
 
     /** Adds the Kafka → rules → Redis topology to {@code env}. */
     public static Pipeline.Streams build(

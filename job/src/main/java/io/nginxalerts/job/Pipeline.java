@@ -20,6 +20,7 @@ import io.nginxalerts.job.rules.RuleGroup;
 import io.nginxalerts.job.rules.RuleGroupOperator;
 import io.nginxalerts.job.rules.RuleKeySelector;
 import io.nginxalerts.job.rules.RulePatterns;
+import io.nginxalerts.job.rules.RuleUids;
 import io.nginxalerts.job.rules.ThresholdOperator;
 import io.nginxalerts.job.source.ParsedRecord;
 import io.nginxalerts.job.time.EventTimeSettings;
@@ -267,7 +268,7 @@ public final class Pipeline {
         String id = rule.id();
         DataStream<AccessEvent> relevant =
                 events.filter(new RuleFilter(rule))
-                        .uid("rule-" + id + "-filter")
+                        .uid(RuleUids.filter(id))
                         .name("Rule " + id + ": filter");
         // Route drops events behind its own watermark, but the watermark here can be ahead of it:
         // while a source subtask is idle it does not hold this one back, and when it resumes its
@@ -280,7 +281,7 @@ public final class Pipeline {
                         .inEventTime()
                         .sideOutputLateData(late)
                         .process(new MatchToAlert(rule), TypeInformation.of(Alert.class))
-                        .uid("rule-" + id + "-cep")
+                        .uid(RuleUids.cep(id, rule.fingerprint()))
                         .name("Rule " + id + ": CEP " + rule.describeKind());
         // CEP output stays on the subtask of its key, so it can be treated as keyed by the same
         // key without another network shuffle.
@@ -288,13 +289,13 @@ public final class Pipeline {
                 DataStreamUtils.reinterpretAsKeyedStream(matches, new AlertKeySelector(rule))
                         .process(new AlertSuppressor(rule))
                         .returns(Alert.class)
-                        .uid("rule-" + id + "-suppress")
+                        .uid(RuleUids.suppress(id, rule.fingerprint()))
                         .name("Rule " + id + ": suppress " + Durations.format(rule.suppress()));
         DataStream<DeadLetter> lateAtRule =
                 matches.getSideOutput(late)
                         .map(new LateAtRule(rule))
                         .returns(DeadLetter.class)
-                        .uid("rule-" + id + "-late")
+                        .uid(RuleUids.late(id))
                         .name("Rule " + id + ": late events");
         return new RuleStreams(alerts, lateAtRule);
     }

@@ -3,6 +3,7 @@ package io.nginxalerts.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nginxalerts.core.rules.Rule;
+import io.nginxalerts.job.rules.RuleUids;
 import io.nginxalerts.job.rules.ThresholdOperator;
 import io.nginxalerts.job.source.LogFileFormat;
 import io.nginxalerts.job.source.ParsedRecord;
@@ -86,8 +87,9 @@ class GroupedTopologyTest {
                                 uid.matches(
                                         "rule-(scanner|client-errors-burst|server-errors"
                                                 + "|host-errors|pair-errors)-.*"));
-        assertThat(byUid).containsKey("rule-" + BRUTE_FORCE.id() + "-cep");
-        assertThat(byUid).containsKey("rule-" + BRUTE_FORCE.id() + "-suppress");
+        assertThat(byUid).containsKey(RuleUids.cep(BRUTE_FORCE.id(), BRUTE_FORCE.fingerprint()));
+        assertThat(byUid)
+                .containsKey(RuleUids.suppress(BRUTE_FORCE.id(), BRUTE_FORCE.fingerprint()));
     }
 
     @Test
@@ -100,7 +102,7 @@ class GroupedTopologyTest {
         assertThat(byUid.get("rules-by-clientip").getOperatorName())
                 .isEqualTo("Rules by clientip: scanner");
         for (Rule rule : List.of(CLIENT_ERRORS, SERVER_ERRORS, HOST_ERRORS, PAIR, BRUTE_FORCE)) {
-            assertThat(byUid).containsKey("rule-" + rule.id() + "-cep");
+            assertThat(byUid).containsKey(RuleUids.cep(rule.id(), rule.fingerprint()));
         }
     }
 

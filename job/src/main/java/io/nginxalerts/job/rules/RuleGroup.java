@@ -74,6 +74,11 @@ public record RuleGroup(List<String> groupBy, List<Rule> rules) implements Seria
      * {@code _}.
      */
     public String uid() {
+        return uid(groupBy);
+    }
+
+    /** The uid of the operator of the rules with this {@code group_by}; see {@link #uid()}. */
+    public static String uid(List<String> groupBy) {
         StringBuilder uid = new StringBuilder("rules-by-");
         for (int i = 0; i < groupBy.size(); i++) {
             if (i > 0) {
