@@ -35,7 +35,9 @@ public record DemoOptions(
             """
             usage: nginx-alerts demo [--rules DIR] [--access-log PATH] [--once]
                                      [--rate EVENTS_PER_S] [--events N] [--web-port 8081] [--seed N]
-              --rules DIR         rules to run (default: the bundled rules/)
+              --rules DIR         rules to run (default: the bundled rules/); watched: a saved
+                                  change is applied to the running job through a savepoint
+                                  (the plan is printed; an invalid file leaves the running rules)
               --access-log PATH   read a real access log (JSON, combined, common, syslog...) from the start
                                   and follow it as nginx appends (survives log rotation)
               --once              stop by itself once the input is consumed and every alert is

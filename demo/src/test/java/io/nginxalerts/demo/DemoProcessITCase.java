@@ -133,7 +133,7 @@ class DemoProcessITCase {
                 Files.readString(err, StandardCharsets.UTF_8));
     }
 
-    private static ProcessBuilder command(String... args) {
+    static ProcessBuilder command(String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx1g");
