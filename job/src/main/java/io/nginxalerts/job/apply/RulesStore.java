@@ -26,10 +26,32 @@ public final class RulesStore {
         this.root = root.toAbsolutePath().normalize();
     }
 
+    public Path root() {
+        return root;
+    }
+
     /** True if {@code dir} is one of the store's copies. */
     public boolean holds(Path dir) {
         Path d = dir.toAbsolutePath().normalize();
         return d.getParent() != null && d.getParent().equals(root);
+    }
+
+    /**
+     * The store's copies, oldest first, including copies put there by hand (the compose stack's
+     * client keeps the rules it submits as {@code <root>/submitted}).
+     */
+    public List<Path> copies() {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> list = Files.list(root)) {
+            return list.filter(Files::isDirectory)
+                    .filter(d -> !d.getFileName().toString().startsWith("."))
+                    .sorted(java.util.Comparator.comparing((Path d) -> d.toFile().lastModified()))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + root, e);
+        }
     }
 
     /** The copy of {@code dir}'s files (made now unless one with the same content exists). */

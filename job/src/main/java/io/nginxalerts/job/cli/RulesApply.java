@@ -386,11 +386,25 @@ public final class RulesApply {
             there = List.of();
         }
         if (!there.equals(running.rules())) {
+            // Edited in place (the compose stack mounts one rules directory): a copy of the
+            // running rules in the store serves as well.
+            for (Path copy : store.copies()) {
+                try {
+                    if (RuleSummary.of(RuleLoader.loadDirectory(copy), running.thresholds())
+                            .equals(running.rules())) {
+                        return copy.toString();
+                    }
+                } catch (RuleException | RuntimeException e) {
+                    // not this one
+                }
+            }
             throw new NotApplied(
                     "the job's rules directory "
                             + dir
-                            + " no longer holds the rules it runs, and they are needed to roll"
-                            + " back; put them back (or apply from another directory) first");
+                            + " no longer holds the rules it runs, nor does any copy in "
+                            + store.root()
+                            + ", and they are needed to roll back; put them back (or apply from"
+                            + " another directory) first");
         }
         return store.keep(dir).toString();
     }
