@@ -445,6 +445,15 @@ final class Conditions {
         /** Null when the pattern has no literal worth checking first. */
         private final RegexPrefilter prefilter;
 
+        /**
+         * The scan this prefilter shares with the rule set's other regexes on the same field
+         * ({@link SharedPrefilters#share}), and its index there; null to scan alone. Set once, when
+         * the rule set is loaded, before any test.
+         */
+        private SharedPrefilters shared;
+
+        private int sharedIndex;
+
         private transient OutcomeMemo remembered;
 
         RegexFind(EventField field, Pattern pattern) {
@@ -477,7 +486,31 @@ final class Conditions {
 
         private boolean find(String text) {
             // Most texts contain none of the literals a match needs: a scan instead of the NFA.
-            return (prefilter == null || prefilter.mayMatch(text)) && pattern.matcher(text).find();
+            boolean may =
+                    prefilter == null
+                            || (shared != null
+                                    ? shared.mayMatch(text, sharedIndex)
+                                    : prefilter.mayMatch(text));
+            return may && pattern.matcher(text).find();
+        }
+
+        RegexPrefilter prefilter() {
+            return prefilter;
+        }
+
+        void share(SharedPrefilters scan, int index) {
+            this.shared = scan;
+            this.sharedIndex = index;
+        }
+
+        /** The shared scan, or null; for tests. */
+        SharedPrefilters sharedScan() {
+            return shared;
+        }
+
+        /** What the shared scan answers for this regex; for tests. */
+        boolean sharedMayMatch(String text) {
+            return shared.mayMatch(text, sharedIndex);
         }
 
         @Override

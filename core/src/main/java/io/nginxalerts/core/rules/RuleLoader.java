@@ -401,7 +401,25 @@ public final class RuleLoader {
             rules.add(rule);
         }
         rules.sort(Comparator.comparing(Rule::id));
+        sharePrefilters(rules);
         return List.copyOf(rules);
+    }
+
+    /**
+     * One prefilter scan per field for all of the set's regexes on it ({@link SharedPrefilters}):
+     * the steps' conditions and ratio rules' {@code of}.
+     */
+    static void sharePrefilters(List<Rule> rules) {
+        List<Condition> roots = new ArrayList<>();
+        for (Rule rule : rules) {
+            for (Step step : rule.steps()) {
+                roots.add(step.condition());
+            }
+            if (rule.kind() instanceof RuleKind.Ratio ratio) {
+                roots.add(ratio.of());
+            }
+        }
+        SharedPrefilters.share(roots);
     }
 
     private static String trimSlashes(String path) {
