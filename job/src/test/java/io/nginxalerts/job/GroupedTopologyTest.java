@@ -87,7 +87,7 @@ class GroupedTopologyTest {
                                         "rule-(scanner|client-errors-burst|server-errors"
                                                 + "|host-errors|pair-errors)-.*"));
         assertThat(byUid).containsKey("rule-" + BRUTE_FORCE.id() + "-cep");
-        assertThat(byUid).containsKey("rule-" + BRUTE_FORCE.id() + "-suppress");
+        assertThat(byUid).containsKey("rule-" + BRUTE_FORCE.id() + "-lifecycle");
     }
 
     @Test

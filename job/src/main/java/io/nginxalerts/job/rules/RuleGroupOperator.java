@@ -1,6 +1,7 @@
 package io.nginxalerts.job.rules;
 
 import io.nginxalerts.core.alert.Alert;
+import io.nginxalerts.core.alert.Lifecycle;
 import io.nginxalerts.core.detect.Detector;
 import io.nginxalerts.core.detect.DetectorContext;
 import io.nginxalerts.core.detect.Detectors;
@@ -27,9 +28,9 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Every non-sequence rule of one {@code group_by} ({@link RuleGroup}) in one keyed operator: each
- * rule's {@link Detector} per key, and the rule's suppression, behind one {@code keyBy} on the
- * group's key. Input: {@link RoutedEvent}s from {@link GroupRouter} (the rules that matched are
- * already known) and, broadcast, the router's running minimum event time.
+ * rule's {@link Detector} per key, and the rule's episodes ({@link Lifecycle}), behind one {@code
+ * keyBy} on the group's key. Input: {@link RoutedEvent}s from {@link GroupRouter} (the rules that
+ * matched are already known) and, broadcast, the router's running minimum event time.
  *
  * <p>Event time, as the CEP operator keeps it (so threshold rules give CEP's alerts exactly):
  *
@@ -38,27 +39,31 @@ import org.apache.flink.util.OutputTag;
  *       (and from there to the dead letters) and takes part in nothing;
  *   <li>other events wait in state until the watermark passes their timestamp (one timer per
  *       timestamp) and are then processed in timestamp order, equal timestamps in arrival order;
- *   <li>at a timer {@code T}: first every rule state whose {@link Detector#nextDeadline} is at or
- *       before {@code T} is advanced to {@code T}; then each event waiting at {@code T}, for each
- *       rule it matched, advances that rule's state to {@code T} and is given to it; states that
- *       are empty afterwards are dropped; one timer is set at the earliest deadline left.
+ *   <li>at a timer {@code T}: first every open episode whose {@link Lifecycle#timer} is at or
+ *       before {@code T} is resolved (so a match at exactly its end opens a new one); then every
+ *       rule state whose {@link Detector#nextDeadline} is at or before {@code T} is advanced to
+ *       {@code T}; then each event waiting at {@code T}, for each rule it matched, advances that
+ *       rule's state to {@code T} and is given to it; states that are empty afterwards are dropped;
+ *       one timer is set at the earliest deadline left.
  * </ul>
  *
  * <p>State per key, every entry cleared by a timer: the waiting events ({@code MapState<Long,
  * List<RoutedEvent>>}, cleared at their timestamp); per rule a detector state ({@code
  * MapState<String, Object>}, Kryo) under the rule's namespace {@code id#fingerprint}, dropped when
- * empty, which a detector reaches by its deadlines; per rule the end of its suppression span,
- * cleared by a timer at that end plus the rule's {@link Rule#alertDelay()} (an alert of a rule that
- * fires on absence is given up to that long after its {@code lastSeen}, and must still find the
- * span its {@code lastSeen} is in). A state under a namespace that no rule of the group has any
- * more (a rule changed or removed before a savepoint restore) is dropped the next time the key's
- * timer fires, and every key with state has a timer, restored with the savepoint.
+ * empty, which a detector reaches by its deadlines; per rule the open episode ({@link
+ * Lifecycle.Episode}, {@code MapState<String, Episode>} under the same namespace), cleared by a
+ * timer at its {@link Lifecycle#timer} ({@code lastMatch + resolve_after} plus the rule's {@link
+ * Rule#alertDelay()}: a match of a rule that fires on absence is given up to that long after its
+ * {@code lastSeen}, and must still find its episode open). A state under a namespace that no rule
+ * of the group has any more (a rule changed or removed before a savepoint restore) is dropped the
+ * next time the key's timer fires, and every key with state has a timer, restored with the
+ * savepoint.
  *
- * <p>Suppression, as {@link AlertSuppressor}: per rule and key at most one alert per {@code
- * suppress} span of event time starting at an alert's {@code lastSeen}; a later alert with {@code
- * lastSeen} inside the span is dropped. Metrics per rule, under the names {@link AlertSuppressor}
- * uses: {@code matches}, {@code alerts}, {@code suppressed}, and {@code evicted} for first-seen
- * rules.
+ * <p>Episodes, as {@link AlertLifecycle}: a detector's match goes to the rule's {@link Lifecycle},
+ * which gives the firing, update and resolved records; a silence detector's {@link
+ * DetectorContext#conditionCleared} resolves the key's open silence episode. Metrics per rule,
+ * under the names {@link AlertLifecycle} uses: {@code matches}, {@code alerts}, {@code suppressed},
+ * {@code updates}, {@code resolved}, and {@code evicted} for first-seen rules.
  *
  * <p>{@code inputStart} (first-seen rules learn until it plus {@code learn_for}) is the minimum of
  * the router's broadcast minima, kept in broadcast state. It is exact, the same at any parallelism
@@ -84,18 +89,19 @@ public final class RuleGroupOperator
     private final RuleGroup group;
     private final OutputTag<RoutedEvent> late;
     private final List<Detector<?>> detectors;
+    private final List<Lifecycle> lifecycles;
 
     private transient MapState<Long, List<RoutedEvent>> waiting;
     private transient MapState<String, Object> states;
-    private transient MapState<String, Long> suppressedUntil;
+    private transient MapState<String, Lifecycle.Episode> episodes;
     private transient String[] namespaces;
     private transient Map<String, Integer> index;
-    private transient long[] suppressMillis;
-    private transient long[] delayMillis;
     private transient int layout;
     private transient Counters[] matches;
     private transient Counters[] alerts;
     private transient Counters[] suppressed;
+    private transient Counters[] updates;
+    private transient Counters[] resolved;
     private transient Counters[] evicted;
     private transient RuleContext detectorContext;
 
@@ -106,10 +112,13 @@ public final class RuleGroupOperator
         this.group = group;
         this.late = group.lateTag();
         List<Detector<?>> list = new ArrayList<>();
+        List<Lifecycle> episodeMachines = new ArrayList<>();
         for (Rule rule : group.rules()) {
             list.add(Detectors.forRule(rule));
+            episodeMachines.add(new Lifecycle(rule));
         }
         this.detectors = List.copyOf(list);
+        this.lifecycles = List.copyOf(episodeMachines);
     }
 
     @Override
@@ -124,27 +133,27 @@ public final class RuleGroupOperator
                         .getMapState(
                                 new MapStateDescriptor<>(
                                         "detectors", Types.STRING, DetectorStateType.INSTANCE));
-        suppressedUntil =
+        episodes =
                 getRuntimeContext()
                         .getMapState(
                                 new MapStateDescriptor<>(
-                                        "suppressed-until", Types.STRING, Types.LONG));
+                                        "episodes",
+                                        Types.STRING,
+                                        TypeInformation.of(Lifecycle.Episode.class)));
         int n = group.rules().size();
         namespaces = new String[n];
         index = new HashMap<>();
-        suppressMillis = new long[n];
-        delayMillis = new long[n];
         matches = new Counters[n];
         alerts = new Counters[n];
         suppressed = new Counters[n];
+        updates = new Counters[n];
+        resolved = new Counters[n];
         evicted = new Counters[n];
         MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup("nginx_alerts");
         for (int i = 0; i < n; i++) {
             Rule rule = group.rules().get(i);
             namespaces[i] = group.namespace(i);
             index.put(namespaces[i], i);
-            suppressMillis[i] = rule.suppress().toMillis();
-            delayMillis[i] = rule.alertDelay().toMillis();
             MetricGroup ruleMetrics = metrics.addGroup("rule", rule.id());
             String prefix = "rule." + rule.id() + ".";
             matches[i] =
@@ -156,6 +165,12 @@ public final class RuleGroupOperator
             suppressed[i] =
                     Counters.register(
                             getRuntimeContext(), ruleMetrics, "suppressed", prefix + "suppressed");
+            updates[i] =
+                    Counters.register(
+                            getRuntimeContext(), ruleMetrics, "updates", prefix + "updates");
+            resolved[i] =
+                    Counters.register(
+                            getRuntimeContext(), ruleMetrics, "resolved", prefix + "resolved");
             if (rule.kind() instanceof RuleKind.FirstSeen) {
                 evicted[i] =
                         Counters.register(
@@ -202,22 +217,29 @@ public final class RuleGroupOperator
         RuleContext dc = detectorContext;
         dc.begin(ctx.timerService(), out, min == null ? Long.MIN_VALUE : min);
 
-        // Suppression spans that have ended, with the rule's alert delay (their timer is this
-        // one, or earlier), and those of rules the group no longer has. Removed by key, not
-        // through the iterator: the heap backend drops a key's map only when remove() empties it.
+        // Episodes whose timer is due (this one, or earlier) are resolved before the detectors
+        // run: a match at exactly lastMatch + resolve_after opens a new episode. Episodes of rules
+        // the group no longer has are dropped. Removed by key, not through the iterator: the heap
+        // backend drops a key's map only when remove() empties it.
         List<String> ended = null;
-        for (Map.Entry<String, Long> span : suppressedUntil.entries()) {
-            Integer i = index.get(span.getKey());
-            if (i == null || span.getValue() + delayMillis[i] <= now) {
-                if (ended == null) {
-                    ended = new ArrayList<>(2);
+        for (Map.Entry<String, Lifecycle.Episode> open : episodes.entries()) {
+            Integer i = index.get(open.getKey());
+            if (i != null) {
+                Lifecycle lifecycle = lifecycles.get(i);
+                if (lifecycle.timer(open.getValue()) > now) {
+                    continue;
                 }
-                ended.add(span.getKey());
+                dc.rule = i;
+                dc.emitAll(lifecycle.onTimer(open.getValue(), now, dc.processingTime()));
             }
+            if (ended == null) {
+                ended = new ArrayList<>(2);
+            }
+            ended.add(open.getKey());
         }
         if (ended != null) {
             for (String namespace : ended) {
-                suppressedUntil.remove(namespace);
+                episodes.remove(namespace);
             }
         }
 
@@ -301,7 +323,7 @@ public final class RuleGroupOperator
         dc.end();
     }
 
-    /** The {@link DetectorContext} of the rule being called: suppression, metrics, output. */
+    /** The {@link DetectorContext} of the rule being called: episodes, metrics, output. */
     private final class RuleContext implements DetectorContext {
         int rule;
         private TimerService timers;
@@ -322,23 +344,58 @@ public final class RuleGroupOperator
         @Override
         public void emit(Alert alert) {
             matches[rule].inc();
-            long span = suppressMillis[rule];
-            if (span > 0) {
-                try {
-                    Long until = suppressedUntil.get(namespaces[rule]);
-                    if (until != null && alert.lastSeen() < until) {
-                        suppressed[rule].inc();
-                        return;
-                    }
-                    long end = alert.lastSeen() + span;
-                    suppressedUntil.put(namespaces[rule], end);
-                    timers.registerEventTimeTimer(end + delayMillis[rule]);
-                } catch (Exception e) {
-                    throw new IllegalStateException("suppression state of " + namespaces[rule], e);
+            try {
+                Lifecycle.Outcome outcome =
+                        lifecycles
+                                .get(rule)
+                                .onMatch(episodes.get(namespaces[rule]), alert, processingTime());
+                if (outcome.extended()) {
+                    suppressed[rule].inc();
                 }
+                emitAll(outcome);
+                store(outcome.episode());
+            } catch (Exception e) {
+                throw new IllegalStateException("episode state of " + namespaces[rule], e);
             }
-            alerts[rule].inc();
-            out.collect(alert);
+        }
+
+        @Override
+        public void conditionCleared(long time) {
+            try {
+                Lifecycle.Episode open = episodes.get(namespaces[rule]);
+                if (open == null) {
+                    return;
+                }
+                Lifecycle.Outcome outcome =
+                        lifecycles.get(rule).onCleared(open, time, processingTime());
+                emitAll(outcome);
+                store(outcome.episode());
+            } catch (Exception e) {
+                throw new IllegalStateException("episode state of " + namespaces[rule], e);
+            }
+        }
+
+        /** Emits the outcome's records and counts them; the caller stores its episode. */
+        void emitAll(Lifecycle.Outcome outcome) {
+            for (Alert record : outcome.records()) {
+                if (record.resolved()) {
+                    resolved[rule].inc();
+                } else if (outcome.extended()) {
+                    updates[rule].inc();
+                } else {
+                    alerts[rule].inc();
+                }
+                out.collect(record);
+            }
+        }
+
+        private void store(Lifecycle.Episode next) throws Exception {
+            if (next == null) {
+                episodes.remove(namespaces[rule]);
+            } else {
+                episodes.put(namespaces[rule], next);
+                timers.registerEventTimeTimer(lifecycles.get(rule).timer(next));
+            }
         }
 
         @Override

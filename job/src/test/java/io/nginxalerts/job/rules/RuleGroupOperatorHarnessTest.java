@@ -31,7 +31,7 @@ class RuleGroupOperatorHarnessTest {
                             match: { status: 4xx }
                             threshold: 3
                             within: 60s
-                            suppress: 0s
+                            resolve_after: 1s
                             """),
                     "errors-v1");
 
@@ -46,7 +46,7 @@ class RuleGroupOperatorHarnessTest {
                             distinct: path
                             threshold: 3
                             within: 60s
-                            suppress: 0s
+                            resolve_after: 1s
                             """),
                     "paths-v1");
 
@@ -65,12 +65,19 @@ class RuleGroupOperatorHarnessTest {
 
             harness.watermark(ONE_HOUR_LATER);
 
-            assertThat(harness.alerts())
+            // resolve_after 1s: each match is an episode of its own, resolved a second later.
+            assertThat(harness.firing())
                     .extracting(Alert::rule, Alert::lastSeen)
                     .containsExactly(
                             org.assertj.core.groups.Tuple.tuple("three-errors", BEGINNING + 2000),
                             org.assertj.core.groups.Tuple.tuple("three-errors", BEGINNING + 5000),
                             org.assertj.core.groups.Tuple.tuple("three-paths", BEGINNING + 5000));
+            assertThat(harness.resolved())
+                    .extracting(Alert::rule, Alert::endsAt)
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple("three-errors", BEGINNING + 3000),
+                            org.assertj.core.groups.Tuple.tuple("three-errors", BEGINNING + 6000),
+                            org.assertj.core.groups.Tuple.tuple("three-paths", BEGINNING + 6000));
             assertThat(harness.keyedStateEntries()).isZero();
             assertThat(harness.timers()).isZero();
         }
@@ -116,7 +123,13 @@ class RuleGroupOperatorHarnessTest {
             send(harness, BEGINNING + 2000, 404, "/c");
             harness.watermark(ONE_HOUR_LATER);
 
-            assertThat(harness.alerts()).extracting(Alert::rule).containsExactly("three-errors");
+            assertThat(harness.alerts())
+                    .extracting(Alert::rule, Alert::status)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(
+                                    "three-errors", Alert.Status.FIRING),
+                            org.assertj.core.groups.Tuple.tuple(
+                                    "three-errors", Alert.Status.RESOLVED));
             assertThat(harness.keyedStateEntries()).isZero();
             assertThat(harness.timers()).isZero();
         } finally {
@@ -140,6 +153,8 @@ class RuleGroupOperatorHarnessTest {
                 r.suppress(),
                 r.source(),
                 r.kind(),
-                fingerprint);
+                fingerprint,
+                r.resolveAfter(),
+                r.updateEvery());
     }
 }
