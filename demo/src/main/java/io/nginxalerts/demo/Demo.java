@@ -186,6 +186,7 @@ final class Demo implements AutoCloseable {
         if (options.rules() != null) {
             o.put(JobOptions.RULES.key(), options.rules().toString());
         }
+        o.putAll(options.inputOptions());
         return o;
     }
 

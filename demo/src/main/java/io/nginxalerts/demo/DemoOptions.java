@@ -3,7 +3,9 @@ package io.nginxalerts.demo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The demo's command-line options, validated once; a bad one stops the demo before anything starts,
@@ -16,16 +18,25 @@ import java.util.List;
  * @param events with {@code once} and generated traffic: how many events to generate
  * @param webPort preferred port of the Flink web UI (another free one if taken)
  * @param seed seed of the generated traffic
+ * @param inputOptions the job's {@code input.log-format*} options as given, for a custom log format
+ *     of {@code accessLog}
  */
 public record DemoOptions(
-        Path rules, Path accessLog, boolean once, int rate, int events, int webPort, long seed) {
+        Path rules,
+        Path accessLog,
+        boolean once,
+        int rate,
+        int events,
+        int webPort,
+        long seed,
+        Map<String, String> inputOptions) {
 
     public static final String USAGE =
             """
             usage: nginx-alerts demo [--rules DIR] [--access-log PATH] [--once]
                                      [--rate EVENTS_PER_S] [--events N] [--web-port 8081] [--seed N]
               --rules DIR         rules to run (default: the bundled rules/)
-              --access-log PATH   read a real nginx access log (JSON or combined) from the start
+              --access-log PATH   read a real access log (JSON, combined, common, syslog...) from the start
                                   and follow it as nginx appends (survives log rotation)
               --once              stop by itself once the input is consumed and every alert is
                                   delivered, exit 0
@@ -33,6 +44,11 @@ public record DemoOptions(
               --events N          with --once: generated events (default 6000)
               --web-port P        Flink web UI port (default 8081; a free one if taken)
               --seed N            seed of the generated traffic (default 42)
+              --input.log-format FORMAT, or --input.log-format-file NGINX_CONF
+                                  [--input.log-format-name NAME]
+                                  the access log's own nginx log_format or Apache LogFormat
+                                  (as for the job; JSON, combined, common, vhost_combined and
+                                  syslog-wrapped lines are read without it)
             """;
 
     public static DemoOptions parse(String[] args) {
@@ -43,6 +59,7 @@ public record DemoOptions(
         int events = 6000;
         int webPort = 8081;
         long seed = 42;
+        Map<String, String> inputOptions = new LinkedHashMap<>();
         List<String> rest = new ArrayList<>(List.of(args));
         while (!rest.isEmpty()) {
             String flag = rest.remove(0);
@@ -65,10 +82,13 @@ public record DemoOptions(
                 case "--events" -> events = positive(flag, value(flag, rest));
                 case "--web-port" -> webPort = positive(flag, value(flag, rest));
                 case "--seed" -> seed = positive(flag, value(flag, rest));
+                case "--input.log-format", "--input.log-format-file", "--input.log-format-name" ->
+                        inputOptions.put(flag.substring(2), value(flag, rest));
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
         }
-        return new DemoOptions(rules, accessLog, once, rate, events, webPort, seed);
+        return new DemoOptions(
+                rules, accessLog, once, rate, events, webPort, seed, Map.copyOf(inputOptions));
     }
 
     private static String value(String flag, List<String> rest) {

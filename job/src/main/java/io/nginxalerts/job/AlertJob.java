@@ -125,7 +125,8 @@ public final class AlertJob {
                                 new KafkaLogDeserializer(
                                         new RecordParser(
                                                 settings.maxLineBytes(),
-                                                settings.maxFutureSkew())));
+                                                settings.maxFutureSkew(),
+                                                settings.logFormat())));
         if (settings.kafkaBounded()) {
             builder.setBounded(OffsetsInitializer.latest());
         }

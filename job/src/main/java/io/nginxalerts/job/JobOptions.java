@@ -173,6 +173,37 @@ public final class JobOptions {
                     .defaultValue(65536)
                     .withDescription("Records longer than this are dead letters.");
 
+    public static final ConfigOption<String> INPUT_LOG_FORMAT =
+            ConfigOptions.key("input.log-format")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "A custom text log format, tried before the built-in shapes (JSON,"
+                                    + " combined, common, vhost_combined): an nginx log_format"
+                                    + " string ('$remote_addr - $remote_user [$time_local]"
+                                    + " ...'), the directive's arguments with escape=json|none"
+                                    + " first, or an Apache LogFormat string ('%h %l %u %t"
+                                    + " \\\"%r\\\" %>s %b'). Not together with"
+                                    + " input.log-format-file.");
+
+    public static final ConfigOption<String> INPUT_LOG_FORMAT_FILE =
+            ConfigOptions.key("input.log-format-file")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "An nginx.conf to read the log_format named by"
+                                    + " input.log-format-name from (quoted parts concatenated,"
+                                    + " escape= honoured; include files are not followed).");
+
+    public static final ConfigOption<String> INPUT_LOG_FORMAT_NAME =
+            ConfigOptions.key("input.log-format-name")
+                    .stringType()
+                    .defaultValue("main")
+                    .withDescription(
+                            "The name of the log_format in input.log-format-file (nginx's"
+                                    + " default nginx.conf calls it main; combined is nginx's"
+                                    + " built-in one).");
+
     public static final List<ConfigOption<?>> ALL =
             List.of(
                     KAFKA_BOOTSTRAP_SERVERS,
@@ -194,5 +225,8 @@ public final class JobOptions {
                     PARTITION_IDLENESS,
                     IDLE_FLUSH_AFTER,
                     MAX_FUTURE_SKEW,
-                    MAX_LINE_BYTES);
+                    MAX_LINE_BYTES,
+                    INPUT_LOG_FORMAT,
+                    INPUT_LOG_FORMAT_FILE,
+                    INPUT_LOG_FORMAT_NAME);
 }

@@ -1,5 +1,8 @@
 package io.nginxalerts.job;
 
+import io.nginxalerts.core.parse.LogFormat;
+import io.nginxalerts.core.parse.LogFormatException;
+import io.nginxalerts.core.parse.NginxConf;
 import io.nginxalerts.core.redis.RedisEndpoint;
 import io.nginxalerts.core.redis.RedisOption;
 import io.nginxalerts.core.rules.Rule;
@@ -42,7 +45,8 @@ public record JobSettings(
         ThresholdOperator thresholdOperator,
         EventTimeSettings time,
         Duration maxFutureSkew,
-        int maxLineBytes) {
+        int maxLineBytes,
+        LogFormat logFormat) {
 
     private static final Set<String> STARTING_OFFSETS = Set.of("committed", "earliest", "latest");
 
@@ -141,7 +145,73 @@ public record JobSettings(
                         notNegative(config, JobOptions.PARTITION_IDLENESS),
                         notNegative(config, JobOptions.IDLE_FLUSH_AFTER)),
                 notNegative(config, JobOptions.MAX_FUTURE_SKEW),
-                maxLineBytes);
+                maxLineBytes,
+                logFormat(config));
+    }
+
+    /**
+     * The custom log format of the {@code input.log-format*} options, or null when none is given.
+     * Used by the job, the backtest, the demo and {@code validate} alike.
+     *
+     * @throws IllegalArgumentException naming the option key (and the offending variable) when the
+     *     format cannot be read or compiled
+     */
+    public static LogFormat logFormat(Map<String, String> options) {
+        return logFormat(Configuration.fromMap(options));
+    }
+
+    private static LogFormat logFormat(Configuration config) {
+        String inline = get(config, JobOptions.INPUT_LOG_FORMAT);
+        String file = get(config, JobOptions.INPUT_LOG_FORMAT_FILE);
+        if (inline != null && file != null) {
+            throw new IllegalArgumentException(
+                    "--"
+                            + JobOptions.INPUT_LOG_FORMAT.key()
+                            + " and --"
+                            + JobOptions.INPUT_LOG_FORMAT_FILE.key()
+                            + " exclude each other");
+        }
+        if (inline != null) {
+            try {
+                return LogFormat.fromOption(inline);
+            } catch (LogFormatException e) {
+                throw new IllegalArgumentException(
+                        "--" + JobOptions.INPUT_LOG_FORMAT.key() + ": " + e.getMessage(), e);
+            }
+        }
+        if (file == null) {
+            return null;
+        }
+        String name = get(config, JobOptions.INPUT_LOG_FORMAT_NAME);
+        String text;
+        try {
+            text = Files.readString(Path.of(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "--"
+                            + JobOptions.INPUT_LOG_FORMAT_FILE.key()
+                            + ": cannot read "
+                            + file
+                            + ": "
+                            + e,
+                    e);
+        }
+        try {
+            return NginxConf.logFormat(text, name);
+        } catch (LogFormatException e) {
+            throw new IllegalArgumentException(
+                    "--"
+                            + JobOptions.INPUT_LOG_FORMAT_FILE.key()
+                            + " "
+                            + file
+                            + ", --"
+                            + JobOptions.INPUT_LOG_FORMAT_NAME.key()
+                            + " "
+                            + name
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
     }
 
     private static Map<String, String> withRedisEnvironment(
@@ -229,7 +299,8 @@ public record JobSettings(
                 + " thresholds="
                 + thresholdOperator
                 + " time="
-                + time;
+                + time
+                + (logFormat == null ? "" : " log-format=" + logFormat.source());
     }
 
     @Override

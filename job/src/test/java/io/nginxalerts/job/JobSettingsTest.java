@@ -74,4 +74,34 @@ class JobSettingsTest {
         assertThat(s.describe()).contains("redis://app:***@r:6379").doesNotContain("hunter2");
         assertThat(s.toString()).doesNotContain("hunter2");
     }
+
+    @Test
+    void compilesTheCustomLogFormatOnceForEveryEntryPoint() {
+        assertThat(settings(false).logFormat()).isNull();
+        JobSettings s =
+                settings(
+                        false,
+                        "--input.log-format",
+                        "$remote_addr [$time_local] $status $upstream_addr");
+        assertThat(s.logFormat().mappings()).hasSize(4);
+    }
+
+    @Test
+    void aBrokenLogFormatNamesTheOptionKeyAndTheVariable() {
+        assertThatThrownBy(() -> settings(false, "--input.log-format", "$remote_addr$status $msec"))
+                .hasMessageStartingWith("--input.log-format: ")
+                .hasMessageContaining("$status");
+        assertThatThrownBy(
+                        () -> settings(false, "--input.log-format-file", "/nonexistent/nginx.conf"))
+                .hasMessageStartingWith("--input.log-format-file: cannot read");
+        assertThatThrownBy(
+                        () ->
+                                settings(
+                                        false,
+                                        "--input.log-format",
+                                        "$remote_addr $status $msec",
+                                        "--input.log-format-file",
+                                        "x"))
+                .hasMessageContaining("exclude each other");
+    }
 }

@@ -4,7 +4,9 @@ import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.alert.AlertCodec;
 import io.nginxalerts.core.alert.Alerts;
 import io.nginxalerts.core.event.AccessEvent;
+import io.nginxalerts.core.parse.LogFormat;
 import io.nginxalerts.core.parse.LogParser;
+import io.nginxalerts.core.parse.NginxConf;
 import io.nginxalerts.core.parse.ParseResult;
 import io.nginxalerts.core.parse.ParserSettings;
 import io.nginxalerts.core.rules.Rule;
@@ -53,6 +55,10 @@ public class HotPaths {
     private AccessEvent[] events;
     private List<Rule> rules;
     private LogParser parser;
+
+    /** The same parser with nginx's combined given as a custom log_format (compiled scanner). */
+    private LogParser customParser;
+
     private Rule thresholdRule;
     private List<AccessEvent> match;
     private Alert alert;
@@ -68,6 +74,12 @@ public class HotPaths {
         combined = new byte[N][];
         events = new AccessEvent[N];
         parser = new LogParser(new ParserSettings(65536, Duration.ofDays(3650), Clock.systemUTC()));
+        customParser =
+                new LogParser(
+                        new ParserSettings(65536, Duration.ofDays(3650), Clock.systemUTC())
+                                .withLogFormat(
+                                        LogFormat.nginx(
+                                                NginxConf.COMBINED, LogFormat.Escape.DEFAULT)));
         for (int k = 0; k < N; k++) {
             json[k] = j.encode(g.next());
             combined[k] = c.encode(g2.next());
@@ -98,6 +110,15 @@ public class HotPaths {
     @Benchmark
     public ParseResult parseCombined() {
         return parser.parse(combined[next()]);
+    }
+
+    /**
+     * The compiled custom {@code log_format} path ({@code --input.log-format}) on the same combined
+     * lines: compare with {@link #parseCombined} (the hand-written scanner) and {@link #parseJson}.
+     */
+    @Benchmark
+    public ParseResult parseCustomFormat() {
+        return customParser.parse(combined[next()]);
     }
 
     /** All default rules' relevance and key on one event: the filters before keyBy. */

@@ -38,6 +38,14 @@ public final class WindowCountDetector implements Detector<WindowCountDetector.W
         /** Read and written by the detector only; a plain field for Kryo. */
         ArrayList<AccessEvent> events = new ArrayList<>(4);
 
+        /**
+         * For a distinct rule, the value of each event in {@link #events} (same index), kept so
+         * that each event's value is computed once, not again for every later event of the key (a
+         * decoded field costs a decode and a lower-casing). Null for threshold rules, and in state
+         * written before it existed: then rebuilt from the events.
+         */
+        ArrayList<String> values;
+
         public Window() {}
 
         /** The number of events in the window. */
@@ -79,6 +87,9 @@ public final class WindowCountDetector implements Detector<WindowCountDetector.W
         }
         if (drop > 0) {
             win.subList(0, drop).clear();
+            if (state.values != null) {
+                state.values.subList(0, Math.min(drop, state.values.size())).clear();
+            }
         }
     }
 
@@ -90,14 +101,37 @@ public final class WindowCountDetector implements Detector<WindowCountDetector.W
             if (value == null) {
                 return;
             }
-            removeValue(win, value);
+            ArrayList<String> values = valuesOf(state);
+            int at = values.indexOf(value);
+            if (at >= 0) {
+                // The older event of this value leaves; the window keeps the latest of each.
+                win.remove(at);
+                values.remove(at);
+            }
+            values.add(value);
         }
         win.add(event);
         if (win.size() >= threshold) {
             // fromMatch copies what it keeps, so the window can be emptied in place.
             ctx.emit(Alerts.fromMatch(rule, win, ctx.processingTime()));
             win.clear();
+            if (state.values != null) {
+                state.values.clear();
+            }
         }
+    }
+
+    /** The distinct values of the window, rebuilt if the state lacks them or they drifted. */
+    private ArrayList<String> valuesOf(Window state) {
+        ArrayList<String> values = state.values;
+        if (values == null || values.size() != state.events.size()) {
+            values = new ArrayList<>(Math.max(4, state.events.size() + 1));
+            for (AccessEvent e : state.events) {
+                values.add(rule.distinctValue(e));
+            }
+            state.values = values;
+        }
+        return values;
     }
 
     @Override
@@ -108,15 +142,5 @@ public final class WindowCountDetector implements Detector<WindowCountDetector.W
     @Override
     public boolean isEmpty(Window state) {
         return state.events.isEmpty();
-    }
-
-    /** Drops the event of {@code value}, if the window has one: a later one takes its place. */
-    private void removeValue(ArrayList<AccessEvent> win, String value) {
-        for (int i = 0; i < win.size(); i++) {
-            if (value.equals(rule.distinctValue(win.get(i)))) {
-                win.remove(i);
-                return;
-            }
-        }
     }
 }

@@ -1,11 +1,16 @@
 package io.nginxalerts.core.parse;
 
 /**
- * Reads an nginx {@code combined} line into an {@link EventDraft}:
+ * Reads an nginx or Apache {@code combined} line into an {@link EventDraft}:
  *
  * <pre>
  * $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"
  * </pre>
+ *
+ * and the two Apache shapes that differ from it only at the ends: {@code common} (the line ends
+ * after the size: no referer, no user agent) and {@code vhost_combined} (the line starts with
+ * {@code host:port } or {@code host }, the virtual host, which becomes {@code http_host}; the port
+ * becomes the extra field {@code server_port}).
  *
  * <p>A single left-to-right scan with no regex, so the cost is linear in the line whatever it
  * holds. The shape is checked first (anything else is {@link RejectReason#UNRECOGNIZED_FORMAT});
@@ -36,7 +41,19 @@ final class CombinedLineParser {
             unrecognized(d);
             return;
         }
-        String addr = s.substring(0, addrEnd);
+        int addrStart = 0;
+        String vhost = null;
+        if (!ParsedValues.looksLikeIp(s.substring(0, addrEnd))) {
+            // vhost_combined: "host[:port] addr - user [time] ...". Only a line whose first word
+            // is no address pays for this look at the second one.
+            int next = s.indexOf(' ', addrEnd + 1);
+            if (next > addrEnd + 1 && ParsedValues.looksLikeIp(s.substring(addrEnd + 1, next))) {
+                vhost = s.substring(0, addrEnd);
+                addrStart = addrEnd + 1;
+                addrEnd = next;
+            }
+        }
+        String addr = s.substring(addrStart, addrEnd);
         // Between the address and the time: "$remote_ident $remote_user" (ident is always "-").
         int timeStart = s.indexOf(" [", addrEnd + 1);
         int timeEnd = timeStart < 0 ? -1 : s.indexOf(']', timeStart);
@@ -69,25 +86,37 @@ final class CombinedLineParser {
             return;
         }
         String bytes = token();
-        if (bytes == null || !space()) {
+        if (bytes == null) {
             unrecognized(d);
             return;
         }
-        int referStart = pos + 1;
-        int referEnd = quoted();
-        if (referEnd < 0 || !space()) {
+        // Apache common ends here; combined goes on with the referer and the user agent.
+        boolean common = pos == s.length();
+        if (!common && !space()) {
             unrecognized(d);
             return;
         }
-        int agentStart = pos + 1;
-        int agentEnd = quoted();
-        if (agentEnd < 0) {
-            unrecognized(d);
-            return;
+        int referStart = -1;
+        int referEnd = -1;
+        int agentStart = -1;
+        int agentEnd = -1;
+        if (!common) {
+            referStart = pos + 1;
+            referEnd = quoted();
+            if (referEnd < 0 || !space()) {
+                unrecognized(d);
+                return;
+            }
+            agentStart = pos + 1;
+            agentEnd = quoted();
+            if (agentEnd < 0) {
+                unrecognized(d);
+                return;
+            }
         }
         int xffStart = -1;
         int xffEnd = -1;
-        if (space() && pos < s.length() && s.charAt(pos) == '"') {
+        if (!common && space() && pos < s.length() && s.charAt(pos) == '"') {
             xffStart = pos + 1;
             xffEnd = quoted();
         }
@@ -100,6 +129,14 @@ final class CombinedLineParser {
         long size = "-".equals(bytes) ? 0 : ParsedValues.parseNonNegativeLong(bytes);
 
         d.clientip = ParsedValues.absentToNull(addr);
+        if (vhost != null) {
+            int colon = vhost.lastIndexOf(':');
+            if (colon > 0 && colon < vhost.length() - 1 && digitsOnly(vhost.substring(colon + 1))) {
+                d.putExtra("server_port", vhost.substring(colon + 1));
+                vhost = vhost.substring(0, colon);
+            }
+            d.httpHost = ParsedValues.absentToNull(vhost);
+        }
         String user = ParsedValues.absentToNull(users.substring(userSep + 1));
         if (user != null) {
             d.putExtra("remote_user", ParsedValues.unescapeNginx(user, 0, user.length()));
@@ -128,8 +165,12 @@ final class CombinedLineParser {
             d.size = size;
         }
         request(ParsedValues.unescapeNginx(s, requestStart, requestEnd), d);
-        d.refer = ParsedValues.absentToNull(ParsedValues.unescapeNginx(s, referStart, referEnd));
-        d.agent = ParsedValues.absentToNull(ParsedValues.unescapeNginx(s, agentStart, agentEnd));
+        if (!common) {
+            d.refer =
+                    ParsedValues.absentToNull(ParsedValues.unescapeNginx(s, referStart, referEnd));
+            d.agent =
+                    ParsedValues.absentToNull(ParsedValues.unescapeNginx(s, agentStart, agentEnd));
+        }
         if (xffEnd >= 0) {
             d.xff = ParsedValues.absentToNull(ParsedValues.unescapeNginx(s, xffStart, xffEnd));
         }
@@ -141,7 +182,7 @@ final class CombinedLineParser {
      * is still an event: no method or protocol, and the raw text as {@code url}, which is what
      * scanner rules want to see.
      */
-    private static void request(String request, EventDraft d) {
+    static void request(String request, EventDraft d) {
         String text = ParsedValues.absentToNull(request);
         if (text == null) {
             return;
@@ -227,6 +268,8 @@ final class CombinedLineParser {
     }
 
     private static void unrecognized(EventDraft d) {
-        d.fail(RejectReason.UNRECOGNIZED_FORMAT, "neither JSON nor an nginx combined line");
+        d.fail(
+                RejectReason.UNRECOGNIZED_FORMAT,
+                "neither JSON nor a combined, common or vhost_combined line");
     }
 }

@@ -21,7 +21,11 @@ import java.util.Objects;
  *
  * <p>The input shape is detected per record: nginx JSON (the project's {@code log_format}), the
  * same JSON after Logstash (7 legacy or 8 ECS, with {@code geoip}/{@code user_agent}/{@code host}
- * objects flattened into {@code extra}), or an nginx {@code combined} text line.
+ * objects flattened into {@code extra}), an nginx or Apache {@code combined} text line, Apache
+ * {@code common} and {@code vhost_combined} lines, or a line of the custom {@link LogFormat} of the
+ * settings (tried first; a line that fits neither it nor a built-in shape is rejected with where it
+ * stopped fitting the custom format). A syslog header (RFC 3164 or 5424, as nginx writes with
+ * {@code access_log syslog:}) in front of any of them is recognised and dropped first.
  *
  * <p>Guarantees:
  *
@@ -44,6 +48,9 @@ public final class LogParser implements Serializable {
     private final int maxLineBytes;
     private final long maxFutureSkewMillis;
 
+    /** The custom text format, or null. */
+    private final LogFormat format;
+
     /** Written by hand in {@link #writeObject}: {@link Clock} itself is not serializable. */
     private transient Clock clock;
 
@@ -52,6 +59,7 @@ public final class LogParser implements Serializable {
         this.maxLineBytes = settings.maxLineBytes();
         this.maxFutureSkewMillis = saturatedMillis(settings.maxFutureSkew());
         this.clock = settings.clock();
+        this.format = settings.logFormat();
     }
 
     /** Parses one record; see the class comment for what is accepted. Never throws. */
@@ -116,6 +124,45 @@ public final class LogParser implements Serializable {
                         RejectReason.INVALID_UTF8, "invalid UTF-8 at byte " + bad);
             }
         }
+        int message = SyslogHeader.messageStart(raw, first, last + 1);
+        if (message >= 0) {
+            first = message;
+            while (first <= last && isBlank(raw[first])) {
+                first++;
+            }
+            if (first > last) {
+                return ParseResult.rejected(RejectReason.EMPTY, "a syslog header only");
+            }
+        }
+        if (format != null && format.mayStartWith((char) (raw[first] & 0xFF))) {
+            return parseCustom(raw, first, last, ascii);
+        }
+        return parseBuiltIn(raw, first, last, ascii);
+    }
+
+    /** The custom format first; a line it does not fit may still be one of the built-in shapes. */
+    private ParseResult parseCustom(byte[] raw, int first, int last, boolean ascii) {
+        EventDraft d = new EventDraft();
+        format.parse(text(raw, first, last, ascii), d);
+        if (d.failReason != RejectReason.UNRECOGNIZED_FORMAT) {
+            return finish(d);
+        }
+        ParseResult builtIn = parseBuiltIn(raw, first, last, ascii);
+        if (builtIn.isEvent() || (raw[first] == '{' && !format.mustStartWith('{'))) {
+            return builtIn;
+        }
+        return ParseResult.rejected(RejectReason.UNRECOGNIZED_FORMAT, d.failDetail);
+    }
+
+    private static String text(byte[] raw, int first, int last, boolean ascii) {
+        return new String(
+                raw,
+                first,
+                last + 1 - first,
+                ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+    }
+
+    private ParseResult parseBuiltIn(byte[] raw, int first, int last, boolean ascii) {
         switch (raw[first]) {
             case '{':
                 return parseJson(raw, first, last + 1 - first);
@@ -126,14 +173,8 @@ public final class LogParser implements Serializable {
                 return ParseResult.rejected(
                         RejectReason.UNRECOGNIZED_FORMAT, "a JSON string, not an object");
             default:
-                String line =
-                        new String(
-                                raw,
-                                first,
-                                last + 1 - first,
-                                ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
                 EventDraft d = new EventDraft();
-                CombinedLineParser.parse(line, d);
+                CombinedLineParser.parse(text(raw, first, last, ascii), d);
                 return finish(d);
         }
     }

@@ -188,6 +188,16 @@ final class ParsedValues {
         return at >= 0 ? s.substring(0, at) : s;
     }
 
+    /** Whether {@code s} is one or more ASCII digits. */
+    static boolean digitsOnly(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return !s.isEmpty();
+    }
+
     static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
     }

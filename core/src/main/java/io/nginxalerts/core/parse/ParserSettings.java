@@ -13,8 +13,10 @@ import java.util.Objects;
  * @param maxFutureSkew how far an event may lie ahead of {@code clock} before it is rejected as
  *     {@link RejectReason#FUTURE_TIMESTAMP} (zero or positive)
  * @param clock the source of "now" for the future check
+ * @param logFormat a custom text format tried before the built-in shapes, or null for none
  */
-public record ParserSettings(int maxLineBytes, Duration maxFutureSkew, Clock clock) {
+public record ParserSettings(
+        int maxLineBytes, Duration maxFutureSkew, Clock clock, LogFormat logFormat) {
 
     /** 64 KiB: nginx lines are far shorter; anything larger is a broken or hostile record. */
     public static final int DEFAULT_MAX_LINE_BYTES = 65536;
@@ -32,6 +34,16 @@ public record ParserSettings(int maxLineBytes, Duration maxFutureSkew, Clock clo
                     "maxFutureSkew must not be negative: " + maxFutureSkew);
         }
         Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Settings without a custom log format: only the built-in shapes are read. */
+    public ParserSettings(int maxLineBytes, Duration maxFutureSkew, Clock clock) {
+        this(maxLineBytes, maxFutureSkew, clock, null);
+    }
+
+    /** These settings with {@code format} as the custom text format (null for none). */
+    public ParserSettings withLogFormat(LogFormat format) {
+        return new ParserSettings(maxLineBytes, maxFutureSkew, clock, format);
     }
 
     /** 65536 bytes, 5 minutes of future skew, the system UTC clock. */

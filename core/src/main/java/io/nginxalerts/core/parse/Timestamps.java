@@ -199,6 +199,19 @@ final class Timestamps {
         return -1;
     }
 
+    /** 1..12 for the bytes of an English three-letter month name, -1 otherwise. */
+    static int month(byte a, byte b, byte c) {
+        for (int m = 0; m < 12; m++) {
+            int at = m * 3;
+            if (MONTHS.charAt(at) == a
+                    && MONTHS.charAt(at + 1) == b
+                    && MONTHS.charAt(at + 2) == c) {
+                return m + 1;
+            }
+        }
+        return -1;
+    }
+
     /** The non-negative value of {@code count} ASCII digits at {@code at}, or -1. */
     private static int digits(String s, int at, int count) {
         if (at < 0 || at + count > s.length()) {

@@ -248,6 +248,9 @@ final class Conditions {
 
         private transient volatile Predicate<String> matcher;
 
+        /** For {@code contains}: an automaton pass over a user agent costs more than a lookup. */
+        private transient OutcomeMemo remembered;
+
         /**
          * @param file the list file as the rule names it, for messages
          * @param entries non-empty, without empty entries
@@ -270,7 +273,15 @@ final class Conditions {
                 m = build(op, entries);
                 matcher = m;
             }
-            return m.test(text);
+            if (op != TextOp.CONTAINS) {
+                return m.test(text);
+            }
+            OutcomeMemo memo = remembered;
+            if (memo == null) {
+                memo = new OutcomeMemo();
+                remembered = memo;
+            }
+            return memo.test(text, m);
         }
 
         private static Predicate<String> build(TextOp op, List<String> entries) {
@@ -428,20 +439,13 @@ final class Conditions {
      */
     static final class RegexFind implements Condition {
         private static final long serialVersionUID = 1L;
-        private static final int SLOTS = 1024;
-
-        /** Longer texts (rare, mostly attacks) are not remembered. */
-        private static final int MAX_REMEMBERED_LENGTH = 256;
-
         private final EventField field;
         private final Pattern pattern;
 
         /** Null when the pattern has no literal worth checking first. */
         private final RegexPrefilter prefilter;
 
-        private transient Remembered[] remembered;
-
-        private record Remembered(String text, boolean found) {}
+        private transient OutcomeMemo remembered;
 
         RegexFind(EventField field, Pattern pattern) {
             this.field = field;
@@ -463,23 +467,12 @@ final class Conditions {
             if (text == null) {
                 return false;
             }
-            if (text.length() > MAX_REMEMBERED_LENGTH) {
-                return find(text);
+            OutcomeMemo memo = remembered;
+            if (memo == null) {
+                memo = new OutcomeMemo();
+                remembered = memo;
             }
-            Remembered[] table = remembered;
-            if (table == null) {
-                table = new Remembered[SLOTS];
-                remembered = table;
-            }
-            int h = text.hashCode();
-            int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
-            Remembered r = table[slot];
-            if (r != null && r.text().equals(text)) {
-                return r.found();
-            }
-            boolean found = find(text);
-            table[slot] = new Remembered(text, found);
-            return found;
+            return memo.test(text, this::find);
         }
 
         private boolean find(String text) {

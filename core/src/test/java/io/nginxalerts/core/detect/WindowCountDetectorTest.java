@@ -161,6 +161,28 @@ class WindowCountDetectorTest {
     }
 
     @Test
+    void aDistinctWindowRestoredWithoutItsValuesRebuildsThemAndCountsTheSame() {
+        WindowCountDetector detector = new WindowCountDetector(THREE_PATHS);
+        WindowCountDetector.Window state = detector.newState();
+        feed(detector, state, error(BEGINNING, "/a"));
+        feed(detector, state, error(BEGINNING + 1_000, "/b"));
+        // As state written before the values were kept: the events alone.
+        state.values = null;
+
+        feed(detector, state, error(BEGINNING + 2_000, "/a"));
+        assertThat(alerts).isEmpty();
+        assertThat(state.size()).isEqualTo(2);
+        feed(detector, state, error(BEGINNING + 3_000, "/c"));
+
+        assertThat(alerts).hasSize(1);
+        assertThat(alerts.get(0).evidence())
+                .extracting(AccessEvent::path)
+                .containsExactly("/b", "/a", "/c");
+        assertThat(state.size()).isZero();
+        assertThat(state.values).isEmpty();
+    }
+
+    @Test
     void theFactoryGivesEachKindItsDetectorAndRefusesSequences() {
         assertThat(Detectors.forRule(THREE_ERRORS)).isInstanceOf(WindowCountDetector.class);
         assertThat(Detectors.forRule(THREE_PATHS)).isInstanceOf(WindowCountDetector.class);

@@ -153,7 +153,9 @@ public final class Backtest {
             throws Exception {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(parallelism);
-        RecordParser parser = new RecordParser(settings.maxLineBytes(), settings.maxFutureSkew());
+        RecordParser parser =
+                new RecordParser(
+                        settings.maxLineBytes(), settings.maxFutureSkew(), settings.logFormat());
         List<Pipeline.Input> sources = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
             String input = inputs.get(i);

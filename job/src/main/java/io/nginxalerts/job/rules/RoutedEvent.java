@@ -3,12 +3,16 @@ package io.nginxalerts.job.rules;
 import io.nginxalerts.core.event.AccessEvent;
 import java.util.Arrays;
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * An event on its way to one {@link RuleGroup}'s operator: its key under the group's {@code
  * group_by}, and which of the group's rules it takes part in (bit i of {@code rules} for the
- * group's rule i). A Flink POJO, so it travels and waits in state without Kryo.
+ * group's rule i). It travels and waits in state in the hand-written form of {@link
+ * RoutedEventSerializer} (through {@link RoutedEventTypeInfo}, which {@code
+ * TypeInformation.of(RoutedEvent.class)} finds by the annotation), without reflection or Kryo.
  */
+@TypeInfo(RoutedEventTypeInfo.Factory.class)
 public final class RoutedEvent {
     /** The event's key under the group's {@code group_by} ({@code Rule#keyOf}). */
     public String key;

@@ -1,6 +1,7 @@
 package io.nginxalerts.job.source;
 
 import io.nginxalerts.core.parse.DeadLetter;
+import io.nginxalerts.core.parse.LogFormat;
 import io.nginxalerts.core.parse.LogParser;
 import io.nginxalerts.core.parse.ParseResult;
 import io.nginxalerts.core.parse.ParserSettings;
@@ -18,11 +19,20 @@ public final class RecordParser implements Serializable {
 
     private final int maxLineBytes;
     private final Duration maxFutureSkew;
+
+    /** The custom text format of {@code input.log-format*}, or null. */
+    private final LogFormat logFormat;
+
     private transient LogParser parser;
 
     public RecordParser(int maxLineBytes, Duration maxFutureSkew) {
+        this(maxLineBytes, maxFutureSkew, null);
+    }
+
+    public RecordParser(int maxLineBytes, Duration maxFutureSkew, LogFormat logFormat) {
         this.maxLineBytes = maxLineBytes;
         this.maxFutureSkew = maxFutureSkew;
+        this.logFormat = logFormat;
     }
 
     public int maxLineBytes() {
@@ -33,7 +43,8 @@ public final class RecordParser implements Serializable {
         if (parser == null) {
             parser =
                     new LogParser(
-                            new ParserSettings(maxLineBytes, maxFutureSkew, Clock.systemUTC()));
+                            new ParserSettings(
+                                    maxLineBytes, maxFutureSkew, Clock.systemUTC(), logFormat));
         }
         if (raw == null) {
             return rejected(

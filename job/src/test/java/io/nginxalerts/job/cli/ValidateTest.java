@@ -82,4 +82,37 @@ class ValidateTest {
         assertThat(validate("/no/such/dir")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("not a directory");
     }
+
+    @Test
+    void checksAGivenLogFormatAndPrintsWhatEachVariableMapsTo() {
+        assertThat(
+                        validate(
+                                "--input.log-format",
+                                "$remote_addr [$time_local] \"$request\" $status $ssl_protocol"))
+                .isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("log format valid (escape=default): 5 variable(s)")
+                .containsPattern("\\$remote_addr +-> clientip")
+                .containsPattern("\\$request +-> method, url, protocol")
+                .containsPattern("\\$ssl_protocol +-> extra field ssl_protocol");
+    }
+
+    @Test
+    void readsTheNamedFormatFromAnNginxConf() throws Exception {
+        Path conf = dir.resolve("nginx.conf");
+        Files.writeString(
+                conf,
+                "http {\n  log_format main escape=json '{\"ip\":\"$remote_addr\",'\n"
+                        + "    '\"t\":\"$msec\",\"s\":$status}';\n}\n");
+        assertThat(validate("--input.log-format-file", conf.toString())).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("escape=json): 3 variable(s)");
+    }
+
+    @Test
+    void aBrokenFormatNamesTheOptionAndTheVariable() {
+        assertThat(validate("--input.log-format", "%h %t %>s %{%Y}t")).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("--input.log-format: ")
+                .contains("%{%Y}t");
+    }
 }
