@@ -22,9 +22,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The real pipeline with distinct rules in the grouped operator ({@link RuleGroupOperator}) against
- * {@link ReferenceEvaluator}, the rule's definition evaluated literally, then suppressed by {@link
- * ReferenceEvaluator#suppressed}, on the same input: every alert (id, key, count, distinct count,
- * first and last seen, evidence; all but the wall-clock detection time) must be identical, at
+ * {@link ReferenceEvaluator}, the rule's definition evaluated literally, its matches turned into
+ * episodes by {@link ReferenceEvaluator#records}, on the same input: every firing and resolved
+ * record (id, key, count, distinct count, first and last seen, evidence, status, ends_at; all but
+ * the wall-clock detection time) must be identical, at
  * parallelism 1 and 2. Events that the pipeline found late are left out of the reference's input,
  * as the definition is about events on time.
  */
