@@ -25,9 +25,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@link ReferenceEvaluator}, the rule's definition evaluated literally, its matches turned into
  * episodes by {@link ReferenceEvaluator#records}, on the same input: every firing and resolved
  * record (id, key, count, distinct count, first and last seen, evidence, status, ends_at; all but
- * the wall-clock detection time) must be identical, at
- * parallelism 1 and 2. Events that the pipeline found late are left out of the reference's input,
- * as the definition is about events on time.
+ * the wall-clock detection time) must be identical, at parallelism 1 and 2. Events that the
+ * pipeline found late are left out of the reference's input, as the definition is about events on
+ * time.
  */
 class GroupedDistinctEqualsReferenceITCase {
     @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoSlots();
