@@ -271,9 +271,21 @@ public final class Backtest {
     static long resolvedWritten(List<Rule> rules, Map<String, Object> counters) {
         long n = 0;
         for (Rule rule : rules) {
-            n += number(counters.get("rule." + rule.id() + ".resolved"));
+            n += resolved(rule, counters);
         }
-        return n - number(counters.get(EndOfInputGate.RESOLVED_UNDECIDED_METRIC));
+        return n;
+    }
+
+    /** A rule's resolved records, less those the end of input left undecided. */
+    static long resolved(Rule rule, Map<String, Object> counters) {
+        return number(counters.get("rule." + rule.id() + ".resolved"))
+                - number(counters.get(EndOfInputGate.ruleUndecided(rule.id(), true)));
+    }
+
+    /** A rule's firing records, less those (of absence rules) the end of input left undecided. */
+    static long firing(Rule rule, Map<String, Object> counters) {
+        return number(counters.get("rule." + rule.id() + ".alerts"))
+                - number(counters.get(EndOfInputGate.ruleUndecided(rule.id(), false)));
     }
 
     /** Lets firing (and update) records through, not resolved ones. */
@@ -289,7 +301,7 @@ public final class Backtest {
     static long alerts(List<Rule> rules, Map<String, Object> counters) {
         long alerts = 0;
         for (Rule rule : rules) {
-            alerts += number(counters.get("rule." + rule.id() + ".alerts"));
+            alerts += firing(rule, counters);
         }
         return alerts;
     }
@@ -337,9 +349,9 @@ public final class Backtest {
                     "%-32s %8d %8d %10d %8d%n",
                     rule.id(),
                     result.counter(p + "matches"),
-                    result.counter(p + "alerts"),
+                    firing(rule, result.counters()),
                     result.counter(p + "suppressed"),
-                    result.counter(p + "resolved"));
+                    resolved(rule, result.counters()));
         }
         err.printf(
                 "backtest: %d alert(s) and %d resolved record(s) written to %s%n",

@@ -326,13 +326,25 @@ public final class EndOfInputGate extends AbstractStreamOperator<Alert>
     }
 
     private void dropUndecided(Alert alert) {
+        // Per rule too, so that backtest's table counts what was written.
         if (alert.resolved()) {
             resolvedUndecidedMetric.inc();
             resolvedUndecidedAccumulator.add(1L);
+            getRuntimeContext().getLongCounter(ruleUndecided(alert.rule(), true)).add(1L);
         } else {
             undecidedMetric.inc();
             undecidedAccumulator.add(1L);
+            getRuntimeContext().getLongCounter(ruleUndecided(alert.rule(), false)).add(1L);
         }
+    }
+
+    /**
+     * The accumulator that counts a rule's records dropped at the end of input: {@code
+     * rule.<id>.undecided} (firing records of absence rules) or {@code
+     * rule.<id>.resolved_undecided}.
+     */
+    public static String ruleUndecided(String rule, boolean resolved) {
+        return "rule." + rule + (resolved ? ".resolved_undecided" : ".undecided");
     }
 
     /**
