@@ -70,8 +70,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Dropped firing records are counted in the metric {@code
  * nginx_alerts.absence_undecided_at_end}, dropped resolved records in {@code
- * nginx_alerts.resolved_undecided_at_end} (and the accumulators of the same names, for backtest's
- * summary), and logged once with their number.
+ * nginx_alerts.resolved_undecided_at_end} (and the accumulators of the same names, and per rule
+ * {@link #ruleUndecided}, for backtest's summary), and logged once with their number.
  *
  * <p>Runs at parallelism 1 (alerts are few). Held alerts and the largest event time are kept in
  * operator state, so a restore neither loses nor repeats a decision.
