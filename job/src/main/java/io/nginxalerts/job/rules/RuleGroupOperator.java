@@ -8,6 +8,7 @@ import io.nginxalerts.core.detect.Detectors;
 import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.core.rules.RuleKind;
 import io.nginxalerts.job.Counters;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -51,13 +52,13 @@ import org.apache.flink.util.OutputTag;
  * List<RoutedEvent>>}, cleared at their timestamp); per rule a detector state ({@code
  * MapState<String, Object>}, Kryo) under the rule's namespace {@code id#fingerprint}, dropped when
  * empty, which a detector reaches by its deadlines; per rule the open episode ({@link
- * Lifecycle.Episode}, {@code MapState<String, Episode>} under the same namespace), cleared by a
- * timer at its {@link Lifecycle#timer} ({@code lastMatch + resolve_after} plus the rule's {@link
- * Rule#alertDelay()}: a match of a rule that fires on absence is given up to that long after its
- * {@code lastSeen}, and must still find its episode open). A state under a namespace that no rule
- * of the group has any more (a rule changed or removed before a savepoint restore) is dropped the
- * next time the key's timer fires, and every key with state has a timer, restored with the
- * savepoint.
+ * Lifecycle.Episode} and the time of its one timer, {@code MapState<String, OpenEpisode>} under the
+ * same namespace), cleared by a timer at its {@link Lifecycle#timer} ({@code lastMatch +
+ * resolve_after} plus the rule's {@link Rule#alertDelay()}: a match of a rule that fires on absence
+ * is given up to that long after its {@code lastSeen}, and must still find its episode open). A
+ * state under a namespace that no rule of the group has any more (a rule changed or removed before
+ * a savepoint restore) is dropped the next time the key's timer fires, and every key with state has
+ * a timer, restored with the savepoint.
  *
  * <p>Episodes, as {@link AlertLifecycle}: a detector's match goes to the rule's {@link Lifecycle},
  * which gives the firing, update and resolved records; a silence detector's {@link
@@ -93,7 +94,7 @@ public final class RuleGroupOperator
 
     private transient MapState<Long, List<RoutedEvent>> waiting;
     private transient MapState<String, Object> states;
-    private transient MapState<String, Lifecycle.Episode> episodes;
+    private transient MapState<String, OpenEpisode> episodes;
     private transient String[] namespaces;
     private transient Map<String, Integer> index;
     private transient int layout;
@@ -139,7 +140,7 @@ public final class RuleGroupOperator
                                 new MapStateDescriptor<>(
                                         "episodes",
                                         Types.STRING,
-                                        TypeInformation.of(Lifecycle.Episode.class)));
+                                        TypeInformation.of(OpenEpisode.class)));
         int n = group.rules().size();
         namespaces = new String[n];
         index = new HashMap<>();
@@ -215,22 +216,32 @@ public final class RuleGroupOperator
         ReadOnlyBroadcastState<String, Long> start = ctx.getBroadcastState(INPUT_START);
         Long min = start.get(INPUT_START_KEY);
         RuleContext dc = detectorContext;
-        dc.begin(ctx.timerService(), out, min == null ? Long.MIN_VALUE : min);
+        dc.begin(ctx.timerService(), out, min == null ? Long.MIN_VALUE : min, now);
 
         // Episodes whose timer is due (this one, or earlier) are resolved before the detectors
         // run: a match at exactly lastMatch + resolve_after opens a new episode. Episodes of rules
         // the group no longer has are dropped. Removed by key, not through the iterator: the heap
         // backend drops a key's map only when remove() empties it.
         List<String> ended = null;
-        for (Map.Entry<String, Lifecycle.Episode> open : episodes.entries()) {
+        List<Map.Entry<String, OpenEpisode>> rearm = null;
+        for (Map.Entry<String, OpenEpisode> open : episodes.entries()) {
             Integer i = index.get(open.getKey());
             if (i != null) {
                 Lifecycle lifecycle = lifecycles.get(i);
-                if (lifecycle.timer(open.getValue()) > now) {
+                Lifecycle.Episode episode = open.getValue().episode();
+                long due = lifecycle.timer(episode);
+                if (due > now) {
+                    if (open.getValue().timer() <= now) {
+                        // Its timer was this one (or passed): the episode was extended since.
+                        if (rearm == null) {
+                            rearm = new ArrayList<>(2);
+                        }
+                        rearm.add(open);
+                    }
                     continue;
                 }
                 dc.rule = i;
-                dc.emitAll(lifecycle.onTimer(open.getValue(), now, dc.processingTime()));
+                dc.emitAll(lifecycle.onTimer(episode, now, dc.processingTime()));
             }
             if (ended == null) {
                 ended = new ArrayList<>(2);
@@ -240,6 +251,14 @@ public final class RuleGroupOperator
         if (ended != null) {
             for (String namespace : ended) {
                 episodes.remove(namespace);
+            }
+        }
+        if (rearm != null) {
+            for (Map.Entry<String, OpenEpisode> open : rearm) {
+                Lifecycle.Episode episode = open.getValue().episode();
+                long due = lifecycles.get(index.get(open.getKey())).timer(episode);
+                ctx.timerService().registerEventTimeTimer(due);
+                episodes.put(open.getKey(), new OpenEpisode(episode, due));
             }
         }
 
@@ -329,11 +348,13 @@ public final class RuleGroupOperator
         private TimerService timers;
         private Collector<Alert> out;
         private long inputStart;
+        private long now;
 
-        void begin(TimerService timers, Collector<Alert> out, long inputStart) {
+        void begin(TimerService timers, Collector<Alert> out, long inputStart, long now) {
             this.timers = timers;
             this.out = out;
             this.inputStart = inputStart;
+            this.now = now;
         }
 
         void end() {
@@ -345,15 +366,19 @@ public final class RuleGroupOperator
         public void emit(Alert alert) {
             matches[rule].inc();
             try {
+                OpenEpisode open = episodes.get(namespaces[rule]);
                 Lifecycle.Outcome outcome =
                         lifecycles
                                 .get(rule)
-                                .onMatch(episodes.get(namespaces[rule]), alert, processingTime());
+                                .onMatch(
+                                        open == null ? null : open.episode(),
+                                        alert,
+                                        processingTime());
                 if (outcome.extended()) {
                     suppressed[rule].inc();
                 }
                 emitAll(outcome);
-                store(outcome.episode());
+                store(open, outcome.episode());
             } catch (Exception e) {
                 throw new IllegalStateException("episode state of " + namespaces[rule], e);
             }
@@ -362,14 +387,14 @@ public final class RuleGroupOperator
         @Override
         public void conditionCleared(long time) {
             try {
-                Lifecycle.Episode open = episodes.get(namespaces[rule]);
+                OpenEpisode open = episodes.get(namespaces[rule]);
                 if (open == null) {
                     return;
                 }
                 Lifecycle.Outcome outcome =
-                        lifecycles.get(rule).onCleared(open, time, processingTime());
+                        lifecycles.get(rule).onCleared(open.episode(), time, processingTime());
                 emitAll(outcome);
-                store(outcome.episode());
+                store(open, outcome.episode());
             } catch (Exception e) {
                 throw new IllegalStateException("episode state of " + namespaces[rule], e);
             }
@@ -389,13 +414,25 @@ public final class RuleGroupOperator
             }
         }
 
-        private void store(Lifecycle.Episode next) throws Exception {
+        /**
+         * Stores the rule's episode after a call. One timer per episode: an episode's {@link
+         * Lifecycle#timer} only moves later, so a timer still ahead ({@code > now}) of the previous
+         * episode is kept, and when it fires early the episode is re-armed there (in {@link
+         * #onTimer}), instead of a timer per match.
+         */
+        private void store(OpenEpisode previous, Lifecycle.Episode next) throws Exception {
             if (next == null) {
                 episodes.remove(namespaces[rule]);
-            } else {
-                episodes.put(namespaces[rule], next);
-                timers.registerEventTimeTimer(lifecycles.get(rule).timer(next));
+                return;
             }
+            long timer;
+            if (previous != null && previous.timer() > now) {
+                timer = previous.timer();
+            } else {
+                timer = lifecycles.get(rule).timer(next);
+                timers.registerEventTimeTimer(timer);
+            }
+            episodes.put(namespaces[rule], new OpenEpisode(next, timer));
         }
 
         @Override
@@ -415,4 +452,10 @@ public final class RuleGroupOperator
             }
         }
     }
+
+    /**
+     * A rule's open episode for a key and the event time of the timer registered for it: at or
+     * before the episode's {@link Lifecycle#timer}, re-armed there when it fires first.
+     */
+    public record OpenEpisode(Lifecycle.Episode episode, long timer) implements Serializable {}
 }

@@ -137,6 +137,68 @@ class RuleGroupOperatorHarnessTest {
         }
     }
 
+    static final Rule EVERY_ERROR =
+            TestRules.rule(
+                    "every-error",
+                    """
+                    severity: info
+                    group_by: [clientip]
+                    match: { status: 4xx }
+                    threshold: 1
+                    within: 1s
+                    resolve_after: 1m
+                    """);
+
+    @Test
+    void anEpisodeExtendedByEveryMatchKeepsOneTimerAndReArmsItWhenItFiresEarly() throws Exception {
+        try (GroupHarness harness = GroupHarness.open(EVERY_ERROR)) {
+            for (int i = 0; i < 10; i++) {
+                send(harness, BEGINNING + i * 1000L, 404, "/" + i);
+                harness.watermark(BEGINNING + i * 1000L);
+            }
+            // Ten matches, one episode, and one timer (at the first match + 1m), not ten.
+            assertThat(harness.firing()).hasSize(1);
+            assertThat(harness.timers()).isOne();
+
+            // The timer fires before the episode's end (the last match + 1m): re-armed there.
+            harness.watermark(BEGINNING + 60_000);
+            assertThat(harness.resolved()).isEmpty();
+            assertThat(harness.timers()).isOne();
+
+            harness.watermark(BEGINNING + 69_000);
+            assertThat(harness.resolved())
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.endsAt()).isEqualTo(BEGINNING + 69_000));
+            assertThat(harness.keyedStateEntries()).isZero();
+            assertThat(harness.timers()).isZero();
+        }
+    }
+
+    @Test
+    void aMatchAtTheEpisodesEndResolvesItFirstThenOpensANewEpisode() throws Exception {
+        try (GroupHarness harness = GroupHarness.open(EVERY_ERROR)) {
+            send(harness, BEGINNING, 404, "/a");
+            // Exactly resolve_after after the first match: the next episode, with a new id.
+            send(harness, BEGINNING + 60_000, 404, "/b");
+            harness.watermark(BEGINNING + 60_000);
+
+            assertThat(harness.alerts())
+                    .extracting(Alert::status, Alert::lastSeen)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(Alert.Status.FIRING, BEGINNING),
+                            org.assertj.core.groups.Tuple.tuple(Alert.Status.RESOLVED, BEGINNING),
+                            org.assertj.core.groups.Tuple.tuple(
+                                    Alert.Status.FIRING, BEGINNING + 60_000));
+            assertThat(harness.resolved().get(0).endsAt()).isEqualTo(BEGINNING + 60_000);
+            assertThat(harness.firing().get(1).id()).isNotEqualTo(harness.firing().get(0).id());
+
+            harness.watermark(ONE_HOUR_LATER);
+            assertThat(harness.resolved()).hasSize(2);
+            assertThat(harness.keyedStateEntries()).isZero();
+            assertThat(harness.timers()).isZero();
+        }
+    }
+
     static void send(GroupHarness harness, long t, int status, String path) throws Exception {
         AccessEvent event = TestAlerts.request(t, CLIENT, "GET", path, status);
         harness.send(event);
