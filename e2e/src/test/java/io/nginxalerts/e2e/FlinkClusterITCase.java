@@ -103,7 +103,7 @@ class FlinkClusterITCase {
                 .anyMatch(name -> name.startsWith("Source: Kafka topic " + TOPIC + " -> "));
         assertThat(all).contains("Route: ", "Alerts → ", "Dead letters → ");
         for (String rule : bundledRuleIds()) {
-            // Sequence rules have their own filter, CEP and suppression operators; every other
+            // Sequence rules have their own filter, CEP and episode operators; every other
             // rule runs in the one operator of its group_by, whose name lists it.
             boolean grouped =
                     vertices.stream()
@@ -119,7 +119,7 @@ class FlinkClusterITCase {
         assertThat(all)
                 .contains(
                         "Rule login-brute-force-success: CEP ",
-                        "Rule login-brute-force-success: suppress ",
+                        "Rule login-brute-force-success: episodes, resolved after ",
                         "Rules by clientip: ");
     }
 

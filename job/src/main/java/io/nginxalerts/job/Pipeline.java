@@ -7,7 +7,7 @@ import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.core.rules.RuleKind;
 import io.nginxalerts.core.time.Durations;
 import io.nginxalerts.job.rules.AlertKeySelector;
-import io.nginxalerts.job.rules.AlertSuppressor;
+import io.nginxalerts.job.rules.AlertLifecycle;
 import io.nginxalerts.job.rules.EndOfInputGate;
 import io.nginxalerts.job.rules.GroupRouter;
 import io.nginxalerts.job.rules.InputStartWithoutEventTime;
@@ -287,10 +287,14 @@ public final class Pipeline {
         // key without another network shuffle.
         DataStream<Alert> alerts =
                 DataStreamUtils.reinterpretAsKeyedStream(matches, new AlertKeySelector(rule))
-                        .process(new AlertSuppressor(rule))
+                        .process(new AlertLifecycle(rule))
                         .returns(Alert.class)
-                        .uid(RuleUids.suppress(id, rule.fingerprint()))
-                        .name("Rule " + id + ": suppress " + Durations.format(rule.suppress()));
+                        .uid(RuleUids.lifecycle(id, rule.fingerprint()))
+                        .name(
+                                "Rule "
+                                        + id
+                                        + ": episodes, resolved after "
+                                        + Durations.format(rule.resolveAfter()));
         DataStream<DeadLetter> lateAtRule =
                 matches.getSideOutput(late)
                         .map(new LateAtRule(rule))

@@ -89,7 +89,7 @@ class GroupedTopologyTest {
                                                 + "|host-errors|pair-errors)-.*"));
         assertThat(byUid).containsKey(RuleUids.cep(BRUTE_FORCE.id(), BRUTE_FORCE.fingerprint()));
         assertThat(byUid)
-                .containsKey(RuleUids.suppress(BRUTE_FORCE.id(), BRUTE_FORCE.fingerprint()));
+                .containsKey(RuleUids.lifecycle(BRUTE_FORCE.id(), BRUTE_FORCE.fingerprint()));
     }
 
     @Test

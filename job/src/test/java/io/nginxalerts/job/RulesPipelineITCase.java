@@ -109,6 +109,15 @@ class RulesPipelineITCase {
         assertThat(alert.evidence()).hasSize(Alert.MAX_EVIDENCE);
         assertThat(alert.evidence().get(0).url()).isEqualTo("/wp-admin/0");
         assertThat(alert.summary()).contains("client-errors-burst", TWENTY_ERRORS, "20");
+        // The input goes on past the episode's end (last match + resolve_after, 10 minutes).
+        assertThat(resolvedFor(TWENTY_ERRORS))
+                .singleElement()
+                .satisfies(
+                        r -> {
+                            assertThat(r.fingerprint()).isEqualTo(alert.fingerprint());
+                            assertThat(r.id()).isNotEqualTo(alert.id());
+                            assertThat(r.endsAt()).isEqualTo(seconds(19 + 600));
+                        });
     }
 
     @Test
@@ -128,15 +137,25 @@ class RulesPipelineITCase {
     }
 
     @Test
-    void suppressesRepeatAlertsForTheSameClientWithinTheSuppressSpan() {
+    void repeatMatchesOfOneClientAreOneEpisodeResolvedAfterTheLastMatch() {
+        // Three matches (at 219, 239 and 259 s): one firing record, one resolved record.
         assertThat(alertsFor(SIXTY_ERRORS)).hasSize(1);
+        assertThat(resolvedFor(SIXTY_ERRORS))
+                .singleElement()
+                .satisfies(r -> assertThat(r.endsAt()).isEqualTo(seconds(259 + 600)));
     }
 
     @Test
-    void alertsAgainOnceTheSuppressSpanHasPassed() {
+    void aBurstAfterTheEpisodeEndedOpensANewEpisodeWithANewId() {
         List<Alert> alerts = alertsFor(TWO_BURSTS);
         assertThat(alerts).hasSize(2);
         assertThat(alerts.get(0).id()).isNotEqualTo(alerts.get(1).id());
+        assertThat(alerts.get(0).fingerprint()).isEqualTo(alerts.get(1).fingerprint());
+        // The first episode ended at 319 s + 10 min; the second's end (1019 s + 10 min) is past
+        // the input's last event, and the end of input is no evidence: it stays unresolved.
+        assertThat(resolvedFor(TWO_BURSTS))
+                .singleElement()
+                .satisfies(r -> assertThat(r.endsAt()).isEqualTo(seconds(319 + 600)));
     }
 
     @Test
@@ -202,11 +221,25 @@ class RulesPipelineITCase {
                         result.alerts().stream().map(Alert::id).toList());
     }
 
+    /** The client's firing records, oldest first. */
     private static List<Alert> alertsFor(String clientip) {
+        return recordsFor(clientip).stream().filter(a -> !a.resolved()).toList();
+    }
+
+    /** The client's resolved records, oldest first. */
+    private static List<Alert> resolvedFor(String clientip) {
+        return recordsFor(clientip).stream().filter(Alert::resolved).toList();
+    }
+
+    private static List<Alert> recordsFor(String clientip) {
         return result.alerts().stream()
                 .filter(a -> clientip.equals(a.key().get("clientip")))
                 .sorted(Comparator.comparingLong(Alert::firstSeen))
                 .toList();
+    }
+
+    private static long seconds(long s) {
+        return NginxLines.BEGINNING.plusSeconds(s).toEpochMilli();
     }
 
     private static NginxLines login(long t, String clientip, int status) {

@@ -297,7 +297,9 @@ public final class Alerts {
             throw new IllegalArgumentException("evidence holds 1 to 5 events");
         }
         return new Alert(
-                id(rule.id(), key, evidence.get(0)),
+                // The key's next silence can report the same first event: the silence's time tells
+                // them apart, so every silence alert has an id of its own.
+                derivedId(id(rule.id(), key, evidence.get(0)), "silent since " + silentSince),
                 rule.id(),
                 rule.severity().code(),
                 key,

@@ -9,8 +9,17 @@ import io.nginxalerts.core.alert.Alert;
  */
 public interface DetectorContext {
 
-    /** An alert of the rule for the current key; the caller suppresses and stamps it. */
+    /**
+     * A match of the rule for the current key; the caller's episode state machine ({@link
+     * io.nginxalerts.core.alert.Lifecycle}) decides which records it becomes.
+     */
     void emit(Alert alert);
+
+    /**
+     * The rule's condition stopped holding for the current key at event time {@code time}: for a
+     * silence rule, the key was heard again. Ends an open silence episode; a no-op by default.
+     */
+    default void conditionCleared(long time) {}
 
     /** Wall-clock millis, written as the alert's {@code detectedAt}. */
     long processingTime();

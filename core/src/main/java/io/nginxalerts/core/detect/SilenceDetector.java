@@ -15,7 +15,9 @@ import java.util.List;
  * it (itself included), the rule fires at {@code t + d} if no further matching event of the key
  * came before {@code t + d} (one exactly at {@code t + d} comes after the firing). Firing does not
  * empty the window. The alert's deadline is {@code silentSince + silent_for}; the end of a bounded
- * input is no evidence of silence, so a caller fires it only when event time reaches it.
+ * input is no evidence of silence, so a caller fires it only when event time reaches it. Every
+ * matching event of the key tells the caller {@link DetectorContext#conditionCleared}: the key is
+ * heard, an open silence episode is resolved there.
  *
  * <p>State per key: the window's timestamps with the number of events at each, its event count, the
  * key's latest 5 events and the pending silence (since when, how many, from when). O(1) amortised
@@ -102,6 +104,8 @@ public final class SilenceDetector implements Detector<SilenceDetector.State> {
 
     @Override
     public void onEvent(State s, AccessEvent event, long ts, DetectorContext ctx) {
+        // The key is heard: a silence that fired is over (the caller knows whether one is open).
+        ctx.conditionCleared(ts);
         if (!s.times.isEmpty() && s.times.last() == ts) {
             s.counts.setLast(s.counts.last() + 1);
         } else {

@@ -15,8 +15,9 @@ import java.util.Objects;
  *
  * <p>Guarantees: {@code id} is non-empty and unique within a rule set; {@code groupBy} and {@code
  * steps} are non-empty and immutable; {@code within} is positive and {@code suppress} is not
- * negative ({@link Duration#ZERO} means no suppression). Every rule, threshold or sequence, is a
- * list of steps that must occur in order within {@code within} of event time.
+ * negative; it is only the default of {@code resolveAfter} (at least {@code within}). Every rule,
+ * threshold or sequence, is a list of steps that must occur in order within {@code within} of event
+ * time.
  *
  * <p>{@code kind} says what decides when the rule fires ({@link RuleKind}). A sequence rule has at
  * least two steps and only its last step may be {@link Step#absent()}; every other kind has one
@@ -29,6 +30,11 @@ import java.util.Objects;
  * @param fingerprint a hash of everything that decides which alerts the rule gives (its matching
  *     content, kind, group_by, within; not its description or severity), so that state kept for a
  *     rule can be told apart from state kept for a changed rule of the same id; never null
+ * @param resolveAfter how long of event time the rule's condition must not have held for a key
+ *     before its episode is resolved (see {@code io.nginxalerts.core.alert.Lifecycle}); {@code
+ *     null} gives the default {@link #defaultResolveAfter}; always positive
+ * @param updateEvery while an episode is firing, at most one update record per this span of event
+ *     time; {@link Duration#ZERO} (or {@code null}) for none
  */
 public record Rule(
         String id,
@@ -40,8 +46,16 @@ public record Rule(
         Duration suppress,
         String source,
         RuleKind kind,
-        String fingerprint)
+        String fingerprint,
+        Duration resolveAfter,
+        Duration updateEvery)
         implements Serializable {
+
+    /**
+     * The {@code resolve_after} of a rule whose {@code suppress} and {@code within} are both zero
+     * (only rules built in code can be): one minute, so an episode still needs a quiet minute.
+     */
+    public static final Duration RESOLVE_AFTER_FLOOR = Duration.ofMinutes(1);
 
     /** Separates group-by values in a {@link #keyOf} string; never appears in log fields. */
     public static final char KEY_SEPARATOR = '\u001f';
@@ -59,6 +73,11 @@ public record Rule(
         description = description == null ? "" : description;
         Objects.requireNonNull(kind, "kind");
         fingerprint = fingerprint == null ? "" : fingerprint;
+        resolveAfter =
+                resolveAfter == null || resolveAfter.isZero() || resolveAfter.isNegative()
+                        ? defaultResolveAfter(suppress, within)
+                        : resolveAfter;
+        updateEvery = updateEvery == null || updateEvery.isNegative() ? Duration.ZERO : updateEvery;
         boolean sequence = kind instanceof RuleKind.Sequence;
         if (sequence != (steps.size() > 1)) {
             throw new IllegalArgumentException(
@@ -77,6 +96,60 @@ public record Rule(
             throw new IllegalArgumentException(
                     "rule " + id + ": distinct needs one step with a threshold of at least 2");
         }
+    }
+
+    /** A rule with the default {@code resolve_after} and no {@code update_every}. */
+    public Rule(
+            String id,
+            String description,
+            Severity severity,
+            List<String> groupBy,
+            List<Step> steps,
+            Duration within,
+            Duration suppress,
+            String source,
+            RuleKind kind,
+            String fingerprint) {
+        this(
+                id,
+                description,
+                severity,
+                groupBy,
+                steps,
+                within,
+                suppress,
+                source,
+                kind,
+                fingerprint,
+                null,
+                null);
+    }
+
+    /**
+     * The default {@code resolve_after}: the rule's {@code suppress}, at least its {@code within}
+     * (a match's events span less than {@code within}, so a shorter quiet time would split one
+     * burst into episodes), and {@link #RESOLVE_AFTER_FLOOR} if both are zero.
+     */
+    public static Duration defaultResolveAfter(Duration suppress, Duration within) {
+        Duration d = suppress.compareTo(within) >= 0 ? suppress : within;
+        return d.isZero() || d.isNegative() ? RESOLVE_AFTER_FLOOR : d;
+    }
+
+    /** The same rule with another {@code resolve_after} and {@code update_every}. */
+    public Rule withLifecycle(Duration resolveAfter, Duration updateEvery) {
+        return new Rule(
+                id,
+                description,
+                severity,
+                groupBy,
+                steps,
+                within,
+                suppress,
+                source,
+                kind,
+                fingerprint,
+                resolveAfter,
+                updateEvery);
     }
 
     /** A threshold rule (one step) or a sequence rule (several), without a fingerprint. */
@@ -128,8 +201,9 @@ public record Rule(
      * before lastSeen), {@link Duration#ZERO} for every other rule (it fires at the event that
      * completes it, its lastSeen).
      *
-     * <p>Suppression keeps a span's state this much longer than the span, so that an alert whose
-     * lastSeen is inside the span, but which is given after the span has ended, is still dropped.
+     * <p>An episode's state is kept this much longer than {@code lastMatch + resolve_after}, so
+     * that a match whose lastSeen is inside the episode, but which is given after that time, still
+     * finds the episode open.
      */
     public Duration alertDelay() {
         if (kind instanceof RuleKind.Silence silence) {

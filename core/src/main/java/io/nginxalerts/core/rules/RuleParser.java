@@ -36,6 +36,8 @@ final class RuleParser {
                     "sequence",
                     "within",
                     "suppress",
+                    "resolve_after",
+                    "update_every",
                     "allowlist");
     static final List<String> STEP_KEYS = List.of("match", "at_least", "absent");
     static final List<String> RATIO_KEYS = List.of("of", "at_least", "min_events");
@@ -56,9 +58,10 @@ final class RuleParser {
 
     /**
      * The top-level keys whose YAML decides which alerts a rule gives, in the order the {@link
-     * Rule#fingerprint()} reads them; {@code id}, {@code description}, {@code severity} and {@code
-     * suppress} are left out on purpose (they change the words or the rate of alerts, not when the
-     * rule fires).
+     * Rule#fingerprint()} reads them; {@code id}, {@code description}, {@code severity}, {@code
+     * suppress}, {@code resolve_after} and {@code update_every} are left out on purpose (they
+     * change the words or the rate of alert records, not when the rule matches: a rule's detector
+     * state stays valid when they change, and an open episode carries on under the new values).
      */
     static final List<String> FINGERPRINT_KEYS =
             List.of(
@@ -224,6 +227,8 @@ final class RuleParser {
             within = null;
         }
         Duration suppress = duration(root, "suppress", false, MAX_SUPPRESS);
+        Duration resolveAfter = positiveDuration(root, "resolve_after");
+        Duration updateEvery = positiveDuration(root, "update_every");
         Decided decided = decide(root);
 
         if (problems.count() > before || decided == null) {
@@ -240,7 +245,9 @@ final class RuleParser {
                         suppress != null ? suppress : within,
                         problems.source(),
                         decided.kind(),
-                        fingerprint(root));
+                        fingerprint(root),
+                        resolveAfter,
+                        updateEvery);
         return new Parsed(rule, id, idLine);
     }
 
@@ -825,6 +832,16 @@ final class RuleParser {
             }
         }
         return fields.size() == items.size() ? fields : null;
+    }
+
+    /** An optional duration of at most {@link #MAX_SUPPRESS} that must be more than 0. */
+    private Duration positiveDuration(YamlNode root, String key) {
+        Duration d = duration(root, key, false, MAX_SUPPRESS);
+        if (d != null && d.isZero()) {
+            problems.add(root.entries.get(key).value().line, key + " must be more than 0");
+            return null;
+        }
+        return d;
     }
 
     private Duration duration(YamlNode root, String key, boolean required, Duration max) {

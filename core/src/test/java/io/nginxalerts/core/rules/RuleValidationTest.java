@@ -94,7 +94,7 @@ class RuleValidationTest {
                 "x.yaml:1: a rule file must be a mapping with the keys id, description,"
                         + " severity, group_by, match, threshold, distinct, ratio, value, silent_for,"
                         + " min_events, first_seen, learn_for, max_values, sequence, within,"
-                        + " suppress, allowlist; found a list");
+                        + " suppress, resolve_after, update_every, allowlist; found a list");
     }
 
     @Test
@@ -120,7 +120,8 @@ class RuleValidationTest {
                         "rules/x.yaml:4: unknown key 'tresholds'; allowed: id, description,"
                                 + " severity, group_by, match, threshold, distinct, ratio, value,"
                                 + " silent_for, min_events, first_seen, learn_for, max_values,"
-                                + " sequence, within, suppress, allowlist");
+                                + " sequence, within, suppress, resolve_after, update_every,"
+                                + " allowlist");
     }
 
     @Test

@@ -14,8 +14,8 @@ import java.util.Set;
 /**
  * What changing a running job's rules from {@code before} to {@code after} does, worked out before
  * anything is touched: each rule added, removed, changed (another fingerprint: it starts empty) or
- * unchanged (same fingerprint: it keeps its partial matches, windows and suppression, even when its
- * description, severity or suppress period changed), the stateful operator uids that appear and
+ * unchanged (same fingerprint: it keeps its partial matches, windows and open episodes, even when
+ * its description, severity or suppress period changed), the stateful operator uids that appear and
  * disappear, and whether the restore needs {@code allowNonRestoredState} (a uid that may hold state
  * disappears).
  *
@@ -114,9 +114,9 @@ public record RulePlan(
                                 Kind.UNCHANGED,
                                 notes(was, rule),
                                 rule.grouped()
-                                        ? "keeps its windows and suppression in "
+                                        ? "keeps its windows and open episodes in "
                                                 + RuleGroup.uid(rule.groupBy())
-                                        : "keeps its partial matches and suppression ("
+                                        : "keeps its partial matches and open episodes ("
                                                 + RuleUids.cep(rule.id(), rule.fingerprint())
                                                 + ")"));
             }
@@ -185,7 +185,7 @@ public record RulePlan(
                 uids.add(RuleGroup.uid(rule.groupBy()));
             } else {
                 uids.add(RuleUids.cep(rule.id(), rule.fingerprint()));
-                uids.add(RuleUids.suppress(rule.id(), rule.fingerprint()));
+                uids.add(RuleUids.lifecycle(rule.id(), rule.fingerprint()));
             }
         }
         if (rules.stream().anyMatch(RuleSummary::firesOnAbsence)) {
@@ -197,10 +197,10 @@ public record RulePlan(
 
     private static String droppedState(RuleSummary rule, Set<String> removed) {
         if (!rule.grouped()) {
-            return "its partial matches and suppression are dropped ("
+            return "its partial matches and open episodes are dropped ("
                     + RuleUids.cep(rule.id(), rule.fingerprint())
                     + ", "
-                    + RuleUids.suppress(rule.id(), rule.fingerprint())
+                    + RuleUids.lifecycle(rule.id(), rule.fingerprint())
                     + ")";
         }
         String group = RuleGroup.uid(rule.groupBy());

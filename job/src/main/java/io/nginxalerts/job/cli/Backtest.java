@@ -1,5 +1,6 @@
 package io.nginxalerts.job.cli;
 
+import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.alert.AlertCodec;
 import io.nginxalerts.core.parse.DeadLetter;
 import io.nginxalerts.core.parse.RejectReason;
@@ -7,6 +8,7 @@ import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.core.rules.RuleException;
 import io.nginxalerts.job.JobSettings;
 import io.nginxalerts.job.Pipeline;
+import io.nginxalerts.job.rules.EndOfInputGate;
 import io.nginxalerts.job.sink.DeadLetterJson;
 import io.nginxalerts.job.sink.JsonLinesSink;
 import io.nginxalerts.job.sink.StagedFile;
@@ -26,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.core.execution.JobClient;
@@ -46,13 +49,18 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * ends with a final watermark instead of going quiet.
  */
 public final class Backtest {
-    static final Set<String> OWN_OPTIONS = Set.of("input", "output", "dead-letters", "parallelism");
+    static final Set<String> OWN_OPTIONS =
+            Set.of("input", "output", "dead-letters", "parallelism", "no-resolved");
 
     private Backtest() {}
 
     /** The outcome of a backtest run, for the summary and for tests. */
     public record Result(
-            List<Rule> rules, Map<String, Object> counters, String output, long alertsWritten) {
+            List<Rule> rules,
+            Map<String, Object> counters,
+            String output,
+            long alertsWritten,
+            long resolvedWritten) {
         public long counter(String name) {
             return number(counters.get(name));
         }
@@ -65,7 +73,8 @@ public final class Backtest {
             err.println(
                     "usage: nginx-alerts backtest --rules DIR --input FILE [--input FILE ...]"
                             + " [--output alerts.jsonl] [--dead-letters dead.jsonl]"
-                            + " [--parallelism N] [--events.max-out-of-orderness 5s ...]");
+                            + " [--parallelism N] [--no-resolved]"
+                            + " [--events.max-out-of-orderness 5s ...]");
             return 2;
         }
         Result result;
@@ -86,6 +95,7 @@ public final class Backtest {
                             args.one("output"),
                             args.one("dead-letters"),
                             parallelism == null ? 1 : parsePositive("parallelism", parallelism),
+                            !noResolved(args),
                             err);
         } catch (IllegalArgumentException e) {
             err.println("nginx-alerts backtest: " + e.getMessage());
@@ -98,6 +108,10 @@ public final class Backtest {
         return 0;
     }
 
+    /**
+     * As {@link #run(JobSettings, List, List, String, String, int, boolean, PrintStream)}, resolved
+     * records included.
+     */
     public static Result run(
             JobSettings settings,
             List<Rule> rules,
@@ -105,6 +119,36 @@ public final class Backtest {
             String output,
             String deadLetters,
             int parallelism,
+            PrintStream progress)
+            throws Exception {
+        return run(settings, rules, inputs, output, deadLetters, parallelism, true, progress);
+    }
+
+    /** {@code --no-resolved}, with no value or {@code true}/{@code false}. */
+    static boolean noResolved(Args args) {
+        String value = args.one("no-resolved");
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw new IllegalArgumentException("--no-resolved takes no value, found " + value);
+    }
+
+    /**
+     * Runs the rules over the inputs.
+     *
+     * @param resolved whether resolved records are written (firing records always are)
+     */
+    public static Result run(
+            JobSettings settings,
+            List<Rule> rules,
+            List<String> inputs,
+            String output,
+            String deadLetters,
+            int parallelism,
+            boolean resolved,
             PrintStream progress)
             throws Exception {
         StreamExecutionEnvironment env =
@@ -129,8 +173,18 @@ public final class Backtest {
                         settings.time().maxOutOfOrderness(),
                         settings.time().partitionIdleness(),
                         Duration.ZERO);
-        Pipeline.Streams streams =
+        Pipeline.Streams built =
                 Pipeline.build(env, sources, rules, time, settings.thresholdOperator());
+        Pipeline.Streams streams =
+                resolved
+                        ? built
+                        : new Pipeline.Streams(
+                                built.alerts()
+                                        .filter(new FiringOnly())
+                                        .uid("backtest-no-resolved")
+                                        .name("Backtest: no resolved records"),
+                                built.deadLetters(),
+                                built.late());
         // "-" (or no option for alerts) is stdout, as for most command line tools.
         boolean alertsToStdout = output == null || output.equals("-");
         boolean deadToStdout = "-".equals(deadLetters);
@@ -184,7 +238,11 @@ public final class Backtest {
                 deadLetterFile.commit();
             }
             return new Result(
-                    rules, counters, alertsToStdout ? null : output, alerts(rules, counters));
+                    rules,
+                    counters,
+                    alertsToStdout ? null : output,
+                    alerts(rules, counters),
+                    resolved ? resolvedWritten(rules, counters) : 0);
         }
     }
 
@@ -209,10 +267,41 @@ public final class Backtest {
 
     static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
+    /** The resolved records the rules gave, less those the end of input left undecided. */
+    static long resolvedWritten(List<Rule> rules, Map<String, Object> counters) {
+        long n = 0;
+        for (Rule rule : rules) {
+            n += resolved(rule, counters);
+        }
+        return n;
+    }
+
+    /** A rule's resolved records, less those the end of input left undecided. */
+    static long resolved(Rule rule, Map<String, Object> counters) {
+        return number(counters.get("rule." + rule.id() + ".resolved"))
+                - number(counters.get(EndOfInputGate.ruleUndecided(rule.id(), true)));
+    }
+
+    /** A rule's firing records, less those (of absence rules) the end of input left undecided. */
+    static long firing(Rule rule, Map<String, Object> counters) {
+        return number(counters.get("rule." + rule.id() + ".alerts"))
+                - number(counters.get(EndOfInputGate.ruleUndecided(rule.id(), false)));
+    }
+
+    /** Lets firing (and update) records through, not resolved ones. */
+    private static final class FiringOnly implements FilterFunction<Alert> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public boolean filter(Alert alert) {
+            return !alert.resolved();
+        }
+    }
+
     static long alerts(List<Rule> rules, Map<String, Object> counters) {
         long alerts = 0;
         for (Rule rule : rules) {
-            alerts += number(counters.get("rule." + rule.id() + ".alerts"));
+            alerts += firing(rule, counters);
         }
         return alerts;
     }
@@ -252,19 +341,23 @@ public final class Backtest {
                 rejected,
                 reasons.length() == 0 ? "" : " (" + reasons + ")",
                 late);
-        err.printf("%-32s %8s %8s %10s%n", "rule", "matches", "alerts", "suppressed");
+        err.printf(
+                "%-32s %8s %8s %10s %8s%n", "rule", "matches", "alerts", "suppressed", "resolved");
         for (Rule rule : result.rules()) {
             String p = "rule." + rule.id() + ".";
             err.printf(
-                    "%-32s %8d %8d %10d%n",
+                    "%-32s %8d %8d %10d %8d%n",
                     rule.id(),
                     result.counter(p + "matches"),
-                    result.counter(p + "alerts"),
-                    result.counter(p + "suppressed"));
+                    firing(rule, result.counters()),
+                    result.counter(p + "suppressed"),
+                    resolved(rule, result.counters()));
         }
         err.printf(
-                "backtest: %d alert(s) written to %s%n",
-                result.alertsWritten(), result.output() == null ? "stdout" : result.output());
+                "backtest: %d alert(s) and %d resolved record(s) written to %s%n",
+                result.alertsWritten(),
+                result.resolvedWritten(),
+                result.output() == null ? "stdout" : result.output());
     }
 
     static int parsePositive(String key, String value) {

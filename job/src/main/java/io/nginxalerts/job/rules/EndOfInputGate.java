@@ -8,9 +8,11 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -29,13 +31,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lets an alert that fires on absence ({@link Rule#firesOnAbsence()}: a silence rule, or a sequence
- * whose last step is absent) through only once event time has really passed its deadline; every
- * other alert passes straight through. The end of a bounded input is no evidence of absence: a
- * brute force in the last minute of a file has no known outcome.
+ * Lets a record through only once event time has really passed its deadline: a firing (or update)
+ * record of a rule that fires on absence ({@link Rule#firesOnAbsence()}: a silence rule, or a
+ * sequence whose last step is absent), and a resolved record of any rule. Other records pass
+ * straight through. The end of a bounded input is no evidence of absence, nor of a rule's condition
+ * having stopped: a brute force in the last minute of a file has no known outcome, and an alert
+ * still firing when the file ends stays unresolved.
  *
- * <p>The deadline of an alert: {@code silentSince + silent_for} for a silence rule, {@code
- * firstSeen + within} for an absent sequence (when CEP's pending match timed out).
+ * <p>The deadline of a record: for a firing record of a silence rule {@code silentSince +
+ * silent_for}, of an absent sequence {@code firstSeen + within} (when CEP's pending match timed
+ * out); for a resolved record its {@code ends_at}, plus {@code within} for an absent sequence (a
+ * match that would have kept the episode open is known only that much after its {@code lastSeen});
+ * a silence episode's {@code ends_at} is the time of an event that was read, so it is always
+ * reached.
+ *
+ * <p>Records of one episode ({@code fingerprint}) leave in the order they came: a record waits
+ * behind a held record of its fingerprint even when its own deadline has passed, so a consumer
+ * never sees a new episode's firing before the previous episode's resolved record.
  *
  * <p>How it decides. An upstream operator emits an absence alert when a watermark reaches its
  * deadline, and emits it <em>before</em> it forwards that watermark; so the alert reaches this
@@ -56,8 +68,10 @@ import org.slf4j.LoggerFactory;
  * An alert that arrives when the gate's watermark has already passed its deadline (CEP can hold a
  * completed match back behind an earlier partial one) passes at once.
  *
- * <p>Dropped alerts are counted in the metric {@code nginx_alerts.absence_undecided_at_end} (and
- * the accumulator of the same name, for backtest's summary) and logged once with their number.
+ * <p>Dropped firing records are counted in the metric {@code
+ * nginx_alerts.absence_undecided_at_end}, dropped resolved records in {@code
+ * nginx_alerts.resolved_undecided_at_end} (and the accumulators of the same names, and per rule
+ * {@link #ruleUndecided}, for backtest's summary), and logged once with their number.
  *
  * <p>Runs at parallelism 1 (alerts are few). Held alerts and the largest event time are kept in
  * operator state, so a restore neither loses nor repeats a decision.
@@ -69,6 +83,7 @@ public final class EndOfInputGate extends AbstractStreamOperator<Alert>
     public static final String LARGEST_EVENT_TIME_UID = "largest-event-time";
     public static final String UID = "end-of-input-gate";
     public static final String UNDECIDED_METRIC = "absence_undecided_at_end";
+    public static final String RESOLVED_UNDECIDED_METRIC = "resolved_undecided_at_end";
 
     private static final Logger LOG = LoggerFactory.getLogger(EndOfInputGate.class);
 
@@ -87,6 +102,9 @@ public final class EndOfInputGate extends AbstractStreamOperator<Alert>
 
     private final Map<String, Deadline> deadlines;
 
+    /** Per rule, what is added to a resolved record's {@code ends_at} to give its deadline. */
+    private final Map<String, Long> resolvedDelays;
+
     private transient List<Alert> held;
     private transient ListState<Alert> heldState;
     private transient long largestEventTime;
@@ -98,39 +116,52 @@ public final class EndOfInputGate extends AbstractStreamOperator<Alert>
     private transient boolean decided;
     private transient Counter undecidedMetric;
     private transient LongCounter undecidedAccumulator;
+    private transient Counter resolvedUndecidedMetric;
+    private transient LongCounter resolvedUndecidedAccumulator;
 
     public EndOfInputGate(List<Rule> rules) {
         Map<String, Deadline> byRule = new HashMap<>();
+        Map<String, Long> delays = new HashMap<>();
         for (Rule rule : rules) {
             Deadline deadline = deadline(rule);
             if (deadline != null) {
                 byRule.put(rule.id(), deadline);
             }
+            delays.put(rule.id(), resolvedDelay(rule));
         }
         this.deadlines = byRule;
+        this.resolvedDelays = delays;
     }
 
     /**
-     * The alerts, with those of rules that fire on absence passed through an {@link EndOfInputGate}
-     * (the largest event time tracked on {@code events}); {@code alerts} itself when no rule fires
-     * on absence.
+     * The alerts passed through an {@link EndOfInputGate} (the largest event time tracked on {@code
+     * events}): every rule's resolved records need it.
      */
     public static DataStream<Alert> apply(
             DataStream<AccessEvent> events, DataStream<Alert> alerts, List<Rule> rules) {
-        if (rules.stream().noneMatch(Rule::firesOnAbsence)) {
-            return alerts;
-        }
         DataStream<Long> largest =
                 events.transform("Largest event time", Types.LONG, new LargestEventTime())
                         .uid(LARGEST_EVENT_TIME_UID);
         return alerts.connect(largest)
                 .transform(
-                        "End of input: absence alerts need event time past their deadline",
+                        "End of input: absence and resolved records need event time past their"
+                                + " deadline",
                         TypeInformation.of(Alert.class),
                         new EndOfInputGate(rules))
                 .uid(UID)
                 .setParallelism(1)
                 .setMaxParallelism(1);
+    }
+
+    /**
+     * What is added to a resolved record's {@code ends_at}: {@code within} for an absent sequence
+     * (its matches come that long after their lastSeen), 0 for any other rule.
+     */
+    static long resolvedDelay(Rule rule) {
+        if (rule.firesOnAbsence() && !(rule.kind() instanceof RuleKind.Silence)) {
+            return rule.alertDelay().toMillis();
+        }
+        return 0;
     }
 
     /** The deadline rule of a rule that fires on absence, or null for any other rule. */
@@ -174,6 +205,10 @@ public final class EndOfInputGate extends AbstractStreamOperator<Alert>
         undecidedMetric = getMetricGroup().addGroup("nginx_alerts").counter(UNDECIDED_METRIC);
         undecidedAccumulator = new LongCounter();
         getRuntimeContext().addAccumulator(UNDECIDED_METRIC, undecidedAccumulator);
+        resolvedUndecidedMetric =
+                getMetricGroup().addGroup("nginx_alerts").counter(RESOLVED_UNDECIDED_METRIC);
+        resolvedUndecidedAccumulator = new LongCounter();
+        getRuntimeContext().addAccumulator(RESOLVED_UNDECIDED_METRIC, resolvedUndecidedAccumulator);
     }
 
     @Override
@@ -186,19 +221,28 @@ public final class EndOfInputGate extends AbstractStreamOperator<Alert>
     @Override
     public void processElement1(StreamRecord<Alert> element) {
         Alert alert = element.getValue();
-        if (!deadlines.containsKey(alert.rule())) {
-            output.collect(element);
-            return;
-        }
         long deadline = deadlineOf(alert);
-        if (deadline <= reached()) {
+        boolean blocked = !decided && holds(alert.fingerprint());
+        if (deadline == Long.MIN_VALUE && !blocked) {
+            output.collect(element);
+        } else if (deadline <= reached() && !blocked) {
             output.collect(new StreamRecord<>(alert, deadline));
         } else if (decided) {
             // The input has ended: nothing can still show that time got there.
-            dropUndecided(1);
+            dropUndecided(alert);
         } else {
             held.add(alert);
         }
+    }
+
+    /** True if a record of this episode is held: later ones wait behind it. */
+    private boolean holds(String fingerprint) {
+        for (Alert alert : held) {
+            if (alert.fingerprint().equals(fingerprint)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -243,20 +287,28 @@ public final class EndOfInputGate extends AbstractStreamOperator<Alert>
         return undecidedMetric.getCount();
     }
 
+    /** Number of resolved records dropped at the end of input so far (the metric's value). */
+    long resolvedUndecidedAtEnd() {
+        return resolvedUndecidedMetric.getCount();
+    }
+
     private void decideIfEnded() throws Exception {
         if (decided || !alertsEnded || !eventTimesEnded) {
             return;
         }
         decided = true;
-        // Some event of the input was at or past these deadlines: event time got there.
-        release(reached());
-        int undecided = held.size();
-        held.clear();
-        dropUndecided(undecided);
+        // Some event of the input was at or past these deadlines: event time got there. The
+        // rest are dropped, and no longer hold back later records of their episode.
+        List<Alert> left = release(reached(), true);
+        for (Alert alert : left) {
+            dropUndecided(alert);
+        }
+        int undecided = left.size();
         if (undecided > 0) {
             LOG.info(
-                    "{} absence alert(s) dropped at the end of the input: no event reached their"
-                            + " deadline, so whether the awaited events came is unknown",
+                    "{} absence or resolved record(s) dropped at the end of the input: no event"
+                            + " reached their deadline, so whether the awaited events came (or the"
+                            + " condition stopped) is unknown",
                     undecided);
         }
         if (heldEndOfInput != null) {
@@ -273,38 +325,86 @@ public final class EndOfInputGate extends AbstractStreamOperator<Alert>
         return decided ? Math.max(realWatermark, largestEventTime) : realWatermark;
     }
 
-    private void dropUndecided(int n) {
-        if (n > 0) {
-            undecidedMetric.inc(n);
-            undecidedAccumulator.add((long) n);
+    private void dropUndecided(Alert alert) {
+        // Per rule too, so that backtest's table counts what was written.
+        if (alert.resolved()) {
+            resolvedUndecidedMetric.inc();
+            resolvedUndecidedAccumulator.add(1L);
+            getRuntimeContext().getLongCounter(ruleUndecided(alert.rule(), true)).add(1L);
+        } else {
+            undecidedMetric.inc();
+            undecidedAccumulator.add(1L);
+            getRuntimeContext().getLongCounter(ruleUndecided(alert.rule(), false)).add(1L);
         }
     }
 
     /**
-     * The alert's deadline; the earliest time for an alert of a rule that no longer fires on
-     * absence (restored from a checkpoint taken with other rules): it needs no gate.
+     * The accumulator that counts a rule's records dropped at the end of input: {@code
+     * rule.<id>.undecided} (firing records of absence rules) or {@code
+     * rule.<id>.resolved_undecided}.
+     */
+    public static String ruleUndecided(String rule, boolean resolved) {
+        return "rule." + rule + (resolved ? ".resolved_undecided" : ".undecided");
+    }
+
+    /**
+     * The record's deadline; {@link Long#MIN_VALUE} for a record that needs no gate (a firing
+     * record of a rule that does not fire on absence, or of a rule restored from a checkpoint taken
+     * with other rules).
      */
     private long deadlineOf(Alert alert) {
+        if (alert.resolved()) {
+            Long delay = resolvedDelays.get(alert.rule());
+            long end = alert.endsAt();
+            long deadline = end + (delay == null ? 0 : delay);
+            return deadline < end ? Long.MAX_VALUE : deadline;
+        }
         Deadline deadline = deadlines.get(alert.rule());
         return deadline == null ? Long.MIN_VALUE : deadline.of(alert);
     }
 
-    /** Emits, in deadline order, the held alerts whose deadline is at or before {@code time}. */
     private void release(long time) {
+        release(time, false);
+    }
+
+    /**
+     * Emits the held records whose deadline is at or before {@code time} and that wait behind no
+     * held record of their episode, in order of deadline (a record's taken as at least that of the
+     * records of its episode before it, so an episode's records keep their order).
+     *
+     * @param last the input has ended: records not due are dropped by the caller and hold nothing
+     *     back
+     * @return the records left held
+     */
+    private List<Alert> release(long time, boolean last) {
         if (held.isEmpty()) {
-            return;
+            return held;
         }
-        List<Alert> due = new ArrayList<>();
+        record Due(Alert alert, long at) {}
+        List<Due> due = new ArrayList<>();
+        Map<String, Long> previous = new HashMap<>();
+        Set<String> blocked = new HashSet<>();
         for (Iterator<Alert> it = held.iterator(); it.hasNext(); ) {
             Alert alert = it.next();
-            if (deadlineOf(alert) <= time) {
-                due.add(alert);
+            long deadline = deadlineOf(alert);
+            if (deadline <= time && !blocked.contains(alert.fingerprint())) {
+                long at = Math.max(deadline, previous.getOrDefault(alert.fingerprint(), deadline));
+                previous.put(alert.fingerprint(), at);
+                due.add(new Due(alert, at));
                 it.remove();
+            } else if (!last) {
+                blocked.add(alert.fingerprint());
             }
         }
-        due.sort(Comparator.comparingLong(this::deadlineOf));
-        for (Alert alert : due) {
-            output.collect(new StreamRecord<>(alert, deadlineOf(alert)));
+        due.sort(Comparator.comparingLong(Due::at));
+        for (Due d : due) {
+            output.collect(new StreamRecord<>(d.alert(), d.at()));
         }
+        if (last) {
+            List<Alert> left = new ArrayList<>(held);
+            held.clear();
+            return left;
+        }
+        return held;
     }
 }

@@ -1,12 +1,14 @@
 package io.nginxalerts.job.rules;
 
 import io.nginxalerts.core.alert.Alert;
+import io.nginxalerts.core.alert.Lifecycle;
 import io.nginxalerts.core.detect.Detector;
 import io.nginxalerts.core.detect.DetectorContext;
 import io.nginxalerts.core.detect.Detectors;
 import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.core.rules.RuleKind;
 import io.nginxalerts.job.Counters;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,9 +31,9 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Every non-sequence rule of one {@code group_by} ({@link RuleGroup}) in one keyed operator: each
- * rule's {@link Detector} per key, and the rule's suppression, behind one {@code keyBy} on the
- * group's key. Input: {@link RoutedEvent}s from {@link GroupRouter} (the rules that matched are
- * already known) and, broadcast, the router's running minimum event time.
+ * rule's {@link Detector} per key, and the rule's episodes ({@link Lifecycle}), behind one {@code
+ * keyBy} on the group's key. Input: {@link RoutedEvent}s from {@link GroupRouter} (the rules that
+ * matched are already known) and, broadcast, the router's running minimum event time.
  *
  * <p>Event time, as the CEP operator keeps it (so threshold rules give CEP's alerts exactly):
  *
@@ -47,30 +49,35 @@ import org.apache.flink.util.OutputTag;
  *   <li>at a timer {@code T}: each event of the bucket at {@code T}, in timestamp order, for each
  *       rule it matched, advances that rule's state to the event's time {@code ts} and is given to
  *       it; then every rule state whose {@link Detector#nextDeadline} is at or before {@code T} is
- *       advanced to {@code T}; states that are empty afterwards are dropped; one timer is set at
- *       the grid point of the earliest deadline left. Per rule this is the order of its own events
- *       and deadlines in event time, as with a timer per timestamp: a rule's deadline before an
- *       event of that rule is passed by advancing to the event's time first, and advancing is the
- *       same whether it stops at each deadline or passes several at once. Rules are independent, so
- *       the order between two rules' outputs within a bucket does not matter.
+ *       advanced to {@code T}; then every open episode whose {@link Lifecycle#timer} is at or
+ *       before {@code T} is resolved; states that are empty afterwards are dropped; one timer is
+ *       set at the grid point of the earliest deadline left. Per rule this is the order of its own
+ *       events, deadlines and episode ends in event time, as with a timer per timestamp: a rule's
+ *       deadline before an event of that rule is passed by advancing to the event's time first
+ *       (advancing is the same whether it stops at each deadline or passes several at once), and a
+ *       match at or after its open episode's end resolves that episode before it opens the next
+ *       ({@link Lifecycle#onMatch}). Rules are independent, so the order between two rules' outputs
+ *       within a bucket does not matter.
  * </ul>
  *
  * <p>State per key, every entry cleared by a timer: the waiting events ({@code MapState<Long,
  * List<RoutedEvent>>}, cleared at their bucket's grid point); the time of the key's pending
  * deadline timer ({@code deadline-timer}, cleared when no deadline is left); per rule a detector
  * state ({@code MapState<String, Object>}, Kryo) under the rule's namespace {@code id#fingerprint},
- * dropped when empty, which a detector reaches by its deadlines; per rule the end of its
- * suppression span, cleared by a timer at that end plus the rule's {@link Rule#alertDelay()} (an
- * alert of a rule that fires on absence is given up to that long after its {@code lastSeen}, and
- * must still find the span its {@code lastSeen} is in). A state under a namespace that no rule of
- * the group has any more (a rule changed or removed before a savepoint restore) is dropped the next
- * time the key's timer fires, and every key with state has a timer, restored with the savepoint.
+ * dropped when empty, which a detector reaches by its deadlines; per rule the open episode ({@link
+ * Lifecycle.Episode} and the time of its one timer, {@code MapState<String, OpenEpisode>} under the
+ * same namespace), cleared by a timer at the grid point of its {@link Lifecycle#timer} ({@code
+ * lastMatch + resolve_after} plus the rule's {@link Rule#alertDelay()}: a match of a rule that
+ * fires on absence is given up to that long after its {@code lastSeen}, and must still find its
+ * episode open). A state under a namespace that no rule of the group has any more (a rule changed
+ * or removed before a savepoint restore) is dropped the next time the key's timer fires, and every
+ * key with state has a timer, restored with the savepoint.
  *
- * <p>Suppression, as {@link AlertSuppressor}: per rule and key at most one alert per {@code
- * suppress} span of event time starting at an alert's {@code lastSeen}; a later alert with {@code
- * lastSeen} inside the span is dropped. Metrics per rule, under the names {@link AlertSuppressor}
- * uses: {@code matches}, {@code alerts}, {@code suppressed}, and {@code evicted} for first-seen
- * rules.
+ * <p>Episodes, as {@link AlertLifecycle}: a detector's match goes to the rule's {@link Lifecycle},
+ * which gives the firing, update and resolved records; a silence detector's {@link
+ * DetectorContext#conditionCleared} resolves the key's open silence episode. Metrics per rule,
+ * under the names {@link AlertLifecycle} uses: {@code matches}, {@code alerts}, {@code suppressed},
+ * {@code updates}, {@code resolved}, and {@code evicted} for first-seen rules.
  *
  * <p>{@code inputStart} (first-seen rules learn until it plus {@code learn_for}) is the minimum of
  * the router's broadcast minima, kept in broadcast state. It is exact, the same at any parallelism
@@ -102,21 +109,22 @@ public final class RuleGroupOperator
     private final RuleGroup group;
     private final OutputTag<RoutedEvent> late;
     private final List<Detector<?>> detectors;
+    private final List<Lifecycle> lifecycles;
     private final long grid;
     private final boolean readsInputStart;
 
     private transient MapState<Long, List<RoutedEvent>> waiting;
     private transient MapState<String, Object> states;
-    private transient MapState<String, Long> suppressedUntil;
+    private transient MapState<String, OpenEpisode> episodes;
     private transient ValueState<Long> deadlineTimer;
     private transient String[] namespaces;
     private transient Map<String, Integer> index;
-    private transient long[] suppressMillis;
-    private transient long[] delayMillis;
     private transient int layout;
     private transient Counters[] matches;
     private transient Counters[] alerts;
     private transient Counters[] suppressed;
+    private transient Counters[] updates;
+    private transient Counters[] resolved;
     private transient Counters[] evicted;
     private transient RuleContext detectorContext;
 
@@ -144,10 +152,13 @@ public final class RuleGroupOperator
                 group.rules().stream().anyMatch(r -> r.kind() instanceof RuleKind.FirstSeen);
         this.late = group.lateTag();
         List<Detector<?>> list = new ArrayList<>();
+        List<Lifecycle> episodeMachines = new ArrayList<>();
         for (Rule rule : group.rules()) {
             list.add(Detectors.forRule(rule));
+            episodeMachines.add(new Lifecycle(rule));
         }
         this.detectors = List.copyOf(list);
+        this.lifecycles = List.copyOf(episodeMachines);
     }
 
     @Override
@@ -165,27 +176,27 @@ public final class RuleGroupOperator
         deadlineTimer =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("deadline-timer", Types.LONG));
-        suppressedUntil =
+        episodes =
                 getRuntimeContext()
                         .getMapState(
                                 new MapStateDescriptor<>(
-                                        "suppressed-until", Types.STRING, Types.LONG));
+                                        "episodes",
+                                        Types.STRING,
+                                        TypeInformation.of(OpenEpisode.class)));
         int n = group.rules().size();
         namespaces = new String[n];
         index = new HashMap<>();
-        suppressMillis = new long[n];
-        delayMillis = new long[n];
         matches = new Counters[n];
         alerts = new Counters[n];
         suppressed = new Counters[n];
+        updates = new Counters[n];
+        resolved = new Counters[n];
         evicted = new Counters[n];
         MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup("nginx_alerts");
         for (int i = 0; i < n; i++) {
             Rule rule = group.rules().get(i);
             namespaces[i] = group.namespace(i);
             index.put(namespaces[i], i);
-            suppressMillis[i] = rule.suppress().toMillis();
-            delayMillis[i] = rule.alertDelay().toMillis();
             MetricGroup ruleMetrics = metrics.addGroup("rule", rule.id());
             String prefix = "rule." + rule.id() + ".";
             matches[i] =
@@ -197,6 +208,12 @@ public final class RuleGroupOperator
             suppressed[i] =
                     Counters.register(
                             getRuntimeContext(), ruleMetrics, "suppressed", prefix + "suppressed");
+            updates[i] =
+                    Counters.register(
+                            getRuntimeContext(), ruleMetrics, "updates", prefix + "updates");
+            resolved[i] =
+                    Counters.register(
+                            getRuntimeContext(), ruleMetrics, "resolved", prefix + "resolved");
             if (rule.kind() instanceof RuleKind.FirstSeen) {
                 evicted[i] =
                         Counters.register(
@@ -255,7 +272,7 @@ public final class RuleGroupOperator
             min = start.get(INPUT_START_KEY);
         }
         RuleContext dc = detectorContext;
-        dc.begin(ctx.timerService(), out, min == null ? Long.MIN_VALUE : min);
+        dc.begin(ctx.timerService(), out, min == null ? Long.MIN_VALUE : min, now);
 
         int n = namespaces.length;
         Object[] live = new Object[n];
@@ -326,23 +343,48 @@ public final class RuleGroupOperator
             }
         }
 
-        // Suppression spans that have ended, with the rule's alert delay (their timer is this one,
-        // or earlier), and those of rules the group no longer has; after the bucket's events, as
-        // one of them may be inside a span that ends before the grid point. Removed by key, not
-        // through the iterator: the heap backend drops a key's map only when remove() empties it.
+        // Episodes whose timer is due (this one, or earlier) are resolved after the bucket's
+        // events and the detectors' deadlines: a match of the bucket before an episode's end
+        // still extends it, and one at or after its end resolved it already (Lifecycle.onMatch).
+        // Episodes of rules the group no longer has are dropped. Removed by key, not through the
+        // iterator: the heap backend drops a key's map only when remove() empties it.
         List<String> ended = null;
-        for (Map.Entry<String, Long> span : suppressedUntil.entries()) {
-            Integer i = index.get(span.getKey());
-            if (i == null || span.getValue() + delayMillis[i] <= now) {
-                if (ended == null) {
-                    ended = new ArrayList<>(2);
+        List<Map.Entry<String, OpenEpisode>> rearm = null;
+        for (Map.Entry<String, OpenEpisode> open : episodes.entries()) {
+            Integer i = index.get(open.getKey());
+            if (i != null) {
+                Lifecycle lifecycle = lifecycles.get(i);
+                Lifecycle.Episode episode = open.getValue().episode();
+                long due = lifecycle.timer(episode);
+                if (due > now) {
+                    if (open.getValue().timer() <= now) {
+                        // Its timer was this one (or passed): the episode was extended since.
+                        if (rearm == null) {
+                            rearm = new ArrayList<>(2);
+                        }
+                        rearm.add(open);
+                    }
+                    continue;
                 }
-                ended.add(span.getKey());
+                dc.rule = i;
+                dc.emitAll(lifecycle.onTimer(episode, now, dc.processingTime()));
             }
+            if (ended == null) {
+                ended = new ArrayList<>(2);
+            }
+            ended.add(open.getKey());
         }
         if (ended != null) {
             for (String namespace : ended) {
-                suppressedUntil.remove(namespace);
+                episodes.remove(namespace);
+            }
+        }
+        if (rearm != null) {
+            for (Map.Entry<String, OpenEpisode> open : rearm) {
+                Lifecycle.Episode episode = open.getValue().episode();
+                long due = gridPoint(lifecycles.get(index.get(open.getKey())).timer(episode));
+                ctx.timerService().registerEventTimeTimer(due);
+                episodes.put(open.getKey(), new OpenEpisode(episode, due));
             }
         }
 
@@ -366,7 +408,7 @@ public final class RuleGroupOperator
         // One deadline timer per key at a time: a later deadline waits for the pending timer,
         // which sets the next one when it fires. A timer per call instead left a stale timer
         // behind for every bucket of a busy key, each firing for nothing. Timers are never
-        // deleted: a bucket or suppression timer may share the pending timer's time.
+        // deleted: a bucket or episode timer may share the pending timer's time.
         Long pending = deadlineTimer.value();
         if (pending != null && pending <= now) {
             pending = null;
@@ -385,17 +427,19 @@ public final class RuleGroupOperator
         dc.end();
     }
 
-    /** The {@link DetectorContext} of the rule being called: suppression, metrics, output. */
+    /** The {@link DetectorContext} of the rule being called: episodes, metrics, output. */
     private final class RuleContext implements DetectorContext {
         int rule;
         private TimerService timers;
         private Collector<Alert> out;
         private long inputStart;
+        private long now;
 
-        void begin(TimerService timers, Collector<Alert> out, long inputStart) {
+        void begin(TimerService timers, Collector<Alert> out, long inputStart, long now) {
             this.timers = timers;
             this.out = out;
             this.inputStart = inputStart;
+            this.now = now;
         }
 
         void end() {
@@ -406,25 +450,76 @@ public final class RuleGroupOperator
         @Override
         public void emit(Alert alert) {
             matches[rule].inc();
-            long span = suppressMillis[rule];
-            if (span > 0) {
-                try {
-                    Long until = suppressedUntil.get(namespaces[rule]);
-                    if (until != null && alert.lastSeen() < until) {
-                        suppressed[rule].inc();
-                        return;
-                    }
-                    long end = alert.lastSeen() + span;
-                    suppressedUntil.put(namespaces[rule], end);
-                    // On the grid too: a timer between grid points would run before the
-                    // bucket's earlier events.
-                    timers.registerEventTimeTimer(gridPoint(end + delayMillis[rule]));
-                } catch (Exception e) {
-                    throw new IllegalStateException("suppression state of " + namespaces[rule], e);
+            try {
+                OpenEpisode open = episodes.get(namespaces[rule]);
+                Lifecycle.Outcome outcome =
+                        lifecycles
+                                .get(rule)
+                                .onMatch(
+                                        open == null ? null : open.episode(),
+                                        alert,
+                                        processingTime());
+                if (outcome.extended()) {
+                    suppressed[rule].inc();
                 }
+                emitAll(outcome);
+                store(open, outcome.episode());
+            } catch (Exception e) {
+                throw new IllegalStateException("episode state of " + namespaces[rule], e);
             }
-            alerts[rule].inc();
-            out.collect(alert);
+        }
+
+        @Override
+        public void conditionCleared(long time) {
+            try {
+                OpenEpisode open = episodes.get(namespaces[rule]);
+                if (open == null) {
+                    return;
+                }
+                Lifecycle.Outcome outcome =
+                        lifecycles.get(rule).onCleared(open.episode(), time, processingTime());
+                emitAll(outcome);
+                store(open, outcome.episode());
+            } catch (Exception e) {
+                throw new IllegalStateException("episode state of " + namespaces[rule], e);
+            }
+        }
+
+        /** Emits the outcome's records and counts them; the caller stores its episode. */
+        void emitAll(Lifecycle.Outcome outcome) {
+            for (Alert record : outcome.records()) {
+                if (record.resolved()) {
+                    resolved[rule].inc();
+                } else if (outcome.extended()) {
+                    updates[rule].inc();
+                } else {
+                    alerts[rule].inc();
+                }
+                out.collect(record);
+            }
+        }
+
+        /**
+         * Stores the rule's episode after a call. One timer per episode: an episode's {@link
+         * Lifecycle#timer} only moves later, so a timer still ahead ({@code > now}) of the previous
+         * episode is kept, and when it fires early the episode is re-armed there (in {@link
+         * #onTimer}), instead of a timer per match.
+         */
+        private void store(OpenEpisode previous, Lifecycle.Episode next) throws Exception {
+            if (next == null) {
+                episodes.remove(namespaces[rule]);
+                return;
+            }
+            long timer;
+            if (previous != null && previous.timer() > now) {
+                timer = previous.timer();
+            } else {
+                // On the grid, as every timer here: one between grid points would run before
+                // the earlier events of its bucket.
+                timer = gridPoint(lifecycles.get(rule).timer(next));
+                timers.registerEventTimeTimer(timer);
+            }
+            episodes.put(namespaces[rule], new OpenEpisode(next, timer));
         }
 
         @Override
@@ -444,4 +539,10 @@ public final class RuleGroupOperator
             }
         }
     }
+
+    /**
+     * A rule's open episode for a key and the event time of the timer registered for it: at or
+     * before the episode's {@link Lifecycle#timer}, re-armed there when it fires first.
+     */
+    public record OpenEpisode(Lifecycle.Episode episode, long timer) implements Serializable {}
 }

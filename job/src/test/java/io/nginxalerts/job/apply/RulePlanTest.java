@@ -69,7 +69,7 @@ class RulePlanTest {
         assertThat(plan.uidsRemoved()).isEmpty();
         assertThat(plan.allowNonRestoredState()).isFalse();
         assertThat(plan.isEmpty()).isFalse();
-        assertThat(plan.render()).contains("keeps its partial matches and suppression");
+        assertThat(plan.render()).contains("keeps its partial matches and open episodes");
     }
 
     @Test
@@ -86,10 +86,10 @@ class RulePlanTest {
         assertThat(oldFp).isNotEqualTo(newFp);
         assertThat(plan.uidsRemoved())
                 .containsExactlyInAnyOrder(
-                        "rule-brute-" + oldFp + "-cep", "rule-brute-" + oldFp + "-suppress");
+                        "rule-brute-" + oldFp + "-cep", "rule-brute-" + oldFp + "-lifecycle");
         assertThat(plan.uidsAdded())
                 .containsExactlyInAnyOrder(
-                        "rule-brute-" + newFp + "-cep", "rule-brute-" + newFp + "-suppress");
+                        "rule-brute-" + newFp + "-cep", "rule-brute-" + newFp + "-lifecycle");
         assertThat(plan.allowNonRestoredState()).isTrue();
         assertThat(plan.changes(Kind.UNCHANGED))
                 .extracting(RulePlan.Change::id)

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code backtest} with the shipped rules over a fixture log that mixes nginx JSON, Logstash 8 and
- * combined lines, compared with {@code expected-alerts.tsv}.
+ * combined lines, compared with {@code expected-alerts.tsv} (firing and resolved records).
  */
 class BacktestITCase {
     static final Path RULES = Path.of("..", "rules");
@@ -50,7 +50,7 @@ class BacktestITCase {
         assertThat(text)
                 .contains("387 records read from 1 file(s): 384 events, 3 rejected")
                 .contains("empty 1, invalid_json 1, unrecognized_format 1")
-                .contains("7 alert(s) written to " + output);
+                .contains("7 alert(s) and 0 resolved record(s) written to " + output);
         assertThat(text).containsPattern("sensitive-file-probe\\s+5\\s+1\\s+4");
     }
 
@@ -195,8 +195,14 @@ class BacktestITCase {
                     a.key().entrySet().stream()
                             .map(e -> e.getKey() + "=" + e.getValue())
                             .collect(Collectors.joining(","));
+            String status =
+                    a.resolved()
+                            ? "resolved " + java.time.Instant.ofEpochMilli(a.endsAt())
+                            : "firing";
+            String row = a.rule() + "\t" + key + "\t" + status;
+            assertThat(rows).as("one record per rule, key and status").doesNotContainKey(row);
             rows.put(
-                    a.rule() + "\t" + key,
+                    row,
                     a.count()
                             + "\t"
                             + java.time.Instant.ofEpochMilli(a.firstSeen())
@@ -213,7 +219,7 @@ class BacktestITCase {
                 continue;
             }
             String[] f = line.split("\t");
-            rows.put(f[0] + "\t" + f[1], f[2] + "\t" + f[3] + "\t" + f[4]);
+            rows.put(f[0] + "\t" + f[1] + "\t" + f[2], f[3] + "\t" + f[4] + "\t" + f[5]);
         }
         return rows;
     }

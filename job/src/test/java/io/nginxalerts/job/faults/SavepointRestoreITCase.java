@@ -27,14 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Stop with a savepoint, then run with one rule removed and one added, from the savepoint: a kept
- * rule keeps its partial matches <em>and</em> its suppression state (an attacker alerted before the
- * savepoint whose burst goes on after the restore stays suppressed), the new rule starts empty, the
- * removed rule's state is dropped. The worker runs throughout.
+ * rule keeps its partial matches <em>and</em> its open episodes (an attacker alerted before the
+ * savepoint whose burst goes on after the restore only extends its episode), the new rule starts
+ * empty, the removed rule's state is dropped. The worker runs throughout.
  *
  * <p>The reference for the kept rule is a fault-free run of all events with that rule: the same
- * alerts, no more (a lost suppression would add one) and no fewer (a lost partial match would drop
- * one). The e2e {@code SavepointRulesITCase} covers partial matches on a standalone cluster with
- * the Flink CLI; this covers suppression state with the savepoint API.
+ * firing and resolved records, no more (a lost episode would add a firing record) and no fewer (a
+ * lost partial match would drop one). The e2e {@code SavepointRulesITCase} covers partial matches
+ * on a standalone cluster with the Flink CLI; this covers episode state with the savepoint API.
  */
 class SavepointRestoreITCase {
     @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.twoSlots();
@@ -66,12 +66,12 @@ class SavepointRestoreITCase {
     @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
 
     @Test
-    void keptRuleKeepsPartialMatchesAndSuppressionAcrossASavepointWithChangedRules(
+    void keptRuleKeepsPartialMatchesAndEpisodesAcrossASavepointWithChangedRules(
             @InjectMiniCluster MiniCluster miniCluster, @TempDir Path tmp) throws Exception {
         Instant start = Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
         List<String> before = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            // Alerted before the savepoint: suppressed until start + 4 s + 10 min.
+            // Alerted before the savepoint: its episode is open until start + 4 s + 10 min.
             before.add(request(start.plusSeconds(i), SUPPRESSED).status(404).line());
         }
         for (int i = 0; i < 3; i++) {
@@ -96,7 +96,7 @@ class SavepointRestoreITCase {
             after.add(request(start.plusSeconds(30 + i), BROKEN).status(503).line());
         }
         for (int i = 0; i < 7; i++) {
-            // The burst goes on inside the suppression span: another match, to be suppressed.
+            // The burst goes on inside the episode: another match, which only extends it.
             after.add(request(start.plusSeconds(60 + i), SUPPRESSED).status(404).line());
         }
         // Event time passes every window (no idle flush in these tests).
@@ -105,9 +105,11 @@ class SavepointRestoreITCase {
         List<String> all = new ArrayList<>(before);
         all.addAll(after);
         Set<String> expected = new TreeSet<>(FaultJob.referenceIds(List.of(KEPT), all));
-        assertThat(expected).as("kept rule: the suppressed client alerts once").hasSize(2);
+        // Kept rule: one episode per client (the burst after the restore only extends the one
+        // that fired before it), each firing and then resolved once the last event passes its end.
+        assertThat(expected).as("kept rule: two episodes, firing and resolved").hasSize(4);
         Set<String> added = FaultJob.referenceIds(List.of(ADDED), after);
-        assertThat(added).hasSize(1);
+        assertThat(added).as("added rule: one episode, firing and resolved").hasSize(2);
         expected.addAll(added);
 
         try (DeliveringWorker worker = DeliveringWorker.start(REDIS.server(), LIST, tmp)) {

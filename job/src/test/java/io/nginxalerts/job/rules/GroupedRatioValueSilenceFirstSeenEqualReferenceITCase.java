@@ -15,8 +15,10 @@ import io.nginxalerts.job.testing.MiniClusters;
 import io.nginxalerts.job.testing.TestRules;
 import io.nginxalerts.testing.reference.ReferenceEvaluator;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -25,11 +27,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The real pipeline with ratio, value, silence and first-seen rules in the grouped operator ({@link
- * RuleGroupOperator}, with suppression inside it and silence alerts through {@link EndOfInputGate})
- * against {@link ReferenceEvaluator}, each rule's definition evaluated literally, then suppressed
- * by {@link ReferenceEvaluator#suppressed}, on the same input: every alert (id, key, count, first
- * and last seen, evidence, ratio, aggregate, silent_since, value; all but the wall-clock detection
- * time) must be identical, at parallelism 1 and 2.
+ * RuleGroupOperator}, with the episodes inside it and silence and resolved records through {@link
+ * EndOfInputGate}) against {@link ReferenceEvaluator}, each rule's definition evaluated literally
+ * and its matches turned into episodes by the literal episode definition ({@link
+ * ReferenceEvaluator#records}), on the same input: every firing, update and resolved record (id,
+ * key, count, first and last seen, evidence, ratio, aggregate, silent_since, value, status,
+ * fingerprint, ends_at; all but the wall-clock detection time) must be identical, at parallelism 1
+ * and 2. Most stress rules have a short {@code resolve_after} so that they have many episodes; two
+ * have {@code update_every}.
  *
  * <p>The reference reads the events the pipeline took on time (the late ones left out, as the
  * definitions are about events on time), in file order: the file is one split, read by one source
@@ -59,6 +64,7 @@ class GroupedRatioValueSilenceFirstSeenEqualReferenceITCase {
                           min_events: 4
                         within: 10s
                         suppress: 0s
+                        resolve_after: 1ms
                         """),
                 TestRules.rule(
                         "client-max-size-over-20k-in-5s",
@@ -93,6 +99,7 @@ class GroupedRatioValueSilenceFirstSeenEqualReferenceITCase {
                         learn_for: 20s
                         max_values: 3
                         suppress: 0s
+                        resolve_after: 1ms
                         """),
                 // group_by [http_host]: few keys, many events each.
                 TestRules.rule(
@@ -106,6 +113,7 @@ class GroupedRatioValueSilenceFirstSeenEqualReferenceITCase {
                           min_events: 8
                         within: 2s
                         suppress: 0s
+                        resolve_after: 1ms
                         """),
                 TestRules.rule(
                         "host-p95-response-over-100ms",
@@ -118,6 +126,7 @@ class GroupedRatioValueSilenceFirstSeenEqualReferenceITCase {
                           min_events: 20
                         within: 3s
                         suppress: 0s
+                        update_every: 1s
                         """),
                 TestRules.rule(
                         "host-new-client-20-kept",
@@ -129,6 +138,7 @@ class GroupedRatioValueSilenceFirstSeenEqualReferenceITCase {
                         learn_for: 10s
                         max_values: 20
                         suppress: 0s
+                        resolve_after: 500ms
                         """),
                 TestRules.rule(
                         "host-errors-quiet-for-1s",
@@ -141,7 +151,7 @@ class GroupedRatioValueSilenceFirstSeenEqualReferenceITCase {
                         within: 5s
                         suppress: 0s
                         """),
-                // group_by [upstreamhost]: value aggregates and a silence, one suppressed.
+                // group_by [upstreamhost]: value aggregates and a silence.
                 TestRules.rule(
                         "upstream-avg-over-50ms",
                         """
@@ -153,6 +163,7 @@ class GroupedRatioValueSilenceFirstSeenEqualReferenceITCase {
                           min_events: 5
                         within: 2s
                         suppress: 0s
+                        update_every: 500ms
                         """),
                 TestRules.rule(
                         "upstream-min-under-10ms",
@@ -165,6 +176,7 @@ class GroupedRatioValueSilenceFirstSeenEqualReferenceITCase {
                           min_events: 3
                         within: 1s
                         suppress: 0s
+                        resolve_after: 1ms
                         """),
                 TestRules.rule(
                         "upstream-p50-at-most-40ms",
@@ -177,9 +189,10 @@ class GroupedRatioValueSilenceFirstSeenEqualReferenceITCase {
                           min_events: 10
                         within: 2s
                         suppress: 0s
+                        resolve_after: 100ms
                         """),
                 TestRules.rule(
-                        "upstream-p99-over-200ms-suppressed",
+                        "upstream-p99-over-200ms-one-episode",
                         """
                         severity: info
                         group_by: [upstreamhost]
@@ -199,7 +212,8 @@ class GroupedRatioValueSilenceFirstSeenEqualReferenceITCase {
                         within: 1s
                         suppress: 0s
                         """),
-                // group_by [clientip, http_host]: first seen and ratio with suppression.
+                // group_by [clientip, http_host]: first seen and ratio whose resolve_after is their
+                // suppress.
                 TestRules.rule(
                         "client-host-new-url-2-kept-suppressed",
                         """
@@ -236,23 +250,34 @@ class GroupedRatioValueSilenceFirstSeenEqualReferenceITCase {
 
             run.assertNoRuleSawALateEvent().assertAlertsEqual(reference.alerts());
 
-            // The comparison means something only if every rule fired often.
-            Map<String, Long> perRule = DifferentialRun.perRule(reference.alerts());
+            // The comparison means something only if every rule had many episodes, most of them
+            // resolved (the quiet time of the rules with resolve_after 1ms is one millisecond).
+            Rule oneEpisode = rules.get(11);
             for (Rule rule : rules) {
-                assertThat(perRule.getOrDefault(rule.id(), 0L))
-                        .as("alerts of %s", rule.id())
-                        .isGreaterThanOrEqualTo(10);
+                if (rule != oneEpisode) {
+                    assertThat(reference.firing(rule.id()))
+                            .as("episodes of %s", rule.id())
+                            .hasSizeGreaterThanOrEqualTo(10);
+                    assertThat(ofRule(reference.alerts(), rule.id()))
+                            .as("resolved records of %s", rule.id())
+                            .filteredOn(Alert::resolved)
+                            .isNotEmpty();
+                }
             }
+            // The p99 of each upstream stays over its bound: one episode per upstream, extended by
+            // every match, and still firing when the input ends (its end is no evidence).
+            assertThat(reference.firing(oneEpisode.id())).hasSizeBetween(1, 8);
+            assertThat(ofRule(reference.alerts(), oneEpisode.id())).noneMatch(Alert::resolved);
             // And the traffic reached the edges: a share exactly at the bound, a window of
-            // exactly min_events, evictions of first-seen values, suppressed alerts.
-            assertThat(ofRule(reference.alerts(), "host-errors-eighth-of-8-in-2s"))
+            // exactly min_events, evictions of first-seen values, matches that only extended an
+            // episode, update records.
+            assertThat(reference.firing("host-errors-eighth-of-8-in-2s"))
                     .anyMatch(a -> a.ratio().numerator() * 8 == a.ratio().denominator())
                     .anyMatch(a -> a.count() == 8);
-            assertThat(ofRule(reference.alerts(), "client-4xx-half-of-4-in-10s"))
+            assertThat(reference.firing("client-4xx-half-of-4-in-10s"))
                     .anyMatch(a -> a.ratio().numerator() * 2 == a.ratio().denominator())
                     .anyMatch(a -> a.count() == 4);
-            assertThat(ofRule(reference.alerts(), "upstream-min-under-10ms"))
-                    .anyMatch(a -> a.count() == 3);
+            assertThat(reference.firing("upstream-min-under-10ms")).anyMatch(a -> a.count() == 3);
             assertThat(reference.evictions().get("client-new-path-3-kept")).isPositive();
             assertThat(reference.evictions().get("host-new-client-20-kept")).isPositive();
             assertThat(reference.evictions().get("client-host-new-url-2-kept-suppressed"))
@@ -263,15 +288,31 @@ class GroupedRatioValueSilenceFirstSeenEqualReferenceITCase {
                             ReferenceEvaluator.evaluate(
                                             quiet, onTime, Long.MIN_VALUE, Long.MAX_VALUE)
                                     .alerts())
-                    .hasSizeGreaterThan(ofRule(reference.alerts(), quiet.id()).size());
-            assertThat(reference.suppressedAway())
-                    .as("alerts the suppression dropped")
+                    .hasSizeGreaterThan(reference.firing(quiet.id()).size());
+            assertThat(reference.extended())
+                    .as("matches that only extended an open episode")
                     .isGreaterThan(10);
+            // update_every: updates of the episode's count and last_seen, as the definition says.
+            assertThat(reference.updates("host-p95-response-over-100ms")).hasSizeGreaterThan(5);
+            assertThat(reference.updates("upstream-avg-over-50ms")).hasSizeGreaterThan(5);
         }
     }
 
-    /** The reference's alerts, suppressed, and what it counted on the way. */
-    record Reference(List<Alert> alerts, Map<String, Long> evictions, long suppressedAway) {
+    /**
+     * The records of the literal definitions ({@link ReferenceEvaluator#records}), and what the
+     * reference counted on the way.
+     *
+     * @param alerts every record: firing, update and resolved
+     * @param candidates the ids of the rules' matches (a firing record is one of them; an update
+     *     has an id derived from its firing's)
+     * @param evictions per rule, the first-seen values evicted
+     * @param extended the matches that joined an open episode instead of opening one
+     */
+    record Reference(
+            List<Alert> alerts,
+            Set<String> candidates,
+            Map<String, Long> evictions,
+            long extended) {
         static Reference of(List<Rule> rules, List<AccessEvent> onTime) {
             long inputStart = Long.MAX_VALUE;
             long maxEventTime = Long.MIN_VALUE;
@@ -280,17 +321,34 @@ class GroupedRatioValueSilenceFirstSeenEqualReferenceITCase {
                 maxEventTime = Math.max(maxEventTime, e.timestamp());
             }
             List<Alert> alerts = new ArrayList<>();
+            Set<String> candidates = new HashSet<>();
             Map<String, Long> evictions = new TreeMap<>();
-            long dropped = 0;
+            long extended = 0;
             for (Rule rule : rules) {
                 ReferenceEvaluator.Result result =
                         ReferenceEvaluator.evaluate(rule, onTime, inputStart, maxEventTime);
-                List<Alert> kept = ReferenceEvaluator.suppressed(rule, result.alerts());
-                dropped += result.alerts().size() - kept.size();
-                alerts.addAll(kept);
+                List<Alert> records = ReferenceEvaluator.records(rule, onTime);
+                Set<String> ids = new HashSet<>();
+                result.alerts().forEach(a -> ids.add(a.id()));
+                long opened = records.stream().filter(a -> ids.contains(a.id())).count();
+                extended += result.alerts().size() - opened;
+                candidates.addAll(ids);
+                alerts.addAll(records);
                 evictions.put(rule.id(), result.evictions());
             }
-            return new Reference(alerts, evictions, dropped);
+            return new Reference(alerts, candidates, evictions, extended);
+        }
+
+        /** The firing records that opened an episode of the rule. */
+        List<Alert> firing(String rule) {
+            return ofRule(alerts, rule).stream().filter(a -> candidates.contains(a.id())).toList();
+        }
+
+        /** The update records of the rule. */
+        List<Alert> updates(String rule) {
+            return ofRule(alerts, rule).stream()
+                    .filter(a -> !a.resolved() && !candidates.contains(a.id()))
+                    .toList();
         }
     }
 
@@ -337,8 +395,10 @@ class GroupedRatioValueSilenceFirstSeenEqualReferenceITCase {
             assertThat(run.result().late()).isEmpty();
             run.assertAlertsEqual(Reference.of(rules, run.onTime()).alerts());
 
+            // Firing records (compared above with the resolved ones).
             Map<String, List<Alert>> byRule =
                     run.alerts().stream()
+                            .filter(a -> !a.resolved())
                             .collect(
                                     Collectors.groupingBy(
                                             Alert::rule, TreeMap::new, Collectors.toList()));
@@ -384,6 +444,7 @@ class GroupedRatioValueSilenceFirstSeenEqualReferenceITCase {
                           min_events: 4
                         within: 10s
                         suppress: 0s
+                        resolve_after: 1ms
                         """),
                 TestRules.rule(
                         "edge-median-upstream",
@@ -396,6 +457,7 @@ class GroupedRatioValueSilenceFirstSeenEqualReferenceITCase {
                           min_events: 3
                         within: 10s
                         suppress: 0s
+                        resolve_after: 1ms
                         """),
                 TestRules.rule(
                         "edge-quiet-5s",
@@ -417,6 +479,7 @@ class GroupedRatioValueSilenceFirstSeenEqualReferenceITCase {
                         learn_for: 40s
                         max_values: 2
                         suppress: 0s
+                        resolve_after: 1ms
                         """));
     }
 }

@@ -2,6 +2,7 @@ package io.nginxalerts.job.rules;
 
 import static io.nginxalerts.job.testing.NginxLines.minutes;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.rules.Rule;
@@ -9,18 +10,18 @@ import io.nginxalerts.job.testing.GroupHarness;
 import io.nginxalerts.job.testing.QuietKeys;
 import io.nginxalerts.job.testing.TestRules;
 import io.nginxalerts.testing.TestAlerts;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Suppression in {@link RuleGroupOperator} for a rule whose alerts are given after their lastSeen:
- * a silence rule fires at lastSeen + silent_for, so the span of an alert must be kept that much
- * longer than {@code lastSeen + suppress}, or a second alert with lastSeen inside the span, given
- * after the span's end, gets through. Time moves only by watermarks.
+ * Episodes in {@link RuleGroupOperator} of a silence rule, whose alerts are given silent_for after
+ * their lastSeen: an episode is resolved when the key is heard again, and forgotten (no record) if
+ * it is not heard within resolve_after of the silence firing. Time moves only by watermarks.
  */
 class LateAlertSuppressionHarnessTest {
-    /** A client silent for 10 minutes after a request; suppressed for 30. */
+    /** A client silent for 10 minutes after a request; resolve_after 1h (its within). */
     static final Rule SILENT =
             TestRules.rule(
                     "client-silent",
@@ -47,30 +48,42 @@ class LateAlertSuppressionHarnessTest {
     }
 
     @Test
-    void aSilenceAlertGivenAfterTheSpanEndedIsDroppedIfItsLastSeenIsInsideTheSpan()
+    void aSilenceEpisodeIsResolvedWhenTheKeyIsHeardAgainAndTheNextSilenceIsANewEpisode()
             throws Exception {
-        // Silent after 0: an alert at 10 min, lastSeen 0, suppressed until 30 min.
+        // Silent after 0: fires at 10 min (lastSeen 0). Heard at 20: resolved there. Silent
+        // after 20: fires at 30 min, a new episode with a new id.
         send(minutes(0));
-        // Silent after 20 (inside the span): an alert at 30 min, when the span's end is reached.
         send(minutes(20));
         harness.watermark(minutes(2 * 60));
 
-        assertThat(harness.alerts())
-                .as("one alert per suppress span of lastSeen, however late the alert is given")
-                .extracting(Alert::lastSeen)
-                .containsExactly(minutes(0));
+        List<Alert> out = harness.alerts();
+        assertThat(out)
+                .extracting(Alert::status, Alert::lastSeen, Alert::endsAt)
+                .containsExactly(
+                        tuple(Alert.Status.FIRING, minutes(0), null),
+                        tuple(Alert.Status.RESOLVED, minutes(0), minutes(20)),
+                        tuple(Alert.Status.FIRING, minutes(20), null));
+        assertThat(out.get(1).id()).isEqualTo(out.get(0).resolvedAt(minutes(20), 0).id());
+        assertThat(out).extracting(Alert::id).doesNotHaveDuplicates();
+        assertThat(out).extracting(Alert::fingerprint).containsOnly(out.get(0).fingerprint());
+        // The last silence was never heard from: forgotten at its deadline plus resolve_after.
         QuietKeys.assertNothingLeft(harness);
     }
 
     @Test
-    void aSilenceAlertWhoseLastSeenIsAfterTheSpanGetsThrough() throws Exception {
+    void aSilenceNotHeardFromWithinResolveAfterIsForgottenWithoutAResolvedRecord()
+            throws Exception {
+        // Fires at 10 min; forgotten at 10 + 60 = 70 min; heard only at 80: no resolved record.
         send(minutes(0));
-        send(minutes(30));
-        harness.watermark(minutes(2 * 60));
+        send(minutes(80));
+        harness.watermark(minutes(3 * 60));
 
         assertThat(harness.alerts())
-                .extracting(Alert::lastSeen)
-                .containsExactly(minutes(0), minutes(30));
+                .extracting(Alert::status, Alert::lastSeen)
+                .containsExactly(
+                        tuple(Alert.Status.FIRING, minutes(0)),
+                        tuple(Alert.Status.FIRING, minutes(80)));
+        QuietKeys.assertNothingLeft(harness);
     }
 
     @Test
@@ -82,16 +95,14 @@ class LateAlertSuppressionHarnessTest {
             send(t, "10.0.0." + c);
             last = Math.max(last, t);
         }
-        // Each key: silent_for until its alert, then the span and the delay of a late alert;
-        // or the window of the events it counts, if longer.
+        // Each key: silent_for until its alert, then resolve_after waiting to hear from it; or
+        // the window of the events it counts, if longer.
         long longest =
                 Math.max(
                         SILENT.within().toMillis(),
-                        SILENT.alertDelay().toMillis()
-                                + SILENT.suppress().toMillis()
-                                + SILENT.alertDelay().toMillis());
+                        SILENT.alertDelay().toMillis() + SILENT.resolveAfter().toMillis());
         QuietKeys.assertStateDrains(harness, clients, last, longest);
-        assertThat(harness.alerts()).hasSize(clients);
+        assertThat(harness.alerts()).hasSize(clients).noneMatch(Alert::resolved);
     }
 
     void send(long t) throws Exception {

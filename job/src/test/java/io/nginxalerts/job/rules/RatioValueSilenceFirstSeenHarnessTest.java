@@ -79,7 +79,7 @@ class RatioValueSilenceFirstSeenHarnessTest {
                     first_seen: path
                     within: 60s
                     max_values: 2
-                    suppress: 0s
+                    resolve_after: 500ms
                     """);
 
     /** Suppression longer than the window: its state outlives the values. */
@@ -117,11 +117,14 @@ class RatioValueSilenceFirstSeenHarnessTest {
         try (GroupHarness harness = GroupHarness.open(SILENCE)) {
             long last = sendTraffic(harness);
             long silentFor = ((RuleKind.Silence) SILENCE.kind()).silentFor().toMillis();
-            // silent_for is longer than within: the deadline is the last thing held.
-            QuietKeys.assertStateDrains(harness, CLIENTS, last, silentFor);
+            // silent_for is longer than within: the deadline, then the episode waiting
+            // resolve_after to hear from the key (it does not: forgotten, no record).
+            QuietKeys.assertStateDrains(
+                    harness, CLIENTS, last, silentFor + SILENCE.resolveAfter().toMillis());
             assertThat(harness.alerts())
                     .as("one silence per client, since its last event")
                     .hasSize(CLIENTS)
+                    .noneMatch(Alert::resolved)
                     .allSatisfy(a -> assertThat(a.silentSince()).isNotNull());
         }
     }
@@ -136,21 +139,22 @@ class RatioValueSilenceFirstSeenHarnessTest {
     }
 
     @Test
-    void firstSeenSuppressionStateIsGoneSuppressAfterTheLastAlert() throws Exception {
+    void firstSeenEpisodeStateIsGoneResolveAfterTheLastMatch() throws Exception {
         try (GroupHarness harness = GroupHarness.open(FIRST_SEEN_SUPPRESSED)) {
             long last = sendTraffic(harness);
-            long suppress = FIRST_SEEN_SUPPRESSED.suppress().toMillis();
+            long resolveAfter = FIRST_SEEN_SUPPRESSED.resolveAfter().toMillis();
             harness.watermark(last + FIRST_SEEN_SUPPRESSED.within().toMillis());
             assertThat(harness.keyedStateEntries())
-                    .as("the values have expired, the suppression spans have not")
+                    .as("the values have expired, the episodes have not")
                     .isPositive();
             assertThat(harness.timers()).isPositive();
-            // The last alert of every client is at its first event at most: well before `last`.
-            harness.watermark(last + suppress);
+            // A client's last new value is at `last` at most.
+            harness.watermark(last + resolveAfter);
             QuietKeys.assertNothingLeft(harness);
-            assertThat(harness.alerts())
-                    .as("one alert per client, the others suppressed")
+            assertThat(harness.firing())
+                    .as("one episode per client, later new values extend it")
                     .hasSize(CLIENTS);
+            assertThat(harness.resolved()).hasSize(CLIENTS);
         }
     }
 
@@ -169,7 +173,7 @@ class RatioValueSilenceFirstSeenHarnessTest {
             harness.send(TestAlerts.request(BEGINNING + 6000L, client, "GET", "/p4", 200));
             harness.watermark(BEGINNING + 6000L);
 
-            assertThat(harness.alerts())
+            assertThat(harness.firing())
                     .extracting(Alert::value)
                     .containsExactly("/p0", "/p1", "/p2", "/p3", "/p4", "/p0");
             assertThat(counts(harness))

@@ -31,7 +31,7 @@ class RuleGroupOperatorHarnessTest {
                             match: { status: 4xx }
                             threshold: 3
                             within: 60s
-                            suppress: 0s
+                            resolve_after: 1s
                             """),
                     "errors-v1");
 
@@ -46,7 +46,7 @@ class RuleGroupOperatorHarnessTest {
                             distinct: path
                             threshold: 3
                             within: 60s
-                            suppress: 0s
+                            resolve_after: 1s
                             """),
                     "paths-v1");
 
@@ -65,12 +65,19 @@ class RuleGroupOperatorHarnessTest {
 
             harness.watermark(ONE_HOUR_LATER);
 
-            assertThat(harness.alerts())
+            // resolve_after 1s: each match is an episode of its own, resolved a second later.
+            assertThat(harness.firing())
                     .extracting(Alert::rule, Alert::lastSeen)
                     .containsExactly(
                             org.assertj.core.groups.Tuple.tuple("three-errors", BEGINNING + 2000),
                             org.assertj.core.groups.Tuple.tuple("three-errors", BEGINNING + 5000),
                             org.assertj.core.groups.Tuple.tuple("three-paths", BEGINNING + 5000));
+            assertThat(harness.resolved())
+                    .extracting(Alert::rule, Alert::endsAt)
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple("three-errors", BEGINNING + 3000),
+                            org.assertj.core.groups.Tuple.tuple("three-errors", BEGINNING + 6000),
+                            org.assertj.core.groups.Tuple.tuple("three-paths", BEGINNING + 6000));
             assertThat(harness.keyedStateEntries()).isZero();
             assertThat(harness.timers()).isZero();
         }
@@ -116,11 +123,79 @@ class RuleGroupOperatorHarnessTest {
             send(harness, BEGINNING + 2000, 404, "/c");
             harness.watermark(ONE_HOUR_LATER);
 
-            assertThat(harness.alerts()).extracting(Alert::rule).containsExactly("three-errors");
+            assertThat(harness.alerts())
+                    .extracting(Alert::rule, Alert::status)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(
+                                    "three-errors", Alert.Status.FIRING),
+                            org.assertj.core.groups.Tuple.tuple(
+                                    "three-errors", Alert.Status.RESOLVED));
             assertThat(harness.keyedStateEntries()).isZero();
             assertThat(harness.timers()).isZero();
         } finally {
             harness.close();
+        }
+    }
+
+    static final Rule EVERY_ERROR =
+            TestRules.rule(
+                    "every-error",
+                    """
+                    severity: info
+                    group_by: [clientip]
+                    match: { status: 4xx }
+                    threshold: 1
+                    within: 1s
+                    resolve_after: 1m
+                    """);
+
+    @Test
+    void anEpisodeExtendedByEveryMatchKeepsOneTimerAndReArmsItWhenItFiresEarly() throws Exception {
+        try (GroupHarness harness = GroupHarness.open(EVERY_ERROR)) {
+            for (int i = 0; i < 10; i++) {
+                send(harness, BEGINNING + i * 1000L, 404, "/" + i);
+                harness.watermark(BEGINNING + i * 1000L);
+            }
+            // Ten matches, one episode, and one timer (at the first match + 1m), not ten.
+            assertThat(harness.firing()).hasSize(1);
+            assertThat(harness.timers()).isOne();
+
+            // The timer fires before the episode's end (the last match + 1m): re-armed there.
+            harness.watermark(BEGINNING + 60_000);
+            assertThat(harness.resolved()).isEmpty();
+            assertThat(harness.timers()).isOne();
+
+            harness.watermark(BEGINNING + 69_000);
+            assertThat(harness.resolved())
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.endsAt()).isEqualTo(BEGINNING + 69_000));
+            assertThat(harness.keyedStateEntries()).isZero();
+            assertThat(harness.timers()).isZero();
+        }
+    }
+
+    @Test
+    void aMatchAtTheEpisodesEndResolvesItFirstThenOpensANewEpisode() throws Exception {
+        try (GroupHarness harness = GroupHarness.open(EVERY_ERROR)) {
+            send(harness, BEGINNING, 404, "/a");
+            // Exactly resolve_after after the first match: the next episode, with a new id.
+            send(harness, BEGINNING + 60_000, 404, "/b");
+            harness.watermark(BEGINNING + 60_000);
+
+            assertThat(harness.alerts())
+                    .extracting(Alert::status, Alert::lastSeen)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(Alert.Status.FIRING, BEGINNING),
+                            org.assertj.core.groups.Tuple.tuple(Alert.Status.RESOLVED, BEGINNING),
+                            org.assertj.core.groups.Tuple.tuple(
+                                    Alert.Status.FIRING, BEGINNING + 60_000));
+            assertThat(harness.resolved().get(0).endsAt()).isEqualTo(BEGINNING + 60_000);
+            assertThat(harness.firing().get(1).id()).isNotEqualTo(harness.firing().get(0).id());
+
+            harness.watermark(ONE_HOUR_LATER);
+            assertThat(harness.resolved()).hasSize(2);
+            assertThat(harness.keyedStateEntries()).isZero();
+            assertThat(harness.timers()).isZero();
         }
     }
 
@@ -140,6 +215,8 @@ class RuleGroupOperatorHarnessTest {
                 r.suppress(),
                 r.source(),
                 r.kind(),
-                fingerprint);
+                fingerprint,
+                r.resolveAfter(),
+                r.updateEvery());
     }
 }

@@ -182,10 +182,11 @@ class ThresholdRulesHarnessTest {
         harness.watermark(ONE_HOUR_LATER);
 
         // A match empties the window (skip past the last event): 2 matches, the 7th left over;
-        // the second match is suppressed.
-        assertThat(harness.alerts())
+        // the second match extends the first one's episode: one firing, one resolved record.
+        assertThat(harness.firing())
                 .extracting(Alert::firstSeen, Alert::lastSeen)
                 .containsExactly(tuple(BEGINNING, BEGINNING + 2000L));
+        assertThat(harness.resolved()).hasSize(1);
     }
 
     @Test
@@ -200,9 +201,19 @@ class ThresholdRulesHarnessTest {
 
         harness.watermark(ONE_HOUR_LATER);
 
-        assertThat(harness.alerts())
+        assertThat(harness.firing())
                 .extracting(Alert::firstSeen)
                 .containsExactly(BEGINNING, afterSpan);
+        // The first episode ends exactly where the second match is: resolved, then firing.
+        assertThat(harness.alerts())
+                .extracting(Alert::status, Alert::endsAt)
+                .containsExactly(
+                        tuple(Alert.Status.FIRING, null),
+                        tuple(Alert.Status.RESOLVED, afterSpan),
+                        tuple(Alert.Status.FIRING, null),
+                        tuple(
+                                Alert.Status.RESOLVED,
+                                afterSpan + 2000L + RULE.resolveAfter().toMillis()));
         QuietKeys.assertNothingLeft(harness);
     }
 
@@ -221,9 +232,11 @@ class ThresholdRulesHarnessTest {
         }
         // Suppression spans outlast the windows: the state is gone once both have passed.
         QuietKeys.assertStateDrains(
-                harness, clients, last, Math.max(WITHIN, RULE.suppress().toMillis()));
-        // Clients with 3 or 4 events match once, those with 5 once; 1 and 2 never.
-        assertThat(harness.alerts()).hasSize(3 * clients / 5);
+                harness, clients, last, Math.max(WITHIN, RULE.resolveAfter().toMillis()));
+        // Clients with 3 or 4 events match once, those with 5 once; 1 and 2 never. Each
+        // episode is resolved once the keys are quiet.
+        assertThat(harness.firing()).hasSize(3 * clients / 5);
+        assertThat(harness.resolved()).hasSize(3 * clients / 5);
     }
 
     @Test

@@ -6,7 +6,7 @@ import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.event.AccessEvent;
 import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.job.rules.AlertKeySelector;
-import io.nginxalerts.job.rules.AlertSuppressor;
+import io.nginxalerts.job.rules.AlertLifecycle;
 import io.nginxalerts.job.rules.MatchToAlert;
 import io.nginxalerts.job.rules.RuleKeySelector;
 import io.nginxalerts.job.rules.RulePatterns;
@@ -222,8 +222,8 @@ class StateBoundTest {
             throws Exception {
         int keys = keys();
         long within = rule.within().toMillis();
-        // Suppression (inside the grouped operator, after CEP in its own) outlasts the window.
-        long span = Math.max(within, rule.suppress().toMillis());
+        // An episode (inside the grouped operator, after CEP in its own) outlasts the window.
+        long span = Math.max(within, rule.resolveAfter().toMillis());
         try (Driven harness = matcher.open(rule)) {
             int baseline = harness.entries();
             if (matcher == Matcher.GROUPED) {
@@ -249,8 +249,12 @@ class StateBoundTest {
                 assertThat(harness.timers()).isZero();
                 roundStart = watermark + ONE_MINUTE;
             }
-            assertThat(harness.alerts())
+            // Every episode is resolved once its keys are quiet: a resolved record per firing.
+            assertThat(harness.alerts().stream().filter(a -> !a.resolved()))
                     .as("alerts: %d per client", alertsPerKey)
+                    .hasSize(keys * alertsPerKey);
+            assertThat(harness.alerts().stream().filter(Alert::resolved))
+                    .as("resolved records: %d per client", alertsPerKey)
                     .hasSize(keys * alertsPerKey);
             // While a round is open there is state (the test is not vacuous), proportional to
             // that round's clients only.
@@ -260,18 +264,18 @@ class StateBoundTest {
     }
 
     @Test
-    void suppressionStateIsClearedByItsTimerForEveryKey() throws Exception {
-        Rule rule = TestRules.clientErrorsBurst(); // suppress 10m
+    void episodeStateIsClearedByItsTimerForEveryKey() throws Exception {
+        Rule rule = TestRules.clientErrorsBurst(); // suppress 10m: resolve_after 10m
         int keys = keys();
-        long suppress = rule.suppress().toMillis();
-        try (var harness = suppressorHarness(rule)) {
+        long suppress = rule.resolveAfter().toMillis();
+        try (var harness = lifecycleHarness(rule)) {
             harness.open();
             long roundStart = BEGINNING;
             int emitted = 0;
             for (int first = 0; first < keys; first += ROUND_KEYS) {
                 int last = Math.min(keys, first + ROUND_KEYS);
                 for (int k = first; k < last; k++) {
-                    // The second alert of a key within the span is suppressed.
+                    // The second match of a key within resolve_after extends its episode.
                     harness.processElement(alert(rule, ip(k), roundStart), roundStart);
                     harness.processElement(
                             alert(rule, ip(k), roundStart + 1000), roundStart + 1000);
@@ -282,7 +286,8 @@ class StateBoundTest {
                 harness.processWatermark(watermark);
                 assertThat(harness.numKeyedStateEntries()).isZero();
                 assertThat(harness.numEventTimeTimers()).isZero();
-                emitted += last - first;
+                // A firing and a resolved record per key.
+                emitted += 2 * (last - first);
                 roundStart = watermark + ONE_MINUTE;
             }
             assertThat(harness.extractOutputValues()).hasSize(emitted);
@@ -306,10 +311,10 @@ class StateBoundTest {
                 operator, new RuleKeySelector(rule), Types.STRING);
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, Alert, Alert> suppressorHarness(Rule rule)
+    static KeyedOneInputStreamOperatorTestHarness<String, Alert, Alert> lifecycleHarness(Rule rule)
             throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new AlertSuppressor(rule)),
+                new KeyedProcessOperator<>(new AlertLifecycle(rule)),
                 new AlertKeySelector(rule),
                 Types.STRING);
     }

@@ -96,6 +96,16 @@ public final class GroupHarness implements AutoCloseable {
         return harness.extractOutputValues();
     }
 
+    /** The firing (and update) records: the alerts as suppression gave them before episodes. */
+    public List<Alert> firing() {
+        return alerts().stream().filter(a -> !a.resolved()).toList();
+    }
+
+    /** The resolved records. */
+    public List<Alert> resolved() {
+        return alerts().stream().filter(Alert::resolved).toList();
+    }
+
     public List<StreamRecord<? extends Alert>> alertRecords() {
         return harness.extractOutputStreamRecords();
     }

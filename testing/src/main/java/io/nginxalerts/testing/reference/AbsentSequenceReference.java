@@ -38,11 +38,11 @@ import java.util.Map;
  *       {@code deadline = start + within}.
  *   <li>Skip past the last event: successful attempts are taken in order of their start; one is a
  *       match unless it started at or before the last event of the previous match.
- *   <li>A match becomes an alert ({@code Alerts.fromMatch}) unless an earlier alert of the key
- *       suppresses it ({@code lastSeen < previous.lastSeen + suppress}).
- *   <li>End of input: the input is bounded, and its end is no evidence of absence. An alert is
- *       given only if some event of the whole input (any event, any key) has {@code ts >=
- *       deadline}.
+ *   <li>Matches become candidates ({@code Alerts.fromMatch}), and candidates episodes ({@link
+ *       ReferenceEvaluator#episodes}), undecided ones included (they extend episodes).
+ *   <li>End of input: the input is bounded, and its end is no evidence of absence. A firing record
+ *       is given only if some event of the whole input (any event, any key) has {@code ts >=
+ *       deadline}; a resolved record only if one has {@code ts >= ends_at + within}.
  * </ol>
  *
  * <p>Where CEP and a literal reading of "no event of the absent step within {@code within} of the
@@ -56,9 +56,9 @@ public final class AbsentSequenceReference {
     /**
      * What the definition gives for one rule over a bounded input.
      *
-     * @param alerts the alerts (with {@code detectedAt} 0)
+     * @param alerts the firing and resolved records (with {@code detectedAt} 0)
      * @param prevented attempts whose present steps completed but an absent event came in time
-     * @param undecidedAtEnd alerts left out because no event reached their deadline
+     * @param undecidedAtEnd matches left out because no event reached their deadline
      */
     public record Evaluation(List<Alert> alerts, int prevented, int undecidedAtEnd) {}
 
@@ -89,28 +89,32 @@ public final class AbsentSequenceReference {
                 byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
             }
         }
-        List<Alert> alerts = new ArrayList<>();
+        List<Alert> candidates = new ArrayList<>();
+        Map<Alert, Long> deadlines = new java.util.IdentityHashMap<>();
         int[] prevented = new int[1];
-        int undecided = 0;
         for (List<AccessEvent> stream : byKey.values()) {
             // List.sort is stable: equal timestamps keep their arrival order.
             stream.sort(Comparator.comparingLong(AccessEvent::timestamp));
-            Long suppressedUntil = null;
             for (Match match : matches(rule, stream, prevented)) {
                 Alert alert = Alerts.fromMatch(rule, match.events(), 0L);
-                long span = rule.suppress().toMillis();
-                if (span > 0 && suppressedUntil != null && alert.lastSeen() < suppressedUntil) {
-                    continue;
-                }
-                suppressedUntil = alert.lastSeen() + span;
-                if (largest >= match.deadline()) {
-                    alerts.add(alert);
-                } else {
-                    undecided++;
-                }
+                candidates.add(alert);
+                deadlines.put(alert, match.deadline());
             }
         }
-        return new Evaluation(alerts, prevented[0], undecided);
+        List<Alert> records =
+                ReferenceEvaluator.episodes(rule, candidates, deadlines::get, largest);
+        int undecided = 0;
+        java.util.Set<String> given = new java.util.HashSet<>();
+        for (Alert r : records) {
+            given.add(r.id());
+        }
+        // Firing records of episodes whose first match no event reached the deadline of.
+        for (Alert c : candidates) {
+            if (deadlines.get(c) > largest && !given.contains(c.id())) {
+                undecided++;
+            }
+        }
+        return new Evaluation(records, prevented[0], undecided);
     }
 
     /**

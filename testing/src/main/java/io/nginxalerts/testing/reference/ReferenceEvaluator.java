@@ -30,9 +30,9 @@ import java.util.Map;
  *
  * <p>A silence alert's deadline is {@code silentSince + silent_for} ({@link #deadline}); it is
  * given only if the deadline is at or before {@code maxEventTime}: the end of a bounded input is no
- * evidence of silence. Alerts carry {@code detectedAt} 0 and are not suppressed ({@link
- * #suppressed} does that). They come per key (keys in order of their first event in arrival order),
- * each key's in the order they fire.
+ * evidence of silence. Alerts carry {@code detectedAt} 0 and are candidates, not records ({@link
+ * #records} turns them into episodes; {@link #suppressed} is the old suppression). They come per
+ * key (keys in order of their first event in arrival order), each key's in the order they fire.
  */
 public final class ReferenceEvaluator {
     private ReferenceEvaluator() {}
@@ -118,6 +118,125 @@ public final class ReferenceEvaluator {
             kept.add(alert);
         }
         return kept;
+    }
+
+    /**
+     * The records of {@code rule} on a bounded input as the job gives them: its candidates turned
+     * into episodes ({@link #episodes}; a silence rule's by {@link #silenceEpisodes}).
+     *
+     * @param events the whole input, in arrival order
+     */
+    public static List<Alert> records(Rule rule, List<AccessEvent> events) {
+        long largest = Long.MIN_VALUE;
+        for (AccessEvent e : events) {
+            largest = Math.max(largest, e.timestamp());
+        }
+        List<Alert> candidates = alerts(rule, events);
+        if (rule.kind() instanceof RuleKind.Silence) {
+            return silenceEpisodes(rule, candidates, events);
+        }
+        return episodes(rule, candidates, a -> Long.MIN_VALUE, largest);
+    }
+
+    /**
+     * The episode definition, literally: per key, the candidates sorted by {@code lastSeen}
+     * (stable); an episode is a maximal chain of candidates each less than {@code resolve_after}
+     * after the previous one. Its firing record is its first candidate (given if {@code
+     * deadline(first) <= largest}: an absence rule's candidate needs event time past its deadline);
+     * with {@code update_every}, a later candidate at least {@code update_every} after the firing
+     * or the previous update gives an update with the count of the episode's candidates so far; its
+     * resolved record ({@code first.resolvedAt(last + resolve_after)}) is given if {@code last +
+     * resolve_after + delay <= largest}, where delay is {@code within} for an absent sequence (a
+     * candidate that extends it is known that much after its lastSeen) and 0 otherwise: the end of
+     * a bounded input is no evidence. Records carry {@code detectedAt} 0.
+     *
+     * @param candidates every candidate, decided or not (an undecided one still extends)
+     */
+    public static List<Alert> episodes(
+            Rule rule,
+            List<Alert> candidates,
+            java.util.function.ToLongFunction<Alert> deadline,
+            long largest) {
+        long resolveAfter = rule.resolveAfter().toMillis();
+        long updateEvery = rule.updateEvery().toMillis();
+        long delay =
+                rule.firesOnAbsence() && !(rule.kind() instanceof RuleKind.Silence)
+                        ? rule.alertDelay().toMillis()
+                        : 0;
+        Map<Map<String, String>, List<Alert>> byKey = new LinkedHashMap<>();
+        for (Alert a : candidates) {
+            byKey.computeIfAbsent(a.key(), k -> new ArrayList<>()).add(a);
+        }
+        List<Alert> records = new ArrayList<>();
+        for (List<Alert> key : byKey.values()) {
+            List<Alert> sorted = new ArrayList<>(key);
+            sorted.sort(Comparator.comparingLong(Alert::lastSeen));
+            int i = 0;
+            while (i < sorted.size()) {
+                Alert first = sorted.get(i);
+                boolean firstGiven = deadline.applyAsLong(first) <= largest;
+                if (firstGiven) {
+                    records.add(first);
+                }
+                long last = first.lastSeen();
+                long count = first.count();
+                long lastUpdate = first.lastSeen();
+                int updates = 0;
+                int j = i + 1;
+                while (j < sorted.size() && sorted.get(j).lastSeen() - last < resolveAfter) {
+                    Alert next = sorted.get(j);
+                    last = Math.max(last, next.lastSeen());
+                    count += next.count();
+                    if (updateEvery > 0 && next.lastSeen() - lastUpdate >= updateEvery) {
+                        updates++;
+                        lastUpdate = next.lastSeen();
+                        Alert update =
+                                first.updated(
+                                        (int) Math.min(count, Integer.MAX_VALUE), last, updates, 0);
+                        if (firstGiven && deadline.applyAsLong(next) <= largest) {
+                            records.add(update);
+                        }
+                    }
+                    j++;
+                }
+                long endsAt = last + resolveAfter;
+                if (firstGiven && endsAt + delay <= largest) {
+                    records.add(first.resolvedAt(endsAt, 0));
+                }
+                i = j;
+            }
+        }
+        return records;
+    }
+
+    /**
+     * A silence rule's episodes: each silence candidate is an episode of its own; it is resolved at
+     * the key's first matching event at or after its deadline ({@code silentSince + silent_for}) if
+     * that event is before {@code deadline + resolve_after}, and otherwise forgotten without a
+     * record.
+     */
+    public static List<Alert> silenceEpisodes(
+            Rule rule, List<Alert> candidates, List<AccessEvent> events) {
+        long resolveAfter = rule.resolveAfter().toMillis();
+        Map<String, List<AccessEvent>> byKey = byKey(rule, events);
+        Map<Map<String, String>, List<AccessEvent>> byFields = new HashMap<>();
+        for (List<AccessEvent> ordered : byKey.values()) {
+            byFields.put(rule.keyFields(ordered.get(0)), ordered);
+        }
+        List<Alert> records = new ArrayList<>();
+        for (Alert silence : candidates) {
+            records.add(silence);
+            long due = deadline(rule, silence);
+            for (AccessEvent e : byFields.getOrDefault(silence.key(), List.of())) {
+                if (e.timestamp() >= due) {
+                    if (e.timestamp() < due + resolveAfter) {
+                        records.add(silence.resolvedAt(e.timestamp(), 0));
+                    }
+                    break;
+                }
+            }
+        }
+        return records;
     }
 
     /** The matching events with a key, per key, each in timestamp order (stable). */

@@ -10,8 +10,9 @@ import java.util.Map;
 /**
  * A whole rule set evaluated by the literal references, as the job would evaluate it over the same
  * bounded input: each rule by the reference of its kind ({@link ReferenceEvaluator}, {@link
- * SequenceReference}, {@link AbsentSequenceReference}), then suppressed per rule and key. No Flink,
- * so a rule set over a few thousand events takes milliseconds.
+ * SequenceReference}, {@link AbsentSequenceReference}), then turned into episodes per rule and key
+ * (firing and resolved records). No Flink, so a rule set over a few thousand events takes
+ * milliseconds.
  *
  * <p>The input is what reached the rules: events of a bounded input, none late. Event time starts
  * at the earliest event (first-seen rules learn from there) and ends at the latest (silences and
@@ -35,12 +36,17 @@ public final class RuleSetReference {
     /** The alerts of one rule, after suppression. */
     public static List<Alert> alerts(Rule rule, List<AccessEvent> events) {
         if (!rule.isSequence()) {
-            return ReferenceEvaluator.suppressed(rule, ReferenceEvaluator.alerts(rule, events));
+            return ReferenceEvaluator.records(rule, events);
         }
         if (rule.steps().get(rule.steps().size() - 1).absent()) {
-            // Suppresses as it goes: an alert suppressed at a deadline no event reached matters.
+            // Its undecided matches still extend episodes.
             return AbsentSequenceReference.alerts(rule, events);
         }
-        return ReferenceEvaluator.suppressed(rule, SequenceReference.alerts(rule, events));
+        long largest = Long.MIN_VALUE;
+        for (AccessEvent e : events) {
+            largest = Math.max(largest, e.timestamp());
+        }
+        return ReferenceEvaluator.episodes(
+                rule, SequenceReference.alerts(rule, events), a -> Long.MIN_VALUE, largest);
     }
 }

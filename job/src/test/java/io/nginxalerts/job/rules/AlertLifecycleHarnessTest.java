@@ -18,12 +18,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link AlertSuppressor} behind a sequence rule whose last step is absent, fed the alerts as the
+ * {@link AlertLifecycle} behind a sequence rule whose last step is absent, fed the matches as the
  * CEP operator gives them: a timed-out match arrives when the watermark passes firstSeen + within,
  * up to {@code within} after its lastSeen. Time moves only by {@code processWatermark}.
  */
-class AlertSuppressorHarnessTest {
-    /** Fires 10 minutes after three failed logins with no successful one; suppressed for 30. */
+class AlertLifecycleHarnessTest {
+    /** Fires 10 minutes after three failed logins with no successful one; resolved after 30. */
     static final Rule UNRESOLVED =
             TestRules.rule(
                     "login-unresolved",
@@ -42,7 +42,7 @@ class AlertSuppressorHarnessTest {
     static final String CLIENT = "203.0.113.7";
 
     static final long WITHIN = UNRESOLVED.within().toMillis();
-    static final long SUPPRESS = UNRESOLVED.suppress().toMillis();
+    static final long RESOLVE_AFTER = UNRESOLVED.resolveAfter().toMillis();
 
     KeyedOneInputStreamOperatorTestHarness<String, Alert, Alert> harness;
 
@@ -50,7 +50,7 @@ class AlertSuppressorHarnessTest {
     void openHarness() throws Exception {
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new AlertSuppressor(UNRESOLVED)),
+                        new KeyedProcessOperator<>(new AlertLifecycle(UNRESOLVED)),
                         new AlertKeySelector(UNRESOLVED),
                         Types.STRING);
         harness.open();
@@ -62,37 +62,56 @@ class AlertSuppressorHarnessTest {
     }
 
     @Test
-    void theRuleIsOneWhoseAlertsComeLate() {
+    void theRuleIsOneWhoseMatchesComeLateAndSuppressIsItsResolveAfter() {
         assertThat(UNRESOLVED.firesOnAbsence()).isTrue();
         assertThat(UNRESOLVED.alertDelay()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(UNRESOLVED.resolveAfter()).isEqualTo(Duration.ofMinutes(30));
     }
 
     @Test
-    void anAlertGivenAfterTheSpanEndedIsDroppedIfItsLastSeenIsInsideTheSpan() throws Exception {
-        // Failed logins at 0..2 min: given at 10 min; suppressed until 2 + 30 = 32 min.
-        give(unresolved(CLIENT, minutes(0), minutes(2)));
-        // Failed logins again at 25..27 min (last seen inside the span): given at 35 min, after
-        // the span's end has passed.
+    void aMatchGivenAfterTheEpisodesEndTimeStillExtendsItIfItsLastSeenIsInside() throws Exception {
+        // Failed logins at 0..2 min: given at 10 min; the episode ends at 2 + 30 = 32 min unless
+        // a match with lastSeen before 32 comes, which can take until 42 min.
+        Alert first = unresolved(CLIENT, minutes(0), minutes(2));
+        give(first);
+        // Failed logins again at 25..27 min (last seen inside): given at 35 min, after 32.
         harness.processWatermark(minutes(34));
         give(unresolved(CLIENT, minutes(25), minutes(27)));
-        harness.processWatermark(minutes(35));
+        harness.processWatermark(minutes(27 + 30 + 10) - 1);
 
         assertThat(harness.extractOutputValues())
-                .as("one alert per suppress span of lastSeen, however late the alert is given")
-                .extracting(Alert::lastSeen)
-                .containsExactly(minutes(2));
+                .as("one firing record for both matches, the episode still open")
+                .containsExactly(first);
+
+        harness.processWatermark(minutes(27 + 30 + 10));
+        List<Alert> out = harness.extractOutputValues();
+        assertThat(out).hasSize(2);
+        assertThat(out.get(1).resolved()).isTrue();
+        assertThat(out.get(1).endsAt()).isEqualTo(minutes(27 + 30));
+        assertThat(out.get(1).id()).isEqualTo(first.resolvedAt(minutes(57), 0).id());
+        assertThat(out.get(1).fingerprint()).isEqualTo(first.fingerprint());
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
     }
 
     @Test
-    void anAlertWhoseLastSeenIsAfterTheSpanGetsThrough() throws Exception {
-        give(unresolved(CLIENT, minutes(0), minutes(2)));
+    void aMatchWhoseLastSeenIsAfterTheEpisodesEndResolvesItThenFiresAgain() throws Exception {
+        Alert first = unresolved(CLIENT, minutes(0), minutes(2));
+        Alert second = unresolved(CLIENT, minutes(31), minutes(32));
+        give(first);
         harness.processWatermark(minutes(34));
-        give(unresolved(CLIENT, minutes(31), minutes(32)));
-        harness.processWatermark(minutes(42));
+        give(second);
+        harness.processWatermark(minutes(32 + 30 + 10));
 
-        assertThat(harness.extractOutputValues())
-                .extracting(Alert::lastSeen)
-                .containsExactly(minutes(2), minutes(32));
+        List<Alert> out = harness.extractOutputValues();
+        assertThat(out).hasSize(4);
+        assertThat(out.get(0)).isEqualTo(first);
+        assertThat(out.get(1).resolved()).isTrue();
+        assertThat(out.get(1).endsAt()).isEqualTo(minutes(32));
+        assertThat(out.get(2)).isEqualTo(second);
+        assertThat(out.get(3).resolved()).isTrue();
+        assertThat(out.get(3).endsAt()).isEqualTo(minutes(62));
+        assertThat(out).extracting(Alert::id).doesNotHaveDuplicates();
     }
 
     @Test
@@ -104,9 +123,11 @@ class AlertSuppressorHarnessTest {
             give(unresolved("10.0.0." + c, lastSeen - 60_000, lastSeen));
             last = Math.max(last, lastSeen);
         }
-        // The span, and the delay with which an alert with lastSeen inside it can still come.
-        QuietKeys.assertStateDrains(harness, clients, last, SUPPRESS + WITHIN);
-        assertThat(harness.extractOutputValues()).hasSize(clients);
+        // resolve_after, and the delay with which a match with lastSeen inside it can still come.
+        QuietKeys.assertStateDrains(harness, clients, last, RESOLVE_AFTER + WITHIN);
+        List<Alert> out = harness.extractOutputValues();
+        assertThat(out).hasSize(2 * clients);
+        assertThat(out).filteredOn(Alert::resolved).hasSize(clients);
     }
 
     /** The alert as CEP gives it: when the watermark passes firstSeen + within. */
