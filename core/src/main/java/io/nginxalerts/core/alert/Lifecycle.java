@@ -127,12 +127,19 @@ public final class Lifecycle implements Serializable {
     }
 
     /**
-     * A silence rule's key was heard again at {@code time}: resolves its open episode there. For
-     * every other rule (whose condition is judged by its matches alone) nothing happens.
+     * A silence rule's key was heard again at {@code time}: resolves its open episode there, or, if
+     * {@code time} is at or after the episode's {@link #timer}, forgets it without a record, as
+     * {@link #onTimer} at that time would have. For every other rule (whose condition is judged by
+     * its matches alone) nothing happens.
      */
     public Outcome onCleared(Episode open, long time, long now) {
         if (open == null || !silence) {
             return new Outcome(List.of(), open, false);
+        }
+        if (time >= timer(open)) {
+            // Heard only after the episode's timer: it was forgotten then (onTimer), whether or
+            // not that timer has fired yet (the rule group runs a bucket's events first).
+            return new Outcome(List.of(), null, false);
         }
         return new Outcome(List.of(open.firing().resolvedAt(time, now)), null, false);
     }

@@ -170,6 +170,13 @@ class LifecycleTest {
         assertThat(forgotten.episode()).isNull();
 
         assertThat(lifecycle.onCleared(null, 25 * MINUTE, NOW).records()).isEmpty();
+
+        // Heard at or after the timer, before the timer has fired: forgotten, as the timer would.
+        Outcome late = lifecycle.onCleared(e, 70 * MINUTE, NOW);
+        assertThat(late.records()).isEmpty();
+        assertThat(late.episode()).isNull();
+        assertThat(lifecycle.onCleared(e, 70 * MINUTE - 1, NOW).records())
+                .containsExactly(silent.resolvedAt(70 * MINUTE - 1, NOW));
     }
 
     @Test
