@@ -1,6 +1,7 @@
 package io.nginxalerts.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,7 @@ import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.alert.AlertCodec;
 import io.nginxalerts.core.alert.Alerts;
 import io.nginxalerts.core.event.AccessEvent;
+import io.nginxalerts.testing.LocalAlertmanager;
 import io.nginxalerts.testing.Poll;
 import io.nginxalerts.testing.RedisExtension;
 import io.nginxalerts.testing.TestAlerts;
@@ -18,7 +20,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,16 +61,11 @@ class AlertmanagerITCase {
 
     @BeforeAll
     static void startAlertmanager() throws IOException {
-        LocalAlertmanager.assumeInstalled();
+        assumeTrue(LocalAlertmanager.installed(), LocalAlertmanager.MISSING);
         receiver = new TestWebhook();
-        String config =
-                Files.readString(CONFIG)
-                        .replace(
-                                "http://alert-receiver.example.internal/",
-                                receiver.url("/").toString())
-                        .replaceAll("group_wait: \\S+", "group_wait: 1s")
-                        .replaceAll("group_interval: \\S+", "group_interval: 1s");
-        alertmanager = LocalAlertmanager.start(config);
+        alertmanager =
+                LocalAlertmanager.start(
+                        LocalAlertmanager.exampleConfigFor(CONFIG, receiver.url("/").toString()));
     }
 
     @AfterAll

@@ -1,11 +1,7 @@
-package io.nginxalerts.worker;
-
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+package io.nginxalerts.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nginxalerts.testing.Poll;
-import io.nginxalerts.testing.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -24,11 +20,11 @@ import java.util.stream.Stream;
  * The real Alertmanager binary ({@code /usr/bin/prometheus-alertmanager}, Debian's {@code
  * prometheus-alertmanager} package, which {@code ./nginx-alerts test} installs) as a child process
  * on a loopback port: gossip off, storage in a temp directory, the given configuration. Tests that
- * need it are skipped (with how to install it) when the binary is missing.
+ * need it check {@link #installed()} first and are skipped with {@link #MISSING} without it.
  */
-final class LocalAlertmanager implements AutoCloseable {
-    static final Path BINARY = Path.of("/usr/bin/prometheus-alertmanager");
-    static final Path AMTOOL = Path.of("/usr/bin/amtool");
+public final class LocalAlertmanager implements AutoCloseable {
+    public static final Path BINARY = Path.of("/usr/bin/prometheus-alertmanager");
+    public static final Path AMTOOL = Path.of("/usr/bin/amtool");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
@@ -43,19 +39,37 @@ final class LocalAlertmanager implements AutoCloseable {
         this.process = process;
     }
 
-    /** Skips the calling test when the binary is missing. */
-    static void assumeInstalled() {
-        assumeTrue(
-                Files.isExecutable(BINARY) && Files.isExecutable(AMTOOL),
-                BINARY
-                        + " and "
-                        + AMTOOL
-                        + " are missing: install them with `apt-get install"
-                        + " prometheus-alertmanager` (./nginx-alerts test does)");
+    /**
+     * Why a test that needs Alertmanager did not run: for {@code assumeTrue(installed(), MISSING)}
+     * or {@code @EnabledIf(value = "io.nginxalerts.testing.LocalAlertmanager#installed",
+     * disabledReason = MISSING)}.
+     */
+    public static final String MISSING =
+            "/usr/bin/prometheus-alertmanager and /usr/bin/amtool are missing: install them with"
+                    + " `apt-get install prometheus-alertmanager` (./nginx-alerts test does)";
+
+    /** Whether the binaries are there. */
+    public static boolean installed() {
+        return Files.isExecutable(BINARY) && Files.isExecutable(AMTOOL);
+    }
+
+    /**
+     * The example configuration at {@code file} ({@code alertmanager/alertmanager.yml}) made fit
+     * for a test: its placeholder receivers point at {@code receiverBaseUrl} (a local HTTP server,
+     * the receiver's name as the path: {@code /ops}, {@code /oncall}), and every {@code group_wait}
+     * and {@code group_interval} is 1 s, so a notification follows its alert within seconds.
+     * Routes, grouping, repeat intervals and inhibit rules stay as shipped.
+     */
+    public static String exampleConfigFor(Path file, String receiverBaseUrl) throws IOException {
+        String base = receiverBaseUrl.endsWith("/") ? receiverBaseUrl : receiverBaseUrl + "/";
+        return Files.readString(file)
+                .replace("http://alert-receiver.example.internal/", base)
+                .replaceAll("group_wait: \\S+", "group_wait: 1s")
+                .replaceAll("group_interval: \\S+", "group_interval: 1s");
     }
 
     /** Starts Alertmanager with this configuration; returns once it answers {@code /-/ready}. */
-    static LocalAlertmanager start(String config) throws IOException {
+    public static LocalAlertmanager start(String config) throws IOException {
         Path dir = Files.createTempDirectory("alertmanager-it");
         Path file = dir.resolve("alertmanager.yml");
         Files.writeString(file, config);
@@ -84,11 +98,11 @@ final class LocalAlertmanager implements AutoCloseable {
     }
 
     /** {@code http://127.0.0.1:<port>}, what {@code --output alertmanager:} takes. */
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port;
     }
 
-    Path log() {
+    public Path log() {
         return dir.resolve("alertmanager.log");
     }
 
@@ -108,7 +122,7 @@ final class LocalAlertmanager implements AutoCloseable {
      * {@code GET /api/v2/alerts?filter=<matcher>&…}: the alerts Alertmanager holds (resolved ones
      * are not listed) that match every matcher.
      */
-    JsonNode alerts(String... matchers) {
+    public JsonNode alerts(String... matchers) {
         StringBuilder q = new StringBuilder();
         for (String m : matchers) {
             q.append(q.length() == 0 ? '?' : '&')
@@ -119,7 +133,7 @@ final class LocalAlertmanager implements AutoCloseable {
     }
 
     /** {@code POST /api/v2/silences}; returns the silence id. */
-    String silence(String silenceJson) {
+    public String silence(String silenceJson) {
         HttpResponse<String> r =
                 send(
                         HttpRequest.newBuilder(URI.create(url() + "/api/v2/silences"))
