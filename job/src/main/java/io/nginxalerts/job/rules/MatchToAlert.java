@@ -13,7 +13,7 @@ import org.apache.flink.util.Collector;
 
 /**
  * Turns one CEP match of a rule into an {@link Alert} (events in event-time order, deterministic
- * id). Matches are counted by the {@link AlertSuppressor} that follows, because CEP's runtime
+ * id). Matches are counted by the {@link AlertLifecycle} that follows, because CEP's runtime
  * context does not support accumulators.
  *
  * <p>A match of a sequence with an absent last step holds only the present steps' events (the
