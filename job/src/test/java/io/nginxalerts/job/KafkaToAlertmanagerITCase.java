@@ -16,6 +16,7 @@ import io.nginxalerts.testing.KafkaExtension;
 import io.nginxalerts.testing.LocalAlertmanager;
 import io.nginxalerts.testing.Poll;
 import io.nginxalerts.testing.RedisExtension;
+import io.nginxalerts.testing.WholeLines;
 import io.nginxalerts.worker.EmbeddedWorker;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -335,14 +336,11 @@ class KafkaToAlertmanagerITCase {
         if (!Files.exists(file)) {
             return List.of();
         }
-        try {
-            return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
-                    .map(AlertCodec::decode)
-                    .filter(a -> ip.equals(a.key().get("clientip")))
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        // The worker may be appending a line right now: only whole lines count.
+        return WholeLines.of(file).stream()
+                .map(AlertCodec::decode)
+                .filter(a -> ip.equals(a.key().get("clientip")))
+                .toList();
     }
 
     private static Alert only(List<Alert> alerts) {

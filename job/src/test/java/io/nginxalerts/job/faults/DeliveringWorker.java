@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nginxalerts.core.alert.AlertCodec;
 import io.nginxalerts.testing.LocalRedis;
 import io.nginxalerts.testing.Poll;
+import io.nginxalerts.testing.WholeLines;
 import io.nginxalerts.worker.EmbeddedWorker;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,12 +63,9 @@ final class DeliveringWorker implements AutoCloseable {
         if (!Files.exists(output)) {
             return counts;
         }
-        try {
-            for (String line : Files.readAllLines(output, StandardCharsets.UTF_8)) {
-                counts.merge(AlertCodec.decode(line).id(), 1, Integer::sum);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        // The worker may be appending a line right now: only whole lines count.
+        for (String line : WholeLines.of(output)) {
+            counts.merge(AlertCodec.decode(line).id(), 1, Integer::sum);
         }
         return counts;
     }
