@@ -10,6 +10,7 @@ import io.nginxalerts.job.JobSettings;
 import io.nginxalerts.job.apply.FlinkRest;
 import io.nginxalerts.job.apply.RulePlan;
 import io.nginxalerts.job.apply.RuleSummary;
+import io.nginxalerts.job.rules.EndOfInputGate;
 import io.nginxalerts.testing.LocalKafka;
 import io.nginxalerts.testing.LocalRedis;
 import io.nginxalerts.testing.Ports;
@@ -423,6 +424,10 @@ final class Demo implements AutoCloseable {
      * jumps to the end, so every pending match completes. Then waits until the worker has delivered
      * everything the job pushed.
      */
+    private static long count(Map<String, Object> counters, String name) {
+        return counters.get(name) instanceof Number n ? n.longValue() : 0;
+    }
+
     private int runOnce(JobSettings settings, List<Rule> rules) throws Exception {
         startFeed();
         while (!feed.isFinished()) {
@@ -439,10 +444,18 @@ final class Demo implements AutoCloseable {
         JobExecutionResult result = job.getJobExecutionResult().get();
         // Finished: its local cluster is gone, there is nothing left to cancel.
         job = null;
+        // Every record the rules gave (firing, update, resolved), less those the end-of-input
+        // gate held back as undecided: what reached Redis.
+        Map<String, Object> counters = result.getAllAccumulatorResults();
         long pushed = 0;
         for (Rule rule : rules) {
-            Object n = result.getAllAccumulatorResults().get("rule." + rule.id() + ".alerts");
-            pushed += n instanceof Number num ? num.longValue() : 0;
+            String id = rule.id();
+            pushed +=
+                    count(counters, "rule." + id + ".alerts")
+                            + count(counters, "rule." + id + ".updates")
+                            + count(counters, "rule." + id + ".resolved")
+                            - count(counters, EndOfInputGate.ruleUndecided(id, false))
+                            - count(counters, EndOfInputGate.ruleUndecided(id, true));
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!drained() && System.nanoTime() < deadline) {
@@ -454,7 +467,7 @@ final class Demo implements AutoCloseable {
             return 1;
         }
         err.printf(
-                "nginx-alerts demo: done: %d events, %d alerts pushed, %d delivered, %d dead"
+                "nginx-alerts demo: done: %d events, %d records pushed, %d delivered, %d dead"
                         + " letters%n",
                 feed.sent(), pushed, worker.delivered(), deadLetters());
         return 0;
