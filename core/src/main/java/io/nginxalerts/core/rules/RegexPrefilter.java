@@ -116,7 +116,8 @@ final class RegexPrefilter implements Serializable {
         return false;
     }
 
-    private static boolean startsWithIgnoringCase(String text, int at, String lowerLiteral) {
+    /** Whether {@code text} has the lower-case ASCII literal at {@code at}, ignoring ASCII case. */
+    static boolean startsWithIgnoringCase(String text, int at, String lowerLiteral) {
         int m = lowerLiteral.length();
         if (at + m > text.length()) {
             return false;
@@ -130,7 +131,8 @@ final class RegexPrefilter implements Serializable {
         return true;
     }
 
-    private static char lower(char c) {
+    /** ASCII lower case; other characters as they are. */
+    static char lower(char c) {
         return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
     }
 

@@ -124,18 +124,18 @@ final class SharedPrefilters implements Serializable {
         if (c >= 128) {
             return all(bits);
         }
-        char previous = lower(c);
+        char previous = RegexPrefilter.lower(c);
         for (int i = 1; i < n; i++) {
             c = text.charAt(i);
             if (c >= 128) {
                 // RegexPrefilter passes any text with a non-ASCII character to the regex.
                 return all(bits);
             }
-            char lc = lower(c);
+            char lc = RegexPrefilter.lower(c);
             int pair = (previous << 7) | lc;
             if ((firstPairs[pair >> 6] & (1L << (pair & 63))) != 0) {
                 for (int l : byPair.get(pair)) {
-                    if (startsWithIgnoringCase(text, i - 1, literals[l])) {
+                    if (RegexPrefilter.startsWithIgnoringCase(text, i - 1, literals[l])) {
                         long[] own = owners[l];
                         for (int w = 0; w < words; w++) {
                             bits[w] |= own[w];
@@ -151,23 +151,5 @@ final class SharedPrefilters implements Serializable {
     private long[] all(long[] bits) {
         java.util.Arrays.fill(bits, -1L);
         return bits;
-    }
-
-    private static boolean startsWithIgnoringCase(String text, int at, String lowerLiteral) {
-        int m = lowerLiteral.length();
-        if (at + m > text.length()) {
-            return false;
-        }
-        for (int j = 2; j < m; j++) {
-            char c = text.charAt(at + j);
-            if (c >= 128 || lower(c) != lowerLiteral.charAt(j)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static char lower(char c) {
-        return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
     }
 }
