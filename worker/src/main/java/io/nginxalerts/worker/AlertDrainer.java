@@ -322,7 +322,22 @@ public final class AlertDrainer implements Runnable, AutoCloseable {
         if (resender != null) {
             resender.shutdownNow();
         }
+        // A heartbeat or re-send round may be in a Redis call right now: let it end before the
+        // client closes, or it fails and logs Redis as unavailable while the worker is stopping
+        // (seen in the demo's shutdown, which stops Redis right after the worker).
+        awaitQuietly(background);
+        if (resender != null) {
+            awaitQuietly(resender);
+        }
         client.close();
+    }
+
+    private static void awaitQuietly(ScheduledExecutorService executor) {
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     String startLine() {
