@@ -118,7 +118,8 @@ final class Demo implements AutoCloseable {
         err.println("nginx-alerts demo: starting Kafka (KRaft, in-process) and Redis...");
         kafka = LocalKafka.start();
         kafka.createTopics(Map.of(TOPIC, 2, DLQ_TOPIC, 1));
-        redis = LocalRedis.startOn(Ports.preferred(6379));
+        // Stopped by close(), after the job and the worker: not by a JVM hook of its own.
+        redis = LocalRedis.startOwnedOn(Ports.preferred(6379));
         JobSettings settings = JobSettings.from(jobOptions(), true);
         if (options.rules() != null && !options.once()) {
             // Before the rules are read, so that no save goes unseen.

@@ -17,7 +17,8 @@ import redis.embedded.RedisServer;
  * machine has it, else the binary bundled in {@code embedded-redis}. No persistence: data is lost
  * on {@link #stop()}. It can be stopped and started again on the same port (to test reconnects).
  * The process is stopped on {@link #close()}, and by embedded-redis' shutdown hook if the JVM exits
- * first, so none is left behind. Used by the tests, the demo and the benchmark alike.
+ * first, so none is left behind ({@link #startOwnedOn} leaves that to its owner's own shutdown
+ * hook). Used by the tests, the demo and the benchmark alike.
  */
 public final class LocalRedis implements AutoCloseable {
     private static final Path SYSTEM_REDIS = Path.of("/usr/bin/redis-server");
@@ -25,11 +26,13 @@ public final class LocalRedis implements AutoCloseable {
 
     private final int port;
     private final List<String> settings;
+    private final boolean stopOnJvmExit;
     private RedisServer server;
 
-    private LocalRedis(int port, List<String> settings) {
+    private LocalRedis(int port, List<String> settings, boolean stopOnJvmExit) {
         this.port = port;
         this.settings = settings;
+        this.stopOnJvmExit = stopOnJvmExit;
     }
 
     /** Starts a server on a free port with the given extra {@code redis.conf} lines. */
@@ -39,12 +42,27 @@ public final class LocalRedis implements AutoCloseable {
 
     /** Starts a server on {@code port} with the given extra {@code redis.conf} lines. */
     public static LocalRedis startOn(int port, String... extraSettings) {
+        LocalRedis redis = new LocalRedis(port, settings(extraSettings), true);
+        redis.startAgain();
+        return redis;
+    }
+
+    private static List<String> settings(String... extraSettings) {
         List<String> settings = new ArrayList<>();
         settings.add("bind 127.0.0.1");
         settings.add("save \"\"");
         settings.add("appendonly no");
         settings.addAll(List.of(extraSettings));
-        LocalRedis redis = new LocalRedis(port, List.copyOf(settings));
+        return List.copyOf(settings);
+    }
+
+    /**
+     * As {@link #startOn}, without embedded-redis' shutdown hook: the owner stops the server in its
+     * own shutdown hook, after what still uses it. (JVM shutdown hooks run at the same time, so
+     * with both the server could die while the demo was still stopping its job and worker.)
+     */
+    public static LocalRedis startOwnedOn(int port) {
+        LocalRedis redis = new LocalRedis(port, settings(), false);
         redis.startAgain();
         return redis;
     }
@@ -68,7 +86,8 @@ public final class LocalRedis implements AutoCloseable {
             return;
         }
         try {
-            var builder = RedisServer.newRedisServer().port(port).onShutdownForceStop(true);
+            var builder =
+                    RedisServer.newRedisServer().port(port).onShutdownForceStop(stopOnJvmExit);
             if (Files.isExecutable(SYSTEM_REDIS)) {
                 builder.executableProvider(SYSTEM_REDIS::toFile);
             }
