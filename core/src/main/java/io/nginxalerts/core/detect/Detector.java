@@ -47,6 +47,23 @@ public interface Detector<S> extends Serializable {
      */
     long nextDeadline(S state);
 
+    /**
+     * The event time at which a caller without events must advance the state, or {@link
+     * Long#MAX_VALUE}: the earliest time at which advancing emits something (a silence rule's
+     * alert), or otherwise when advancing leaves the state {@link #isEmpty}. At or before {@link
+     * #nextDeadline}'s time only when they are the same, never earlier.
+     *
+     * <p>A window's expiry before then changes nothing anyone sees: the next event advances the
+     * state to its own time first, which drops the same entries, and an advance that emits nothing
+     * may be late. So a caller that advances at this time instead of at every {@link #nextDeadline}
+     * gives the same alerts with one timer per quiet spell of the key rather than one per expiring
+     * entry (most of a busy key's timers). The default is {@link #nextDeadline}, right for a
+     * detector whose every expiry may emit.
+     */
+    default long nextTimer(S state) {
+        return nextDeadline(state);
+    }
+
     /** True if the state holds nothing: the key can be forgotten. */
     boolean isEmpty(S state);
 }

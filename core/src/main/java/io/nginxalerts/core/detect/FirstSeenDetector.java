@@ -96,6 +96,12 @@ public final class FirstSeenDetector implements Detector<FirstSeenDetector.State
         return s.byTime.isEmpty() ? Long.MAX_VALUE : s.byTime.firstKey() + within;
     }
 
+    /** When the latest value is forgotten: forgetting emits nothing. */
+    @Override
+    public long nextTimer(State s) {
+        return s.byTime.isEmpty() ? Long.MAX_VALUE : s.byTime.lastKey() + within;
+    }
+
     @Override
     public boolean isEmpty(State s) {
         return s.lastSeen.isEmpty();

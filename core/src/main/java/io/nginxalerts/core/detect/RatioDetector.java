@@ -108,6 +108,12 @@ public final class RatioDetector implements Detector<RatioDetector.State> {
         return s.times.isEmpty() ? Long.MAX_VALUE : s.times.first() + within;
     }
 
+    /** When the newest event leaves the window: a ratio fires at events, never at an expiry. */
+    @Override
+    public long nextTimer(State s) {
+        return s.times.isEmpty() ? Long.MAX_VALUE : s.times.last() + within;
+    }
+
     @Override
     public boolean isEmpty(State s) {
         return s.times.isEmpty();

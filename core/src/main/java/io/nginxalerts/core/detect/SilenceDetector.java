@@ -131,6 +131,17 @@ public final class SilenceDetector implements Detector<SilenceDetector.State> {
         return s.pending ? Math.min(expiry, s.pendingSince + silentFor) : expiry;
     }
 
+    /**
+     * The pending silence's deadline (it emits), else when the newest event leaves the window.
+     * Expiries before then emit nothing; the evidence ({@code latest}) is kept until the window is
+     * empty either way.
+     */
+    @Override
+    public long nextTimer(State s) {
+        long empty = s.times.isEmpty() ? Long.MAX_VALUE : s.times.last() + within;
+        return s.pending ? Math.min(empty, s.pendingSince + silentFor) : empty;
+    }
+
     @Override
     public boolean isEmpty(State s) {
         return s.times.isEmpty() && !s.pending;

@@ -181,6 +181,12 @@ public final class ValueDetector implements Detector<ValueDetector.State> {
         return s.times.isEmpty() ? Long.MAX_VALUE : s.times.first() + within;
     }
 
+    /** When the newest value leaves the window: an aggregate fires at events, never at expiry. */
+    @Override
+    public long nextTimer(State s) {
+        return s.times.isEmpty() ? Long.MAX_VALUE : s.times.last() + within;
+    }
+
     @Override
     public boolean isEmpty(State s) {
         return s.times.isEmpty();

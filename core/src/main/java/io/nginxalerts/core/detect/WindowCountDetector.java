@@ -139,6 +139,13 @@ public final class WindowCountDetector implements Detector<WindowCountDetector.W
         return state.events.isEmpty() ? Long.MAX_VALUE : state.events.get(0).timestamp() + within;
     }
 
+    /** When the newest event leaves the window: expiries before then emit nothing. */
+    @Override
+    public long nextTimer(Window state) {
+        ArrayList<AccessEvent> win = state.events;
+        return win.isEmpty() ? Long.MAX_VALUE : win.get(win.size() - 1).timestamp() + within;
+    }
+
     @Override
     public boolean isEmpty(Window state) {
         return state.events.isEmpty();

@@ -103,6 +103,24 @@ class WindowCountDetectorTest {
     }
 
     @Test
+    void itsTimerWaitsForTheNewestEventToLeaveTheWindowAndThenEmptiesIt() {
+        WindowCountDetector detector = new WindowCountDetector(THREE_ERRORS);
+        WindowCountDetector.Window state = detector.newState();
+        feed(detector, state, error(BEGINNING, "/a"));
+        feed(detector, state, error(BEGINNING + 10_000, "/b"));
+
+        // The oldest event expires first, but nothing is emitted then: the timer may wait.
+        assertThat(detector.nextDeadline(state)).isEqualTo(BEGINNING + WITHIN);
+        assertThat(detector.nextTimer(state)).isEqualTo(BEGINNING + 10_000 + WITHIN);
+
+        detector.advance(state, detector.nextTimer(state), ctx);
+
+        assertThat(detector.isEmpty(state)).isTrue();
+        assertThat(detector.nextTimer(state)).isEqualTo(Long.MAX_VALUE);
+        assertThat(alerts).isEmpty();
+    }
+
+    @Test
     void advancingPastTheLastDeadlineLeavesAnEmptyState() {
         WindowCountDetector detector = new WindowCountDetector(THREE_ERRORS);
         WindowCountDetector.Window state = detector.newState();

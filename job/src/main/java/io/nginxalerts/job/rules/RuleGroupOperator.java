@@ -48,16 +48,19 @@ import org.apache.flink.util.OutputTag;
  *       the event's own time anyway;
  *   <li>at a timer {@code T}: each event of the bucket at {@code T}, in timestamp order, for each
  *       rule it matched, advances that rule's state to the event's time {@code ts} and is given to
- *       it; then every rule state whose {@link Detector#nextDeadline} is at or before {@code T} is
+ *       it; then every rule state whose {@link Detector#nextTimer} is at or before {@code T} is
  *       advanced to {@code T}; then every open episode whose {@link Lifecycle#timer} is at or
  *       before {@code T} is resolved; states that are empty afterwards are dropped; one timer is
- *       set at the grid point of the earliest deadline left. Per rule this is the order of its own
- *       events, deadlines and episode ends in event time, as with a timer per timestamp: a rule's
- *       deadline before an event of that rule is passed by advancing to the event's time first
- *       (advancing is the same whether it stops at each deadline or passes several at once), and a
- *       match at or after its open episode's end resolves that episode before it opens the next
- *       ({@link Lifecycle#onMatch}). Rules are independent, so the order between two rules' outputs
- *       within a bucket does not matter.
+ *       set at the grid point of the earliest {@link Detector#nextTimer} left. That is a rule's
+ *       next deadline that emits (a silence), or else when its state would be empty: expiries that
+ *       emit nothing wait for the key's next event or for that time, which gives the same alerts
+ *       with one timer per quiet spell of a busy key instead of one per expiring event. Per rule
+ *       this is the order of its own events, deadlines and episode ends in event time, as with a
+ *       timer per timestamp: a rule's deadline before an event of that rule is passed by advancing
+ *       to the event's time first (advancing is the same whether it stops at each deadline or
+ *       passes several at once), and a match at or after its open episode's end resolves that
+ *       episode before it opens the next ({@link Lifecycle#onMatch}). Rules are independent, so the
+ *       order between two rules' outputs within a bucket does not matter.
  * </ul>
  *
  * <p>State per key, every entry cleared by a timer: the waiting events ({@code MapState<Long,
@@ -331,12 +334,13 @@ public final class RuleGroupOperator
 
         // Deadlines up to the grid point, after the bucket's events: those of a rule before one
         // of its events were passed above, when that event advanced the rule to its own time.
+        // Only states whose nextTimer is due: an expiry that emits nothing may wait.
         for (int i = 0; i < n; i++) {
             if (live[i] == null) {
                 continue;
             }
             Detector<Object> detector = (Detector<Object>) detectors.get(i);
-            if (detector.nextDeadline(live[i]) <= now) {
+            if (detector.nextTimer(live[i]) <= now) {
                 dc.rule = i;
                 detector.advance(live[i], now, dc);
                 touched[i] = true;
@@ -403,16 +407,14 @@ public final class RuleGroupOperator
             if (touched[i]) {
                 states.put(namespaces[i], live[i]);
             }
-            next = Math.min(next, detector.nextDeadline(live[i]));
+            next = Math.min(next, detector.nextTimer(live[i]));
         }
         // One deadline timer per key at a time: a later deadline waits for the pending timer,
         // which sets the next one when it fires. A timer per call instead left a stale timer
         // behind for every bucket of a busy key, each firing for nothing. Timers are never
         // deleted: a bucket or episode timer may share the pending timer's time.
-        Long pending = deadlineTimer.value();
-        if (pending != null && pending <= now) {
-            pending = null;
-        }
+        Long stored = deadlineTimer.value();
+        Long pending = stored != null && stored <= now ? null : stored;
         if (next != Long.MAX_VALUE) {
             // A deadline at or before now would be a detector's mistake; never spin on it.
             long at = gridPoint(Math.max(next, now + 1));
@@ -420,7 +422,7 @@ public final class RuleGroupOperator
                 ctx.timerService().registerEventTimeTimer(at);
                 deadlineTimer.update(at);
             }
-        } else if (deadlineTimer.value() != null) {
+        } else if (stored != null) {
             // Nothing left to wait for: a pending timer fires for nothing, once.
             deadlineTimer.clear();
         }
