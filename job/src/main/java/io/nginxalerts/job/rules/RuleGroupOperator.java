@@ -246,6 +246,48 @@ public final class RuleGroupOperator
         waiting.put(bucket, inBucket);
     }
 
+    /**
+     * Sorts a bucket's events by timestamp, equal timestamps in arrival order. A busy key's bucket
+     * holds hundreds of events out of order (a client with a tenth of the traffic, jitter of
+     * seconds), where a comparator sort over the events was a sixth of this operator's time: the
+     * events are sorted by a primitive key instead, time since the bucket's earliest event and
+     * arrival index in one long.
+     */
+    static void sortByTime(List<RoutedEvent> events) {
+        int n = events.size();
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        boolean sorted = true;
+        long previous = Long.MIN_VALUE;
+        for (int i = 0; i < n; i++) {
+            long t = events.get(i).event.timestamp();
+            sorted &= t >= previous;
+            previous = t;
+            min = Math.min(min, t);
+            max = Math.max(max, t);
+        }
+        if (sorted) {
+            return;
+        }
+        if (n >= 1 << INDEX_BITS || max - min >= 1L << (63 - INDEX_BITS)) {
+            // Not a bucket of this operator's grid: the general, stable sort.
+            events.sort(BY_TIME);
+            return;
+        }
+        long[] keys = new long[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = ((events.get(i).event.timestamp() - min) << INDEX_BITS) | i;
+        }
+        java.util.Arrays.sort(keys);
+        RoutedEvent[] arrived = events.toArray(new RoutedEvent[0]);
+        for (int i = 0; i < n; i++) {
+            events.set(i, arrived[(int) (keys[i] & ((1L << INDEX_BITS) - 1))]);
+        }
+    }
+
+    /** Bits of a bucket sort key for the arrival index: up to 2^24 events per bucket. */
+    private static final int INDEX_BITS = 24;
+
     /** The first point of the grid at or after {@code t}. */
     private long gridPoint(long t) {
         if (grid == 1) {
@@ -302,10 +344,7 @@ public final class RuleGroupOperator
         List<RoutedEvent> ready = waiting.get(now);
         if (ready != null) {
             waiting.remove(now);
-            if (ready.size() > 1) {
-                // Stable: equal timestamps stay in arrival order.
-                ready.sort(BY_TIME);
-            }
+            sortByTime(ready);
             for (RoutedEvent routed : ready) {
                 long ts = routed.event.timestamp();
                 long[] bits = routed.layout == layout ? routed.rules : group.match(routed.event);
