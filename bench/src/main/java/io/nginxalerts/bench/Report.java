@@ -715,6 +715,17 @@ final class Report {
                                             o.processCpu()),
                             r.alerts()));
         }
+        for (var e : ruleSetRuns.entrySet()) {
+            JobRun.Result r = ruleSetMedian(e.getKey());
+            if (!r.cpuByTask().isEmpty()) {
+                s.append(
+                        String.format(
+                                Locale.ROOT,
+                                "%nCPU µs per event by Flink task, %s: %s.%n",
+                                e.getKey(),
+                                perEventByTask(r.cpuByTask(), r.events())));
+            }
+        }
         for (String set : ruleSetRuns.keySet()) {
             if (set.equals(base)) {
                 continue;
@@ -1006,6 +1017,35 @@ final class Report {
 
     private Ceiling.Result ceilingOf(String what) {
         return ceilings.stream().filter(c -> c.what().equals(what)).findFirst().orElse(null);
+    }
+
+    /**
+     * The tasks with their CPU microseconds per event, largest first, under short names ({@code
+     * Rules by clientip}, not the list of its rules): where two rule sets' costs differ.
+     */
+    static String perEventByTask(Map<String, Double> cpuByTask, long events) {
+        Map<String, Double> merged = new java.util.LinkedHashMap<>();
+        cpuByTask.forEach((task, cpu) -> merged.merge(shortTaskName(task), cpu, Double::sum));
+        List<Map.Entry<String, Double>> tasks = new ArrayList<>(merged.entrySet());
+        tasks.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+        StringBuilder t = new StringBuilder();
+        for (Map.Entry<String, Double> e : tasks) {
+            double micros = e.getValue() * 1e6 / Math.max(1, events);
+            if (micros < 0.05) {
+                continue;
+            }
+            if (t.length() > 0) {
+                t.append("; ");
+            }
+            t.append(String.format(Locale.ROOT, "%s %.2f", e.getKey(), micros));
+        }
+        return t.toString();
+    }
+
+    /** {@code Rules by clientip: a, b, c} → {@code Rules by clientip}; other names as they are. */
+    static String shortTaskName(String task) {
+        int colon = task.indexOf(": ");
+        return task.startsWith("Rules by ") && colon > 0 ? task.substring(0, colon) : task;
     }
 
     /** The tasks with their CPU seconds, largest first, the small ones summed. */

@@ -326,6 +326,20 @@ class ReportArithmeticTest {
     }
 
     @Test
+    void perEventByTaskGivesMicrosecondsUnderShortGroupNamesLargestFirst() {
+        Map<String, Double> tasks = new LinkedHashMap<>();
+        tasks.put("Rules by http_host: server-errors-burst, site-5xx-ratio", 0.5);
+        tasks.put("Source: Kafka topic nginx", 3.0);
+        tasks.put("Rules by clientip: agent-bad-bot, flood-random-uri", 2.25);
+        tasks.put("Rule login-brute-force-success: CEP sequence", 0.01);
+
+        assertThat(Report.perEventByTask(tasks, 1_000_000))
+                .isEqualTo(
+                        "Source: Kafka topic nginx 3.00; Rules by clientip 2.25;"
+                                + " Rules by http_host 0.50");
+    }
+
+    @Test
     void intersectCountsTheFlaggedIpsThatAreAttackers() {
         assertThat(
                         Report.intersect(
