@@ -165,15 +165,38 @@ public final class ValueDetector implements Detector<ValueDetector.State> {
                 return NumericValues.toDouble(valueAt(s, s.extremes.first()));
             default:
                 long rank = LogBuckets.rank(kind.aggregate().percentile(), count);
-                long seen = 0;
-                for (Map.Entry<Long, Integer> bucket : s.buckets.entrySet()) {
-                    seen += bucket.getValue();
-                    if (seen >= rank) {
-                        return LogBuckets.value(bucket.getKey());
-                    }
-                }
-                throw new IllegalStateException("bucket counts do not add up to the window");
+                return LogBuckets.value(bucketOfRank(s.buckets, rank, count));
         }
+    }
+
+    /**
+     * The key of the bucket holding the {@code rank}-th smallest of the {@code count} values
+     * counted in {@code buckets} (1-based). A high percentile (p95, p99) is counted down from the
+     * top: its bucket is near there, so a few buckets are read at every event instead of nearly
+     * all.
+     */
+    static long bucketOfRank(TreeMap<Long, Integer> buckets, long rank, long count) {
+        if (rank * 2 > count) {
+            // The rank-th smallest is in the first bucket from the top that holds, with those
+            // above it, at least count - rank + 1 values.
+            long needed = count - rank + 1;
+            long above = 0;
+            for (Map.Entry<Long, Integer> bucket : buckets.descendingMap().entrySet()) {
+                above += bucket.getValue();
+                if (above >= needed) {
+                    return bucket.getKey();
+                }
+            }
+        } else {
+            long seen = 0;
+            for (Map.Entry<Long, Integer> bucket : buckets.entrySet()) {
+                seen += bucket.getValue();
+                if (seen >= rank) {
+                    return bucket.getKey();
+                }
+            }
+        }
+        throw new IllegalStateException("bucket counts do not add up to the window");
     }
 
     @Override
