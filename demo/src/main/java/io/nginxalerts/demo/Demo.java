@@ -10,7 +10,7 @@ import io.nginxalerts.job.JobSettings;
 import io.nginxalerts.job.apply.FlinkRest;
 import io.nginxalerts.job.apply.RulePlan;
 import io.nginxalerts.job.apply.RuleSummary;
-import io.nginxalerts.job.rules.EndOfInputGate;
+import io.nginxalerts.job.rules.RuleRecordCounts;
 import io.nginxalerts.testing.LocalKafka;
 import io.nginxalerts.testing.LocalRedis;
 import io.nginxalerts.testing.Ports;
@@ -425,10 +425,6 @@ final class Demo implements AutoCloseable {
      * jumps to the end, so every pending match completes. Then waits until the worker has delivered
      * everything the job pushed.
      */
-    private static long count(Map<String, Object> counters, String name) {
-        return counters.get(name) instanceof Number n ? n.longValue() : 0;
-    }
-
     private int runOnce(JobSettings settings, List<Rule> rules) throws Exception {
         startFeed();
         while (!feed.isFinished()) {
@@ -450,13 +446,7 @@ final class Demo implements AutoCloseable {
         Map<String, Object> counters = result.getAllAccumulatorResults();
         long pushed = 0;
         for (Rule rule : rules) {
-            String id = rule.id();
-            pushed +=
-                    count(counters, "rule." + id + ".alerts")
-                            + count(counters, "rule." + id + ".updates")
-                            + count(counters, "rule." + id + ".resolved")
-                            - count(counters, EndOfInputGate.ruleUndecided(id, false))
-                            - count(counters, EndOfInputGate.ruleUndecided(id, true));
+            pushed += RuleRecordCounts.written(counters, rule.id());
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!drained() && System.nanoTime() < deadline) {

@@ -8,7 +8,7 @@ import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.core.rules.RuleException;
 import io.nginxalerts.job.JobSettings;
 import io.nginxalerts.job.Pipeline;
-import io.nginxalerts.job.rules.EndOfInputGate;
+import io.nginxalerts.job.rules.RuleRecordCounts;
 import io.nginxalerts.job.sink.DeadLetterJson;
 import io.nginxalerts.job.sink.JsonLinesSink;
 import io.nginxalerts.job.sink.StagedFile;
@@ -278,14 +278,12 @@ public final class Backtest {
 
     /** A rule's resolved records, less those the end of input left undecided. */
     static long resolved(Rule rule, Map<String, Object> counters) {
-        return number(counters.get("rule." + rule.id() + ".resolved"))
-                - number(counters.get(EndOfInputGate.ruleUndecided(rule.id(), true)));
+        return RuleRecordCounts.resolved(counters, rule.id());
     }
 
     /** A rule's firing records, less those (of absence rules) the end of input left undecided. */
     static long firing(Rule rule, Map<String, Object> counters) {
-        return number(counters.get("rule." + rule.id() + ".alerts"))
-                - number(counters.get(EndOfInputGate.ruleUndecided(rule.id(), false)));
+        return RuleRecordCounts.firing(counters, rule.id());
     }
 
     /** Lets firing (and update) records through, not resolved ones. */
