@@ -64,17 +64,18 @@ import org.apache.flink.util.OutputTag;
  * </ul>
  *
  * <p>State per key, every entry cleared by a timer: the waiting events ({@code MapState<Long,
- * List<RoutedEvent>>}, cleared at their bucket's grid point); the time of the key's pending
- * deadline timer ({@code deadline-timer}, cleared when no deadline is left); per rule a detector
- * state ({@code MapState<String, Object>}, Kryo) under the rule's namespace {@code id#fingerprint},
- * dropped when empty, which a detector reaches by its deadlines; per rule the open episode ({@link
- * Lifecycle.Episode} and the time of its one timer, {@code MapState<String, OpenEpisode>} under the
- * same namespace), cleared by a timer at the grid point of its {@link Lifecycle#timer} ({@code
- * lastMatch + resolve_after} plus the rule's {@link Rule#alertDelay()}: a match of a rule that
- * fires on absence is given up to that long after its {@code lastSeen}, and must still find its
- * episode open). A state under a namespace that no rule of the group has any more (a rule changed
- * or removed before a savepoint restore) is dropped the next time the key's timer fires, and every
- * key with state has a timer, restored with the savepoint.
+ * List<RoutedEvent>>}, cleared at their bucket's grid point); the key's {@link KeyRules} ({@code
+ * rules}, Kryo, one value: each rule's detector state in the slot of its namespace {@code
+ * id#fingerprint}, dropped when empty, which a detector reaches by its deadlines; the time of the
+ * key's pending deadline timer; the number of its open episodes), cleared when none of these is
+ * left; per rule the open episode ({@link Lifecycle.Episode} and the time of its one timer, {@code
+ * MapState<String, OpenEpisode>} under the same namespace), cleared by a timer at the grid point of
+ * its {@link Lifecycle#timer} ({@code lastMatch + resolve_after} plus the rule's {@link
+ * Rule#alertDelay()}: a match of a rule that fires on absence is given up to that long after its
+ * {@code lastSeen}, and must still find its episode open). A detector state or episode under a
+ * namespace that no rule of the group has any more (a rule changed or removed before a savepoint
+ * restore) is dropped the next time the key's timer fires, and every key with state has a timer,
+ * restored with the savepoint.
  *
  * <p>Episodes, as {@link AlertLifecycle}: a detector's match goes to the rule's {@link Lifecycle},
  * which gives the firing, update and resolved records; a silence detector's {@link
@@ -117,9 +118,8 @@ public final class RuleGroupOperator
     private final boolean readsInputStart;
 
     private transient MapState<Long, List<RoutedEvent>> waiting;
-    private transient MapState<String, Object> states;
+    private transient ValueState<Object> keyRules;
     private transient MapState<String, OpenEpisode> episodes;
-    private transient ValueState<Long> deadlineTimer;
     private transient String[] namespaces;
     private transient Map<String, Integer> index;
     private transient int layout;
@@ -171,14 +171,9 @@ public final class RuleGroupOperator
         waiting =
                 getRuntimeContext()
                         .getMapState(new MapStateDescriptor<>("waiting", Types.LONG, events));
-        states =
+        keyRules =
                 getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>(
-                                        "detectors", Types.STRING, DetectorStateType.INSTANCE));
-        deadlineTimer =
-                getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("deadline-timer", Types.LONG));
+                        .getState(new ValueStateDescriptor<>("rules", DetectorStateType.INSTANCE));
         episodes =
                 getRuntimeContext()
                         .getMapState(
@@ -320,26 +315,20 @@ public final class RuleGroupOperator
         dc.begin(ctx.timerService(), out, min == null ? Long.MIN_VALUE : min, now);
 
         int n = namespaces.length;
-        Object[] live = new Object[n];
+        KeyRules stored = (KeyRules) keyRules.value();
+        // A new value does not know the key's episodes (a key restored from a savepoint taken
+        // before this value existed may have some): they are counted below.
+        boolean episodesKnown = stored != null;
+        KeyRules kr =
+                stored == null
+                        ? new KeyRules(layout, namespaces)
+                        : stored.alignedWith(layout, namespaces);
+        // Re-slotted under a changed rule list: the states of removed or changed rules are gone.
+        boolean dirty = kr != stored;
+        dc.keyRules = kr;
+        int episodesBefore = kr.openEpisodes;
+        Object[] live = kr.states;
         boolean[] touched = new boolean[n];
-        List<String> stale = null;
-        for (Map.Entry<String, Object> entry : states.entries()) {
-            Integer i = index.get(entry.getKey());
-            if (i == null) {
-                // A rule that was changed or removed: its state means nothing to its successor.
-                if (stale == null) {
-                    stale = new ArrayList<>(2);
-                }
-                stale.add(entry.getKey());
-                continue;
-            }
-            live[i] = entry.getValue();
-        }
-        if (stale != null) {
-            for (String namespace : stale) {
-                states.remove(namespace);
-            }
-        }
 
         List<RoutedEvent> ready = waiting.get(now);
         if (ready != null) {
@@ -393,7 +382,13 @@ public final class RuleGroupOperator
         // iterator: the heap backend drops a key's map only when remove() empties it.
         List<String> ended = null;
         List<Map.Entry<String, OpenEpisode>> rearm = null;
-        for (Map.Entry<String, OpenEpisode> open : episodes.entries()) {
+        int seen = 0;
+        boolean countEpisodes = !episodesKnown || kr.openEpisodes > 0;
+        // A key with no open episode (most keys) skips the lookup.
+        Iterable<Map.Entry<String, OpenEpisode>> toCheck =
+                countEpisodes ? episodes.entries() : java.util.Collections.emptyList();
+        for (Map.Entry<String, OpenEpisode> open : toCheck) {
+            seen++;
             Integer i = index.get(open.getKey());
             if (i != null) {
                 Lifecycle lifecycle = lifecycles.get(i);
@@ -422,6 +417,13 @@ public final class RuleGroupOperator
                 episodes.remove(namespace);
             }
         }
+        if (countEpisodes) {
+            int left = seen - (ended == null ? 0 : ended.size());
+            if (left != kr.openEpisodes) {
+                kr.openEpisodes = left;
+                dirty = true;
+            }
+        }
         if (rearm != null) {
             for (Map.Entry<String, OpenEpisode> open : rearm) {
                 Lifecycle.Episode episode = open.getValue().episode();
@@ -438,32 +440,42 @@ public final class RuleGroupOperator
             }
             Detector<Object> detector = (Detector<Object>) detectors.get(i);
             if (detector.isEmpty(live[i])) {
-                if (touched[i]) {
-                    states.remove(namespaces[i]);
-                }
+                live[i] = null;
+                dirty = true;
                 continue;
             }
-            if (touched[i]) {
-                states.put(namespaces[i], live[i]);
-            }
+            dirty |= touched[i];
             next = Math.min(next, detector.nextTimer(live[i]));
         }
         // One deadline timer per key at a time: a later deadline waits for the pending timer,
         // which sets the next one when it fires. A timer per call instead left a stale timer
         // behind for every bucket of a busy key, each firing for nothing. Timers are never
         // deleted: a bucket or episode timer may share the pending timer's time.
-        Long stored = deadlineTimer.value();
-        Long pending = stored != null && stored <= now ? null : stored;
+        long pending = kr.deadlineTimer > now ? kr.deadlineTimer : Long.MIN_VALUE;
         if (next != Long.MAX_VALUE) {
             // A deadline at or before now would be a detector's mistake; never spin on it.
             long at = gridPoint(Math.max(next, now + 1));
-            if (pending == null || at < pending) {
+            if (pending == Long.MIN_VALUE || at < pending) {
                 ctx.timerService().registerEventTimeTimer(at);
-                deadlineTimer.update(at);
+                pending = at;
             }
-        } else if (stored != null) {
+        } else {
             // Nothing left to wait for: a pending timer fires for nothing, once.
-            deadlineTimer.clear();
+            pending = Long.MIN_VALUE;
+        }
+        if (pending != kr.deadlineTimer) {
+            kr.deadlineTimer = pending;
+            dirty = true;
+        }
+        dirty |= kr.openEpisodes != episodesBefore;
+        if (kr.isEmpty()) {
+            if (stored != null) {
+                keyRules.clear();
+            }
+        } else if (dirty || stored == null) {
+            // Written back even though the heap backend hands out the live object: other backends
+            // (RocksDB) keep only what is written.
+            keyRules.update(kr);
         }
         dc.end();
     }
@@ -471,6 +483,10 @@ public final class RuleGroupOperator
     /** The {@link DetectorContext} of the rule being called: episodes, metrics, output. */
     private final class RuleContext implements DetectorContext {
         int rule;
+
+        /** The key's rules being run: {@link #store} counts its episodes there. */
+        KeyRules keyRules;
+
         private TimerService timers;
         private Collector<Alert> out;
         private long inputStart;
@@ -549,7 +565,13 @@ public final class RuleGroupOperator
         private void store(OpenEpisode previous, Lifecycle.Episode next) throws Exception {
             if (next == null) {
                 episodes.remove(namespaces[rule]);
+                if (previous != null) {
+                    keyRules.openEpisodes--;
+                }
                 return;
+            }
+            if (previous == null) {
+                keyRules.openEpisodes++;
             }
             long timer;
             if (previous != null && previous.timer() > now) {
