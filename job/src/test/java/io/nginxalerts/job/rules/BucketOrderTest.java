@@ -2,11 +2,10 @@ package io.nginxalerts.job.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nginxalerts.core.event.AccessEvent;
+import io.nginxalerts.testing.TestAlerts;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -50,27 +49,10 @@ class BucketOrderTest {
     }
 
     private static RoutedEvent event(long ts, int arrival) {
-        AccessEvent e =
-                new AccessEvent(
-                        ts,
-                        "203.0.113.7",
-                        null,
-                        "GET",
-                        "/",
-                        "/",
-                        null,
-                        "HTTP/1.1",
-                        200,
-                        0,
-                        0.0,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        Map.of());
-        return new RoutedEvent(String.valueOf(arrival), e, new long[] {1}, 0);
+        return new RoutedEvent(
+                String.valueOf(arrival),
+                TestAlerts.request(ts, "203.0.113.7", "GET", "/", 200),
+                new long[] {1},
+                0);
     }
 }
