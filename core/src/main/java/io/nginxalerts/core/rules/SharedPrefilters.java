@@ -38,6 +38,12 @@ final class SharedPrefilters implements Serializable {
      */
     private final int[][] byPair = new int[128 * 128][];
 
+    /**
+     * Bit {@code 128 * a + b} set when some literal starts with a and b: 2 KB that stay in the
+     * cache, read for every character pair before the 128 KB {@link #byPair} is touched.
+     */
+    private final long[] firstPairs = new long[128 * 128 / 64];
+
     private final int words;
 
     private transient volatile Scanned last;
@@ -57,6 +63,7 @@ final class SharedPrefilters implements Serializable {
         Map<Integer, List<Integer>> pairs = new HashMap<>();
         for (int i = 0; i < literals.length; i++) {
             int pair = (literals[i].charAt(0) << 7) | literals[i].charAt(1);
+            firstPairs[pair >> 6] |= 1L << (pair & 63);
             pairs.computeIfAbsent(pair, k -> new ArrayList<>()).add(i);
         }
         pairs.forEach((pair, list) -> byPair[pair] = list.stream().mapToInt(x -> x).toArray());
@@ -131,9 +138,9 @@ final class SharedPrefilters implements Serializable {
                 return all(bits);
             }
             char lc = RegexPrefilter.lower(c);
-            int[] starting = byPair[(previous << 7) | lc];
-            if (starting != null) {
-                for (int l : starting) {
+            int pair = (previous << 7) | lc;
+            if ((firstPairs[pair >> 6] & (1L << (pair & 63))) != 0) {
+                for (int l : byPair[pair]) {
                     if (RegexPrefilter.startsWithIgnoringCase(text, i - 1, literals[l])) {
                         long[] own = owners[l];
                         for (int w = 0; w < words; w++) {
