@@ -6,6 +6,10 @@ import static io.nginxalerts.core.rules.TestEvent.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nginxalerts.core.event.AccessEvent;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.Test;
 
 /** The decoded fields in conditions and {@code group_by}, read from events as rules see them. */
@@ -82,5 +86,40 @@ class DecodedFieldsTest {
         AccessEvent other = request().url("/%42").build();
         assertThat(DecodedField.URL.text(other)).isEqualTo("/b");
         assertThat(DecodedField.PATH.text(other)).isEqualTo("/b");
+    }
+
+    @Test
+    void threadsTakingTurnsEachReadTheirOwnEventsFields() throws Exception {
+        // Two threads in lock step over different events, so each finds the other's memo last.
+        CyclicBarrier turn = new CyclicBarrier(2);
+        List<String> wrong = Collections.synchronizedList(new ArrayList<>());
+        Runnable reader =
+                () -> {
+                    String me = Thread.currentThread().getName();
+                    try {
+                        for (int i = 0; i < 2_000; i++) {
+                            int d = 1 + i % 9;
+                            // %41 is A, %42 B, ...: decoded and lower-cased, a, b, ...
+                            AccessEvent event = request().url("/" + me + "/%4" + d).build();
+                            String expected = "/" + me + "/" + (char) ('a' + d - 1);
+                            turn.await();
+                            String got = DecodedField.URL.text(event);
+                            if (!got.equals(expected)) {
+                                wrong.add(me + " round " + i + ": " + got);
+                            }
+                            turn.await();
+                        }
+                    } catch (Exception e) {
+                        wrong.add(me + ": " + e);
+                    }
+                };
+        Thread a = new Thread(reader, "thread-a");
+        Thread b = new Thread(reader, "thread-b");
+        a.start();
+        b.start();
+        a.join();
+        b.join();
+
+        assertThat(wrong).isEmpty();
     }
 }
