@@ -183,9 +183,8 @@ public record JobSettings(
             return null;
         }
         String name = get(config, JobOptions.INPUT_LOG_FORMAT_NAME);
-        String text;
         try {
-            text = Files.readString(Path.of(file));
+            return NginxConf.logFormat(Path.of(file), name);
         } catch (IOException e) {
             throw new IllegalArgumentException(
                     "--"
@@ -195,9 +194,6 @@ public record JobSettings(
                             + ": "
                             + e,
                     e);
-        }
-        try {
-            return NginxConf.logFormat(text, name);
         } catch (LogFormatException e) {
             throw new IllegalArgumentException(
                     "--"

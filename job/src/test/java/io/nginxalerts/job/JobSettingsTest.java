@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nginxalerts.job.cli.Args;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class JobSettingsTest {
     static JobSettings settings(boolean requireKafka, String... args) {
@@ -84,6 +88,39 @@ class JobSettingsTest {
                         "--input.log-format",
                         "$remote_addr [$time_local] $status $upstream_addr");
         assertThat(s.logFormat().mappings()).hasSize(4);
+    }
+
+    @Test
+    void aLogFormatFileFollowsItsIncludesAndNamesTheFileOfAMissingOne(@TempDir Path etc)
+            throws IOException {
+        Path conf = etc.resolve("nginx.conf");
+        Files.writeString(conf, "http {\n  include conf.d/*.conf;\n}\n");
+        Files.createDirectories(etc.resolve("conf.d"));
+        Files.writeString(
+                etc.resolve("conf.d/formats.conf"),
+                "log_format edge '$remote_addr [$time_local] \"$request\" $status';\n");
+
+        JobSettings s =
+                settings(
+                        false,
+                        "--input.log-format-file",
+                        conf.toString(),
+                        "--input.log-format-name",
+                        "edge");
+        assertThat(s.logFormat().source())
+                .isEqualTo("$remote_addr [$time_local] \"$request\" $status");
+
+        Files.writeString(conf, "http { include formats.conf; }\n");
+        assertThatThrownBy(
+                        () ->
+                                settings(
+                                        false,
+                                        "--input.log-format-file",
+                                        conf.toString(),
+                                        "--input.log-format-name",
+                                        "edge"))
+                .hasMessageStartingWith("--input.log-format-file " + conf)
+                .hasMessageContaining("no file " + etc.resolve("formats.conf"));
     }
 
     @Test

@@ -149,8 +149,8 @@ public final class LogFormat implements Serializable {
                         variables[i + 1].name());
             }
         }
-        requireOne(Target.CLIENTIP, "the client address ($remote_addr or %h)");
-        requireOne(Target.STATUS, "the status ($status or %>s)");
+        requireOne(Target.CLIENTIP, "client address ($remote_addr or %h)");
+        requireOne(Target.STATUS, "status ($status or %>s)");
         if (!has(Target.TIME_LOCAL)
                 && !has(Target.TIME_LOCAL_BRACKETED)
                 && !has(Target.TIME_ISO)

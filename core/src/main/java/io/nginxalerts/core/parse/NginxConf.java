@@ -1,13 +1,23 @@
 package io.nginxalerts.core.parse;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Reads {@code log_format} directives from the text of an nginx.conf, with nginx's own token rules:
  * words and quoted strings separated by white space, {@code #} comments, {@code ;} ending a
  * directive (which may span lines), and inside quotes the escapes {@code \"}, {@code \'}, {@code
- * \\}, {@code \t}, {@code \r}, {@code \n}. {@code include}d files are not followed.
+ * \\}, {@code \t}, {@code \r}, {@code \n}. Read from a file ({@link #logFormat(Path, String)}),
+ * {@code include} directives are followed as nginx follows them.
  */
 public final class NginxConf {
 
@@ -21,7 +31,123 @@ public final class NginxConf {
      *     or it does not compile
      */
     public static LogFormat logFormat(String confText, String name) {
-        List<String> tokens = tokens(confText);
+        return logFormat(tokens(confText), name);
+    }
+
+    /**
+     * As {@link #logFormat(String, String)}, over the file {@code conf} with every {@code include}
+     * read in its place, as nginx reads them: a relative path is taken from the directory of {@code
+     * conf} (nginx's configuration prefix, for nginx.conf), also in included files; a pattern with
+     * {@code *}, {@code ?} or {@code [} in its file name includes the matching files in name order,
+     * or none (nginx accepts a pattern that matches nothing); a plain path that is not there is an
+     * error, as it is for nginx. A file that includes itself, directly or not, is an error.
+     *
+     * @throws IOException when {@code conf} itself cannot be read
+     * @throws LogFormatException as {@link #logFormat(String, String)}, and when an include cannot
+     *     be followed (the message names the file and the directive)
+     */
+    public static LogFormat logFormat(Path conf, String name) throws IOException {
+        Path main = conf.toAbsolutePath().normalize();
+        String text = Files.readString(main);
+        List<String> tokens = new ArrayList<>();
+        expand(main, text, main.getParent(), tokens, new ArrayDeque<>());
+        return logFormat(tokens, name);
+    }
+
+    /** How deep includes may nest; nginx has no limit, a cycle is caught before this. */
+    private static final int MAX_INCLUDE_DEPTH = 32;
+
+    /** Appends the tokens of {@code file} to {@code out}, each include replaced by its files'. */
+    private static void expand(
+            Path file, String text, Path prefix, List<String> out, Deque<Path> including) {
+        if (including.contains(file)) {
+            throw new LogFormatException(
+                    "include cycle: " + cycle(including, file) + " includes itself again",
+                    "include");
+        }
+        if (including.size() >= MAX_INCLUDE_DEPTH) {
+            throw new LogFormatException(
+                    "includes nested more than " + MAX_INCLUDE_DEPTH + " deep at " + file,
+                    "include");
+        }
+        List<String> tokens;
+        try {
+            tokens = tokens(text);
+        } catch (LogFormatException e) {
+            throw new LogFormatException(file + ": " + e.getMessage(), e.variable());
+        }
+        including.push(file);
+        int start = 0;
+        for (int i = 0; i < tokens.size(); i++) {
+            if (!isStructural(tokens.get(i))) {
+                continue;
+            }
+            if (i - start == 2
+                    && tokens.get(start).equals("include")
+                    && tokens.get(i) == SEMICOLON) {
+                for (Path included : included(file, prefix, tokens.get(start + 1))) {
+                    String includedText;
+                    try {
+                        includedText = Files.readString(included);
+                    } catch (IOException e) {
+                        throw new LogFormatException(
+                                "cannot read " + included + ", included by " + file + ": " + e,
+                                "include");
+                    }
+                    expand(included, includedText, prefix, out, including);
+                }
+            } else {
+                out.addAll(tokens.subList(start, i + 1));
+            }
+            start = i + 1;
+        }
+        out.addAll(tokens.subList(start, tokens.size()));
+        including.pop();
+    }
+
+    /** The files {@code include pattern;} in {@code file} names, in the order nginx reads them. */
+    private static List<Path> included(Path file, Path prefix, String pattern) {
+        Path path = prefix.resolve(pattern).normalize();
+        String fileName = path.getFileName() == null ? "" : path.getFileName().toString();
+        boolean glob =
+                fileName.indexOf('*') >= 0
+                        || fileName.indexOf('?') >= 0
+                        || fileName.indexOf('[') >= 0;
+        if (!glob) {
+            if (!Files.isRegularFile(path)) {
+                throw new LogFormatException(
+                        "include " + pattern + " in " + file + ": no file " + path, "include");
+            }
+            return List.of(path);
+        }
+        Path dir = path.getParent();
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        PathMatcher matcher = dir.getFileSystem().getPathMatcher("glob:" + fileName);
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.filter(p -> matcher.matches(p.getFileName()))
+                    .filter(Files::isRegularFile)
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString()))
+                    .toList();
+        } catch (IOException e) {
+            throw new LogFormatException(
+                    "include " + pattern + " in " + file + ": cannot list " + dir + ": " + e,
+                    "include");
+        }
+    }
+
+    private static String cycle(Deque<Path> including, Path again) {
+        List<String> chain = new ArrayList<>();
+        for (Iterator<Path> outermostFirst = including.descendingIterator();
+                outermostFirst.hasNext(); ) {
+            chain.add(outermostFirst.next().toString());
+        }
+        chain.add(again.toString());
+        return String.join(" -> ", chain);
+    }
+
+    private static LogFormat logFormat(List<String> tokens, String name) {
         List<String> names = new ArrayList<>();
         int start = 0;
         for (int i = 0; i < tokens.size(); i++) {
