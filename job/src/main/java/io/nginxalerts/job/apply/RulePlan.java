@@ -9,15 +9,16 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * What changing a running job's rules from {@code before} to {@code after} does, worked out before
  * anything is touched: each rule added, removed, changed (another fingerprint: it starts empty) or
  * unchanged (same fingerprint: it keeps its partial matches, windows and open episodes, even when
- * its description, severity or suppress period changed), the stateful operator uids that appear and
- * disappear, and whether the restore needs {@code allowNonRestoredState} (a uid that may hold state
- * disappears).
+ * its description, severity, suppress, resolve_after or update_every changed, each a note), the
+ * stateful operator uids that appear and disappear, and whether the restore needs {@code
+ * allowNonRestoredState} (a uid that may hold state disappears).
  *
  * <p>Guarantees: a plan is only made when every uid of the job's fixed part that the running job
  * has (source, idle flush, route, rule router, sinks) is also in the new job; otherwise {@link #of}
@@ -219,6 +220,23 @@ public record RulePlan(
         }
         if (!was.suppress().equals(now.suppress())) {
             notes.add("suppress " + was.suppress() + " -> " + now.suppress());
+        }
+        // Not in the fingerprint (an open episode carries on under the new values), so without a
+        // note a change of only these would be a plan with nothing to apply, and be ignored.
+        // A job started before summaries carried them (null) may run other values: say so.
+        if (!Objects.equals(was.resolveAfter(), now.resolveAfter())) {
+            notes.add(
+                    "resolve_after "
+                            + (was.resolveAfter() == null ? "(not known)" : was.resolveAfter())
+                            + " -> "
+                            + now.resolveAfter());
+        }
+        if (!Objects.equals(was.updateEvery(), now.updateEvery())) {
+            notes.add(
+                    "update_every "
+                            + (was.updateEvery() == null ? "(not known)" : was.updateEvery())
+                            + " -> "
+                            + now.updateEvery());
         }
         return notes;
     }

@@ -18,6 +18,10 @@ import java.util.Objects;
  *
  * @param grouped true if the rule runs in its {@code group_by}'s rule operator, false if on CEP
  * @param suppress the suppress period as an ISO-8601 duration
+ * @param resolveAfter the rule's {@code resolve_after} as an ISO-8601 duration; null in the
+ *     summaries of a job started before summaries carried it
+ * @param updateEvery the rule's {@code update_every} as an ISO-8601 duration ({@code PT0S} for
+ *     none); null as {@code resolveAfter}
  */
 public record RuleSummary(
         String id,
@@ -27,7 +31,9 @@ public record RuleSummary(
         boolean firesOnAbsence,
         String description,
         String severity,
-        String suppress) {
+        String suppress,
+        String resolveAfter,
+        String updateEvery) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -48,7 +54,9 @@ public record RuleSummary(
                 rule.firesOnAbsence(),
                 rule.description(),
                 rule.severity().code(),
-                rule.suppress().toString());
+                rule.suppress().toString(),
+                rule.resolveAfter().toString(),
+                rule.updateEvery().toString());
     }
 
     public static List<RuleSummary> of(List<Rule> rules, ThresholdOperator thresholds) {

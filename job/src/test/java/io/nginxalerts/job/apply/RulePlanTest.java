@@ -64,7 +64,12 @@ class RulePlanTest {
                                 "client-errors",
                                 List.of("description changed", "severity warning -> critical")),
                         org.assertj.core.groups.Tuple.tuple(
-                                "brute", List.of("description changed", "suppress PT5M -> PT1H")));
+                                "brute",
+                                // resolve_after follows suppress when the rule does not set it.
+                                List.of(
+                                        "description changed",
+                                        "suppress PT5M -> PT1H",
+                                        "resolve_after PT5M -> PT1H")));
         assertThat(plan.uidsAdded()).isEmpty();
         assertThat(plan.uidsRemoved()).isEmpty();
         assertThat(plan.allowNonRestoredState()).isFalse();
@@ -129,6 +134,43 @@ class RulePlanTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("rule-router")
                 .hasMessageContaining("refusing");
+    }
+
+    @Test
+    void aChangeOfOnlyResolveAfterOrUpdateEveryIsAPlanWithSomethingToApply() throws Exception {
+        RulePlan plan =
+                plan(List.of(ERRORS), List.of(ERRORS + "resolve_after: 30m\nupdate_every: 5m\n"));
+
+        assertThat(plan.isEmpty()).isFalse();
+        assertThat(plan.changes(Kind.UNCHANGED))
+                .singleElement()
+                .extracting(RulePlan.Change::notes)
+                .isEqualTo(List.of("resolve_after PT10M -> PT30M", "update_every PT0S -> PT5M"));
+    }
+
+    @Test
+    void aJobWhoseSummariesPredateResolveAfterIsToldItsValuesAreNotKnown() throws Exception {
+        RuleSummary now = summaries(List.of(ERRORS)).get(0);
+        RuleSummary old =
+                new RuleSummary(
+                        now.id(),
+                        now.fingerprint(),
+                        now.grouped(),
+                        now.groupBy(),
+                        now.firesOnAbsence(),
+                        now.description(),
+                        now.severity(),
+                        now.suppress(),
+                        null,
+                        null);
+
+        RulePlan plan = RulePlan.of(List.of(old), List.of(now));
+
+        assertThat(plan.isEmpty()).isFalse();
+        assertThat(plan.changes(Kind.UNCHANGED).get(0).notes())
+                .containsExactly(
+                        "resolve_after (not known) -> PT10M", "update_every (not known) -> PT0S");
+        assertThat(RuleSummary.fromJson(RuleSummary.toJson(List.of(old)))).containsExactly(old);
     }
 
     @Test
