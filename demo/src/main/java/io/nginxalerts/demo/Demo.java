@@ -310,7 +310,7 @@ final class Demo implements AutoCloseable {
                     () -> {
                         JsonNode j = rest.get("jobs/" + id);
                         failIf(j);
-                        return allTasksRunning(j);
+                        return FlinkRest.allTasksRunning(j);
                     });
             readyAt = System.nanoTime();
             await(
@@ -363,18 +363,6 @@ final class Demo implements AutoCloseable {
         if (FAILING.contains(state)) {
             throw new NotReady("the new job is " + state);
         }
-    }
-
-    private static boolean allTasksRunning(JsonNode job) {
-        if (!"RUNNING".equals(job.path("state").asText()) || job.path("vertices").isEmpty()) {
-            return false;
-        }
-        for (JsonNode vertex : job.path("vertices")) {
-            if (!"RUNNING".equals(vertex.path("status").asText())) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

@@ -54,6 +54,22 @@ public final class FlinkRest {
         return send(request(path).method("PATCH", HttpRequest.BodyPublishers.noBody()).build());
     }
 
+    /**
+     * True if the job of {@code GET /jobs/:id} is RUNNING with every vertex RUNNING: the moment a
+     * restarted job processes again (a job is RUNNING while its tasks still deploy).
+     */
+    public static boolean allTasksRunning(JsonNode job) {
+        if (!"RUNNING".equals(job.path("state").asText()) || job.path("vertices").isEmpty()) {
+            return false;
+        }
+        for (JsonNode vertex : job.path("vertices")) {
+            if (!"RUNNING".equals(vertex.path("status").asText())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public static ObjectNode object() {
         return JSON.createObjectNode();
     }

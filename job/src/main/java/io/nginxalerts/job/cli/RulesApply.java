@@ -488,7 +488,9 @@ public final class RulesApply {
         try {
             poll(
                     () -> flink.get("jobs/" + job),
-                    j -> allTasksRunning(j) || FAILED_STATES.contains(j.path("state").asText()),
+                    j ->
+                            FlinkRest.allTasksRunning(j)
+                                    || FAILED_STATES.contains(j.path("state").asText()),
                     "job " + job + " to run",
                     ready);
             runningAt = System.nanoTime();
@@ -539,18 +541,6 @@ public final class RulesApply {
                             + ": "
                             + e.getMessage());
         }
-    }
-
-    private static boolean allTasksRunning(JsonNode job) {
-        if (!"RUNNING".equals(job.path("state").asText()) || job.path("vertices").isEmpty()) {
-            return false;
-        }
-        for (JsonNode vertex : job.path("vertices")) {
-            if (!"RUNNING".equals(vertex.path("status").asText())) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private JsonNode poll(
