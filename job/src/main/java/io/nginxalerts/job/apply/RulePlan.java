@@ -215,30 +215,23 @@ public record RulePlan(
         if (!was.description().equals(now.description())) {
             notes.add("description changed");
         }
-        if (!was.severity().equals(now.severity())) {
-            notes.add("severity " + was.severity() + " -> " + now.severity());
-        }
-        if (!was.suppress().equals(now.suppress())) {
-            notes.add("suppress " + was.suppress() + " -> " + now.suppress());
-        }
+        noteChange(notes, "severity", was.severity(), now.severity());
+        noteChange(notes, "suppress", was.suppress(), now.suppress());
         // Not in the fingerprint (an open episode carries on under the new values), so without a
         // note a change of only these would be a plan with nothing to apply, and be ignored.
-        // A job started before summaries carried them (null) may run other values: say so.
-        if (!Objects.equals(was.resolveAfter(), now.resolveAfter())) {
-            notes.add(
-                    "resolve_after "
-                            + (was.resolveAfter() == null ? "(not known)" : was.resolveAfter())
-                            + " -> "
-                            + now.resolveAfter());
-        }
-        if (!Objects.equals(was.updateEvery(), now.updateEvery())) {
-            notes.add(
-                    "update_every "
-                            + (was.updateEvery() == null ? "(not known)" : was.updateEvery())
-                            + " -> "
-                            + now.updateEvery());
-        }
+        noteChange(notes, "resolve_after", was.resolveAfter(), now.resolveAfter());
+        noteChange(notes, "update_every", was.updateEvery(), now.updateEvery());
         return notes;
+    }
+
+    /**
+     * Notes {@code name was -> now} if they differ. A null {@code was} is a job started before
+     * summaries carried the setting: it may run another value, so it is said to be not known.
+     */
+    private static void noteChange(List<String> notes, String name, String was, String now) {
+        if (!Objects.equals(was, now)) {
+            notes.add(name + " " + (was == null ? "(not known)" : was) + " -> " + now);
+        }
     }
 
     private static Map<String, RuleSummary> byId(List<RuleSummary> rules) {
