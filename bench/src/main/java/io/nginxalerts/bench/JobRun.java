@@ -5,6 +5,7 @@ import io.nginxalerts.job.AlertJob;
 import io.nginxalerts.job.JobOptions;
 import io.nginxalerts.job.JobSettings;
 import io.nginxalerts.job.rules.EndOfInputGate;
+import io.nginxalerts.job.rules.RuleRecordCounts;
 import io.nginxalerts.job.rules.ThresholdOperator;
 import io.nginxalerts.testing.LocalKafka;
 import io.nginxalerts.testing.LocalRedis;
@@ -192,8 +193,7 @@ final class JobRun {
         Map<String, Object> acc = result.getAllAccumulatorResults();
         long alerts = 0;
         for (Rule rule : rules) {
-            Object n = acc.get("rule." + rule.id() + ".alerts");
-            alerts += n instanceof Number num ? num.longValue() : 0;
+            alerts += RuleRecordCounts.counter(acc, rule.id(), "alerts");
         }
         // Absence alerts a bounded input ended before deciding are dropped after being counted
         // (EndOfInputGate): not lost on the way.

@@ -26,6 +26,23 @@ public final class Counters {
         return new Counters(group.counter(metricName), accumulator);
     }
 
+    /**
+     * A rule's counter: metric {@code name} in {@code ruleGroup} (the group {@code rule=<id>}),
+     * accumulator {@link #ruleAccumulator}{@code (ruleId, name)}.
+     */
+    public static Counters forRule(
+            RuntimeContext context, MetricGroup ruleGroup, String ruleId, String name) {
+        return register(context, ruleGroup, name, ruleAccumulator(ruleId, name));
+    }
+
+    /**
+     * The accumulator name of a rule's count, {@code rule.<id>.<name>}: the one place it is made,
+     * for the operators that count and for what reads the job result (backtest, demo, bench).
+     */
+    public static String ruleAccumulator(String ruleId, String name) {
+        return "rule." + ruleId + "." + name;
+    }
+
     public void inc() {
         metric.inc();
         accumulator.add(1L);

@@ -342,13 +342,12 @@ public final class Backtest {
         err.printf(
                 "%-32s %8s %8s %10s %8s%n", "rule", "matches", "alerts", "suppressed", "resolved");
         for (Rule rule : result.rules()) {
-            String p = "rule." + rule.id() + ".";
             err.printf(
                     "%-32s %8d %8d %10d %8d%n",
                     rule.id(),
-                    result.counter(p + "matches"),
+                    RuleRecordCounts.counter(result.counters(), rule.id(), "matches"),
                     firing(rule, result.counters()),
-                    result.counter(p + "suppressed"),
+                    RuleRecordCounts.counter(result.counters(), rule.id(), "suppressed"),
                     resolved(rule, result.counters()));
         }
         err.printf(

@@ -56,13 +56,12 @@ public final class AlertLifecycle extends KeyedProcessFunction<String, Alert, Al
                         .getMetricGroup()
                         .addGroup("nginx_alerts")
                         .addGroup("rule", rule.id());
-        String prefix = "rule." + rule.id() + ".";
-        matches = Counters.register(getRuntimeContext(), group, "matches", prefix + "matches");
-        alerts = Counters.register(getRuntimeContext(), group, "alerts", prefix + "alerts");
-        suppressed =
-                Counters.register(getRuntimeContext(), group, "suppressed", prefix + "suppressed");
-        updates = Counters.register(getRuntimeContext(), group, "updates", prefix + "updates");
-        resolved = Counters.register(getRuntimeContext(), group, "resolved", prefix + "resolved");
+        String id = rule.id();
+        matches = Counters.forRule(getRuntimeContext(), group, id, "matches");
+        alerts = Counters.forRule(getRuntimeContext(), group, id, "alerts");
+        suppressed = Counters.forRule(getRuntimeContext(), group, id, "suppressed");
+        updates = Counters.forRule(getRuntimeContext(), group, id, "updates");
+        resolved = Counters.forRule(getRuntimeContext(), group, id, "resolved");
     }
 
     @Override

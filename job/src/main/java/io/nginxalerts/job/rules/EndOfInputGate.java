@@ -4,6 +4,7 @@ import io.nginxalerts.core.alert.Alert;
 import io.nginxalerts.core.event.AccessEvent;
 import io.nginxalerts.core.rules.Rule;
 import io.nginxalerts.core.rules.RuleKind;
+import io.nginxalerts.job.Counters;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -344,7 +345,7 @@ public final class EndOfInputGate extends AbstractStreamOperator<Alert>
      * rule.<id>.resolved_undecided}.
      */
     public static String ruleUndecided(String rule, boolean resolved) {
-        return "rule." + rule + (resolved ? ".resolved_undecided" : ".undecided");
+        return Counters.ruleAccumulator(rule, resolved ? "resolved_undecided" : "undecided");
     }
 
     /**

@@ -31,11 +31,7 @@ public final class LateAtGroup extends RichMapFunction<RoutedEvent, DeadLetter> 
         for (int i = 0; i < late.length; i++) {
             String id = group.rules().get(i).id();
             late[i] =
-                    Counters.register(
-                            getRuntimeContext(),
-                            metrics.addGroup("rule", id),
-                            "late",
-                            "rule." + id + ".late");
+                    Counters.forRule(getRuntimeContext(), metrics.addGroup("rule", id), id, "late");
         }
     }
 

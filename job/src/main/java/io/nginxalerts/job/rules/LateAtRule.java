@@ -27,14 +27,14 @@ public final class LateAtRule extends RichMapFunction<AccessEvent, DeadLetter> {
     @Override
     public void open(OpenContext openContext) {
         late =
-                Counters.register(
+                Counters.forRule(
                         getRuntimeContext(),
                         getRuntimeContext()
                                 .getMetricGroup()
                                 .addGroup("nginx_alerts")
                                 .addGroup("rule", rule.id()),
-                        "late",
-                        "rule." + rule.id() + ".late");
+                        rule.id(),
+                        "late");
     }
 
     @Override

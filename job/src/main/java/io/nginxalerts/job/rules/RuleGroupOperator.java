@@ -196,26 +196,14 @@ public final class RuleGroupOperator
             namespaces[i] = group.namespace(i);
             index.put(namespaces[i], i);
             MetricGroup ruleMetrics = metrics.addGroup("rule", rule.id());
-            String prefix = "rule." + rule.id() + ".";
-            matches[i] =
-                    Counters.register(
-                            getRuntimeContext(), ruleMetrics, "matches", prefix + "matches");
-            alerts[i] =
-                    Counters.register(
-                            getRuntimeContext(), ruleMetrics, "alerts", prefix + "alerts");
-            suppressed[i] =
-                    Counters.register(
-                            getRuntimeContext(), ruleMetrics, "suppressed", prefix + "suppressed");
-            updates[i] =
-                    Counters.register(
-                            getRuntimeContext(), ruleMetrics, "updates", prefix + "updates");
-            resolved[i] =
-                    Counters.register(
-                            getRuntimeContext(), ruleMetrics, "resolved", prefix + "resolved");
+            String id = rule.id();
+            matches[i] = Counters.forRule(getRuntimeContext(), ruleMetrics, id, "matches");
+            alerts[i] = Counters.forRule(getRuntimeContext(), ruleMetrics, id, "alerts");
+            suppressed[i] = Counters.forRule(getRuntimeContext(), ruleMetrics, id, "suppressed");
+            updates[i] = Counters.forRule(getRuntimeContext(), ruleMetrics, id, "updates");
+            resolved[i] = Counters.forRule(getRuntimeContext(), ruleMetrics, id, "resolved");
             if (rule.kind() instanceof RuleKind.FirstSeen) {
-                evicted[i] =
-                        Counters.register(
-                                getRuntimeContext(), ruleMetrics, "evicted", prefix + "evicted");
+                evicted[i] = Counters.forRule(getRuntimeContext(), ruleMetrics, id, "evicted");
             }
         }
         layout = group.layout();

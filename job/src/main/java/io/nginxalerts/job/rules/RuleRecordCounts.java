@@ -1,5 +1,6 @@
 package io.nginxalerts.job.rules;
 
+import io.nginxalerts.job.Counters;
 import java.util.Map;
 
 /**
@@ -14,7 +15,7 @@ public final class RuleRecordCounts {
 
     /** The accumulator {@code rule.<id>.<name>} ({@code matches}, {@code suppressed}, ...). */
     public static long counter(Map<String, Object> counters, String rule, String name) {
-        return number(counters.get("rule." + rule + "." + name));
+        return number(counters.get(Counters.ruleAccumulator(rule, name)));
     }
 
     /** Firing records written, less those (of absence rules) the end of input left undecided. */
