@@ -1,5 +1,6 @@
 package io.nginxalerts.core.parse;
 
+import io.nginxalerts.core.event.AccessEvent;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,9 +20,10 @@ import java.util.Map;
  *
  * <p>Variables map to the event's fields ({@link #mappings()}); any other variable becomes an extra
  * field under its own name ({@code $ssl_protocol} → {@code ssl_protocol}), which rules can use like
- * any field. nginx prints {@code -} for an empty value, and that is read as absent. Escaping is
- * undone: {@code \xHH} (nginx's default, Apache's), JSON escapes ({@code escape=json}), or nothing
- * ({@code escape=none}).
+ * any field; a name that is one of the event's own fields gets {@value #SHADOWED_SUFFIX} ({@code
+ * $http_host} beside {@code $host} → {@code http_host_raw}). nginx prints {@code -} for an empty
+ * value, and that is read as absent. Escaping is undone: {@code \xHH} (nginx's default, Apache's),
+ * JSON escapes ({@code escape=json}), or nothing ({@code escape=none}).
  *
  * <p>Guarantees: construction fails with a {@link LogFormatException} naming the offending variable
  * for a format that cannot be parsed or lacks the client address, the status or a time; a line that
@@ -31,6 +33,9 @@ import java.util.Map;
 public final class LogFormat implements Serializable {
 
     private static final long serialVersionUID = 1L;
+
+    /** Appended to an extra field's name that is one of the event's own field names. */
+    public static final String SHADOWED_SUFFIX = "_raw";
 
     /** How values were escaped when nginx wrote them ({@code log_format ... escape=}). */
     public enum Escape {
@@ -101,6 +106,18 @@ public final class LogFormat implements Serializable {
     record Variable(String name, Target target, String key, int rank) implements Serializable {
         Variable asExtra() {
             return new Variable(name, Target.EXTRA, key, rank);
+        }
+
+        /**
+         * This variable, as an extra field whose name is not one of the event's own: {@code
+         * $http_host} beside {@code $host}, or a variable of the user's named {@code $agent}, would
+         * otherwise be an extra field that rules cannot reach ({@link AccessEvent#get} reads the
+         * event's own field first) and that alerts write twice under one JSON name.
+         */
+        Variable unshadowed() {
+            return target == Target.EXTRA && AccessEvent.FIELDS.contains(key)
+                    ? new Variable(name, target, key + SHADOWED_SUFFIX, rank)
+                    : this;
         }
 
         /** What the variable maps to, for people. */
@@ -771,7 +788,7 @@ public final class LogFormat implements Serializable {
         List<Variable> out = new ArrayList<>(vars.size());
         for (Variable v : vars) {
             boolean mapped = v.target() == Target.EXTRA || v.target() == Target.IGNORED;
-            out.add(mapped || best.get(v.target()) == v ? v : v.asExtra());
+            out.add((mapped || best.get(v.target()) == v ? v : v.asExtra()).unshadowed());
         }
         return out;
     }

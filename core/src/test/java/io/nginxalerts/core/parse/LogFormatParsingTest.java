@@ -164,6 +164,45 @@ class LogFormatParsingTest {
     }
 
     @Test
+    void aSecondVariableForAFieldOrAVariableNamedLikeAFieldIsKeptUnderARawName() {
+        // $host wins http_host; $http_host (the Host header as sent) and a variable of the
+        // user's named $agent must not become extra fields named like the event's own fields:
+        // rules could not read them and alerts would write two "http_host" members.
+        LogFormat f =
+                LogFormat.fromOption(
+                        "$remote_addr [$time_local] $status $host $http_host \"$http_user_agent\""
+                                + " $agent");
+        AccessEvent e =
+                event(
+                        f,
+                        "203.0.113.7 [26/Nov/2026:10:00:01 +0000] 200 shop.example.com"
+                                + " Shop.Example.com:8443 \"curl/8.0\" bot-42");
+        assertThat(e.http_host()).isEqualTo("shop.example.com");
+        assertThat(e.agent()).isEqualTo("curl/8.0");
+        assertThat(e.extra())
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("http_host_raw", "Shop.Example.com:8443", "agent_raw", "bot-42"));
+        assertThat(e.get("http_host_raw")).isEqualTo("Shop.Example.com:8443");
+        assertThat(f.mappings())
+                .contains(
+                        Map.entry("$host", "http_host"),
+                        Map.entry("$http_host", "extra field http_host_raw"),
+                        Map.entry("$agent", "extra field agent_raw"));
+    }
+
+    @Test
+    void apachesHostHeaderBesideTheVirtualHostIsKeptUnderARawName() {
+        LogFormat f = LogFormat.fromOption("%h %t %>s %v %{Host}i");
+        AccessEvent e =
+                event(
+                        f,
+                        "203.0.113.7 [26/Nov/2026:10:00:01 +0000] 200 www.example.com"
+                                + " example.com:443");
+        assertThat(e.http_host()).isEqualTo("www.example.com");
+        assertThat(e.extra()).containsExactly(Map.entry("http_host_raw", "example.com:443"));
+    }
+
+    @Test
     void buildsTheUrlFromUriAndArgs() {
         LogFormat f = LogFormat.fromOption("$remote_addr [$time_local] $status $uri $args");
         AccessEvent e = event(f, "203.0.113.7 [26/Nov/2026:10:00:01 +0000] 200 /search q=1");
