@@ -60,7 +60,8 @@ public final class Backtest {
             Map<String, Object> counters,
             String output,
             long alertsWritten,
-            long resolvedWritten) {
+            long resolvedWritten,
+            boolean resolvedIncluded) {
         public long counter(String name) {
             return number(counters.get(name));
         }
@@ -242,7 +243,8 @@ public final class Backtest {
                     counters,
                     alertsToStdout ? null : output,
                     alerts(rules, counters),
-                    resolved ? resolvedWritten(rules, counters) : 0);
+                    resolved ? resolvedWritten(rules, counters) : 0,
+                    resolved);
         }
     }
 
@@ -343,18 +345,25 @@ public final class Backtest {
                 "%-32s %8s %8s %10s %8s%n", "rule", "matches", "alerts", "suppressed", "resolved");
         for (Rule rule : result.rules()) {
             err.printf(
-                    "%-32s %8d %8d %10d %8d%n",
+                    "%-32s %8d %8d %10d %8s%n",
                     rule.id(),
                     RuleRecordCounts.counter(result.counters(), rule.id(), "matches"),
                     firing(rule, result.counters()),
                     RuleRecordCounts.counter(result.counters(), rule.id(), "suppressed"),
-                    resolved(rule, result.counters()));
+                    // With --no-resolved none are written: a count would read as written ones.
+                    result.resolvedIncluded() ? resolved(rule, result.counters()) : "-");
         }
-        err.printf(
-                "backtest: %d alert(s) and %d resolved record(s) written to %s%n",
-                result.alertsWritten(),
-                result.resolvedWritten(),
-                result.output() == null ? "stdout" : result.output());
+        String to = result.output() == null ? "stdout" : result.output();
+        if (result.resolvedIncluded()) {
+            err.printf(
+                    "backtest: %d alert(s) and %d resolved record(s) written to %s%n",
+                    result.alertsWritten(), result.resolvedWritten(), to);
+        } else {
+            err.printf(
+                    "backtest: %d alert(s) written to %s (resolved records left out:"
+                            + " --no-resolved)%n",
+                    result.alertsWritten(), to);
+        }
     }
 
     static int parsePositive(String key, String value) {
