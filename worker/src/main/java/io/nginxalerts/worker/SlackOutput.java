@@ -10,8 +10,10 @@ import java.util.List;
 /**
  * Posts a Slack-compatible incoming-webhook message ({@code {"text": …}} in mrkdwn, see {@link
  * SlackText} for the escaping of user-controlled text). Link unfurling is off so a URL from a log
- * line never makes Slack fetch it. A resolved record is marked as such (see {@link
- * SlackText#message}): a check mark and RESOLVED instead of the siren, and when it ended.
+ * line never makes Slack fetch it. The headline is the message's text, the details an attachment
+ * whose side bar is coloured by {@link SlackText#color} (green once resolved, red for critical,
+ * yellow for warning). A resolved record is marked as such (see {@link SlackText#headline}): a
+ * check mark and RESOLVED instead of the siren, and when it ended.
  */
 final class SlackOutput implements Output {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,7 +38,16 @@ final class SlackOutput implements Output {
 
     static String payload(Alert alert) {
         ObjectNode payload = JSON.createObjectNode();
-        payload.put("text", SlackText.message(alert));
+        // The headline is the notification's text; the rest sits beside a bar coloured by state
+        // and severity, so a resolved record reads green at a glance. Attachments are what
+        // Slack-compatible receivers (Mattermost, Rocket.Chat) colour too; blocks are not.
+        String headline = SlackText.headline(alert);
+        payload.put("text", headline);
+        ObjectNode attachment = payload.putArray("attachments").addObject();
+        attachment.put("color", SlackText.color(alert));
+        attachment.put("fallback", headline);
+        attachment.put("text", SlackText.details(alert));
+        attachment.putArray("mrkdwn_in").add("text");
         payload.put("mrkdwn", true);
         payload.put("unfurl_links", false);
         payload.put("unfurl_media", false);

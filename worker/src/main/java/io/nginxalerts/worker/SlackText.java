@@ -32,18 +32,47 @@ final class SlackText {
 
     private SlackText() {}
 
-    /**
-     * The message: a firing record starts with {@code :rotating_light:}, a resolved one with {@code
-     * :white_check_mark: *RESOLVED*} and says when its episode ended.
-     */
+    /** {@link #headline} and {@link #details}, on lines of their own. */
     static String message(Alert alert) {
-        StringBuilder sb = new StringBuilder(512);
+        return headline(alert) + "\n" + details(alert);
+    }
+
+    /**
+     * The first line: a firing record starts with {@code :rotating_light:}, a resolved one with
+     * {@code :white_check_mark: *RESOLVED*}; then the severity and the rule.
+     */
+    static String headline(Alert alert) {
         String severity = alert.severity() == null ? "" : alert.severity().toUpperCase(Locale.ROOT);
-        sb.append(alert.resolved() ? ":white_check_mark: *RESOLVED* *[" : ":rotating_light: *[")
-                .append(plain(severity, 40))
-                .append("] ")
-                .append(plain(alert.rule(), 200))
-                .append("*\n");
+        return (alert.resolved() ? ":white_check_mark: *RESOLVED* *[" : ":rotating_light: *[")
+                + plain(severity, 40)
+                + "] "
+                + plain(alert.rule(), 200)
+                + "*";
+    }
+
+    /**
+     * The colour of the message's side bar, in Slack's attachment names: a resolved record is
+     * {@code good} (green), a firing one {@code danger} (red) when critical, {@code warning}
+     * (yellow) when a warning, blue otherwise; as Alertmanager's Slack notifications colour them.
+     */
+    static String color(Alert alert) {
+        if (alert.resolved()) {
+            return "good";
+        }
+        String severity = alert.severity() == null ? "" : alert.severity().toLowerCase(Locale.ROOT);
+        return switch (severity) {
+            case "critical" -> "danger";
+            case "warning" -> "warning";
+            default -> "#439FE0";
+        };
+    }
+
+    /**
+     * The lines after the headline: when a resolved record's episode ended, the key, count and
+     * window, the summary, up to three evidence lines and the record's id.
+     */
+    static String details(Alert alert) {
+        StringBuilder sb = new StringBuilder(512);
         if (alert.resolved()) {
             sb.append("*Ended:* ").append(Instant.ofEpochMilli(alert.endsAt())).append('\n');
         }

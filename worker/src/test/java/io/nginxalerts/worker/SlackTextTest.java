@@ -77,4 +77,49 @@ class SlackTextTest {
                 .contains("*Ended:* 2026-11-18T11:12:19Z")
                 .doesNotContain(":rotating_light:");
     }
+
+    @Test
+    void theSideBarIsGreenOnceResolvedAndOtherwiseColouredBySeverity() {
+        assertThat(SlackText.color(TestAlerts.alert("a1"))).isEqualTo("warning");
+        assertThat(SlackText.color(withSeverity("critical"))).isEqualTo("danger");
+        assertThat(SlackText.color(withSeverity("info"))).isEqualTo("#439FE0");
+        assertThat(SlackText.color(withSeverity("critical").resolvedAt(TestAlerts.LAST_SEEN, 0)))
+                .isEqualTo("good");
+    }
+
+    private static io.nginxalerts.core.alert.Alert withSeverity(String severity) {
+        io.nginxalerts.core.alert.Alert a = TestAlerts.alert("a1");
+        return new io.nginxalerts.core.alert.Alert(
+                a.id(),
+                a.rule(),
+                severity,
+                a.key(),
+                a.count(),
+                a.firstSeen(),
+                a.lastSeen(),
+                a.detectedAt(),
+                a.summary(),
+                a.description(),
+                a.evidence(),
+                a.schema());
+    }
+
+    @Test
+    void thePayloadPutsTheHeadlineInTextAndTheDetailsInAColouredAttachment() throws Exception {
+        io.nginxalerts.core.alert.Alert resolved =
+                TestAlerts.alert("a1").resolvedAt(TestAlerts.LAST_SEEN + 300_000, 0);
+        com.fasterxml.jackson.databind.JsonNode payload =
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(SlackOutput.payload(resolved));
+        assertThat(payload.get("text").asText())
+                .isEqualTo(":white_check_mark: *RESOLVED* *[WARNING] client-errors-burst*");
+        com.fasterxml.jackson.databind.JsonNode attachment = payload.get("attachments").get(0);
+        assertThat(attachment.get("color").asText()).isEqualTo("good");
+        assertThat(attachment.get("fallback").asText()).isEqualTo(payload.get("text").asText());
+        assertThat(attachment.get("text").asText())
+                .startsWith("*Ended:* 2026-11-18T11:12:19Z\n")
+                .contains("*Count:* 20");
+        assertThat(attachment.get("mrkdwn_in").get(0).asText()).isEqualTo("text");
+        assertThat(payload.get("unfurl_links").asBoolean()).isFalse();
+    }
 }

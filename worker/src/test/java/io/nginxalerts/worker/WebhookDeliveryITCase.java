@@ -190,7 +190,11 @@ class WebhookDeliveryITCase {
 
         Poll.until(TIMEOUT, "the Slack post", () -> webhook.accepted().size() == 1);
         JsonNode payload = JSON.readTree(webhook.accepted().get(0));
-        String text = payload.get("text").asText();
+        assertThat(payload.get("text").asText())
+                .isEqualTo(":rotating_light: *[WARNING] client-errors-burst*");
+        JsonNode attachment = payload.get("attachments").get(0);
+        assertThat(attachment.get("color").asText()).isEqualTo("warning");
+        String text = payload.get("text").asText() + "\n" + attachment.get("text").asText();
         assertThat(text)
                 .contains("client-errors-burst", "WARNING", "clientip=198.51.100.9", "*Count:* 20")
                 .contains("&lt;!channel&gt;", "&lt;http://evil.test|click me&gt;", "&amp; more")
