@@ -57,7 +57,8 @@ import redis.clients.jedis.Jedis;
  * printed, the job is stopped with a savepoint (never drained, so windows and suppressions do not
  * end early) and run again from it with the new rules ({@code allowNonRestoredState} only when the
  * plan drops a stateful operator). If the new job does not get every task running and a checkpoint
- * done, the old rules run again from the same savepoint.
+ * done within {@code --rules-ready-timeout}, it is cancelled and the old rules run again from the
+ * same savepoint.
  *
  * <p>{@link #close()} stops every part in reverse order, so Ctrl-C leaves no process behind.
  */
@@ -73,7 +74,9 @@ final class Demo implements AutoCloseable {
 
     static final Duration RULES_QUIET = Duration.ofMillis(500);
 
-    /** How long a stop with savepoint, or a new job to run and checkpoint, may take. */
+    /**
+     * How long a stop with savepoint, or the old rules' job to run and checkpoint again, may take.
+     */
     static final Duration APPLY_TIMEOUT = Duration.ofMinutes(1);
 
     private static final Set<String> FAILING =
@@ -257,14 +260,22 @@ final class Demo implements AutoCloseable {
                             settings,
                             next,
                             SavepointRestoreSettings.forPath(
-                                    savepoint, plan.allowNonRestoredState()));
+                                    savepoint, plan.allowNonRestoredState()),
+                            options.rulesReadyTimeout());
         } catch (NotReady e) {
             err.println(
                     "nginx-alerts demo: not applied: "
                             + e.getMessage()
                             + "; running the old rules again from "
                             + savepoint);
-            job = startAndAwait(settings, running, SavepointRestoreSettings.forPath(savepoint));
+            // The old rules ran from this state before: they get the full time, whatever the
+            // new rules were given.
+            job =
+                    startAndAwait(
+                            settings,
+                            running,
+                            SavepointRestoreSettings.forPath(savepoint),
+                            APPLY_TIMEOUT);
             err.println("nginx-alerts demo: the old rules run again");
             return;
         }
@@ -292,7 +303,10 @@ final class Demo implements AutoCloseable {
      * otherwise cancels it and throws.
      */
     private JobClient startAndAwait(
-            JobSettings settings, List<Rule> rules, SavepointRestoreSettings restore)
+            JobSettings settings,
+            List<Rule> rules,
+            SavepointRestoreSettings restore,
+            Duration ready)
             throws Exception {
         JobClient started;
         try {
@@ -302,7 +316,7 @@ final class Demo implements AutoCloseable {
         }
         FlinkRest rest = new FlinkRest(URI.create("http://127.0.0.1:" + webPort));
         String id = started.getJobID().toString();
-        long deadline = System.nanoTime() + APPLY_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + ready.toNanos();
         try {
             await(
                     deadline,

@@ -1,7 +1,9 @@
 package io.nginxalerts.demo;
 
+import io.nginxalerts.core.time.Durations;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +14,8 @@ import java.util.Map;
  * with a message naming it.
  *
  * @param rules a rules directory, or null for the rules bundled in the job
+ * @param rulesReadyTimeout how long the job with changed rules has to run every task and complete a
+ *     checkpoint before the old rules run again from the savepoint
  * @param accessLog a real nginx access log to read and follow, or null for generated traffic
  * @param once stop by itself once the input is consumed and every alert delivered
  * @param rate generated events per second
@@ -23,6 +27,7 @@ import java.util.Map;
  */
 public record DemoOptions(
         Path rules,
+        Duration rulesReadyTimeout,
         Path accessLog,
         boolean once,
         int rate,
@@ -31,6 +36,9 @@ public record DemoOptions(
         long seed,
         Map<String, String> inputOptions) {
 
+    /** How long a job with changed rules has to get ready unless {@code --rules-ready-timeout}. */
+    public static final Duration DEFAULT_RULES_READY_TIMEOUT = Duration.ofMinutes(1);
+
     public static final String USAGE =
             """
             usage: nginx-alerts demo [--rules DIR] [--access-log PATH] [--once]
@@ -38,6 +46,9 @@ public record DemoOptions(
               --rules DIR         rules to run (default: the bundled rules/); watched: a saved
                                   change is applied to the running job through a savepoint
                                   (the plan is printed; an invalid file leaves the running rules)
+              --rules-ready-timeout D
+                                  time the job with changed rules has to run and checkpoint
+                                  before the old rules run again from the savepoint (default 1m)
               --access-log PATH   read a real access log (JSON, combined, common, syslog...) from the start
                                   and follow it as nginx appends (survives log rotation)
               --once              stop by itself once the input is consumed and every alert is
@@ -55,6 +66,7 @@ public record DemoOptions(
 
     public static DemoOptions parse(String[] args) {
         Path rules = null;
+        Duration rulesReadyTimeout = DEFAULT_RULES_READY_TIMEOUT;
         Path accessLog = null;
         boolean once = false;
         int rate = 100;
@@ -71,6 +83,14 @@ public record DemoOptions(
                     rules = Path.of(value(flag, rest));
                     if (!Files.isDirectory(rules)) {
                         throw new IllegalArgumentException("--rules: not a directory: " + rules);
+                    }
+                }
+                case "--rules-ready-timeout" -> {
+                    String text = value(flag, rest);
+                    rulesReadyTimeout = Durations.tryParse(text);
+                    if (rulesReadyTimeout == null || rulesReadyTimeout.isZero()) {
+                        throw new IllegalArgumentException(
+                                flag + " must be a duration such as 500ms, 90s or 2m, was " + text);
                     }
                 }
                 case "--access-log" -> {
@@ -90,7 +110,15 @@ public record DemoOptions(
             }
         }
         return new DemoOptions(
-                rules, accessLog, once, rate, events, webPort, seed, Map.copyOf(inputOptions));
+                rules,
+                rulesReadyTimeout,
+                accessLog,
+                once,
+                rate,
+                events,
+                webPort,
+                seed,
+                Map.copyOf(inputOptions));
     }
 
     private static String value(String flag, List<String> rest) {

@@ -105,7 +105,73 @@ class DemoRulesITCase {
         }
     }
 
+    @Test
+    void aNewJobNotReadyInTimeIsCancelledAndTheOldRulesRunAgainWithTheirState() throws Exception {
+        Path rules = Files.createDirectories(dir.resolve("rules"));
+        Files.writeString(rules.resolve("probe.yaml"), rule("probe", "/probe", 1));
+        // A window long enough to span the stop, the failed start and the restart.
+        Files.writeString(rules.resolve("burst.yaml"), rule("burst", "/burst", 3, "10m"));
+        Path log = Files.writeString(dir.resolve("access.log"), line("192.0.2.1", "/static"));
+        Path out = dir.resolve("out");
+        Path err = dir.resolve("err");
+        // 1 ms: no new job runs every task that soon, so every change is rolled back.
+        Process demo =
+                DemoProcessITCase.command(
+                                "--rules",
+                                rules.toString(),
+                                "--rules-ready-timeout",
+                                "1ms",
+                                "--access-log",
+                                log.toString(),
+                                "--web-port",
+                                Integer.toString(Ports.free()))
+                        .redirectOutput(out.toFile())
+                        .redirectError(err.toFile())
+                        .start();
+        try {
+            Poll.until(ALERT_TIMEOUT, "the demo to run", () -> text(err).contains("events/s"));
+            // Two of burst's three requests, in its window when the change comes.
+            append(log, line("192.0.2.20", "/burst/a"), line("192.0.2.20", "/burst/b"));
+            append(log, line("192.0.2.10", "/probe"));
+            awaitAlert(out, err, "probe", "192.0.2.10");
+
+            Files.writeString(rules.resolve("admin.yaml"), rule("admin", "/admin", 1));
+            Poll.until(
+                    ALERT_TIMEOUT,
+                    "the old rules running again",
+                    () -> text(err).contains("demo: the old rules run again"));
+            assertThat(text(err))
+                    .contains("added (1)", "  admin ", "nginx-alerts demo: savepoint ")
+                    // For every task to run or, when they all ran at the first look, for a
+                    // checkpoint.
+                    .contains("not applied: timed out waiting for ")
+                    .contains("running the old rules again from ")
+                    .doesNotContain("demo: applied:");
+
+            // The old rules resumed from the savepoint: burst's third request completes the two
+            // taken before the change, and the rule that was not applied sees nothing.
+            append(log, line("192.0.2.30", "/admin"));
+            append(log, line("192.0.2.20", "/burst/c"));
+            assertThat(awaitAlert(out, err, "burst", "192.0.2.20").path("count").asInt())
+                    .isEqualTo(3);
+            append(log, line("192.0.2.11", "/probe"));
+            awaitAlert(out, err, "probe", "192.0.2.11");
+            assertThat(alerts(out, "admin", "192.0.2.30")).as(text(err)).isEmpty();
+            assertThat(demo.isAlive()).as(text(err)).isTrue();
+        } finally {
+            demo.destroy();
+            if (!demo.waitFor(60, TimeUnit.SECONDS)) {
+                demo.descendants().forEach(ProcessHandle::destroyForcibly);
+                demo.destroyForcibly();
+            }
+        }
+    }
+
     private static String rule(String id, String pathPrefix, int threshold) {
+        return rule(id, pathPrefix, threshold, "1m");
+    }
+
+    private static String rule(String id, String pathPrefix, int threshold, String within) {
         return """
                 id: %s
                 description: A request under %s.
@@ -114,10 +180,10 @@ class DemoRulesITCase {
                 match:
                   path_decoded: { prefix: %s }
                 threshold: %d
-                within: 1m
+                within: %s
                 suppress: 1h
                 """
-                .formatted(id, pathPrefix, pathPrefix, threshold);
+                .formatted(id, pathPrefix, pathPrefix, threshold, within);
     }
 
     /** A combined-format line stamped now. */
