@@ -84,6 +84,12 @@ public final class LogFormat implements Serializable {
         TIME_LOCAL_BRACKETED("@timestamp"),
         TIME_ISO("@timestamp"),
         MSEC("@timestamp (milliseconds)"),
+        /** Apache's {@code %{format}t}: parts of one time, put together at the end of the line. */
+        TIME_STRFTIME("@timestamp"),
+        TIME_FRACTION_MILLIS("@timestamp (milliseconds of the second)"),
+        TIME_FRACTION_MICROS("@timestamp (microseconds of the second)"),
+        EPOCH_MILLIS("@timestamp (milliseconds since the epoch)"),
+        EPOCH_MICROS("@timestamp (microseconds since the epoch)"),
         EXTRA("extra field"),
         IGNORED("(ignored)");
 
@@ -140,6 +146,9 @@ public final class LogFormat implements Serializable {
     /** Whether variable i is inside quotes (its literal before ends with one). */
     private final boolean[] quoted;
 
+    /** The compiled format of variable i if it is a {@link Target#TIME_STRFTIME}, else null. */
+    private final StrftimeFormat[] strftime;
+
     private LogFormat(String source, Escape escape, List<String> literals, List<Variable> vars) {
         this.source = source;
         this.escape = escape;
@@ -148,6 +157,12 @@ public final class LogFormat implements Serializable {
         // The parser sees lines without surrounding white space.
         this.literals[0] = stripLeading(this.literals[0]);
         this.literals[this.literals.length - 1] = this.literals[this.literals.length - 1].strip();
+        this.strftime = new StrftimeFormat[variables.length];
+        for (int i = 0; i < variables.length; i++) {
+            if (variables[i].target() == Target.TIME_STRFTIME) {
+                strftime[i] = new StrftimeFormat(variables[i].key());
+            }
+        }
         this.quoted = new boolean[variables.length];
         for (int i = 0; i < variables.length; i++) {
             String before = this.literals[i];
@@ -156,7 +171,7 @@ public final class LogFormat implements Serializable {
                     !before.isEmpty()
                             && before.charAt(before.length() - 1) == '"'
                             && after.startsWith("\"");
-            if (after.isEmpty() && i + 1 < variables.length) {
+            if (after.isEmpty() && i + 1 < variables.length && width(i) < 0) {
                 throw new LogFormatException(
                         "variables "
                                 + variables[i].name()
@@ -166,14 +181,19 @@ public final class LogFormat implements Serializable {
                         variables[i + 1].name());
             }
         }
+        requireWholeStrftimeTime();
         requireOne(Target.CLIENTIP, "client address ($remote_addr or %h)");
         requireOne(Target.STATUS, "status ($status or %>s)");
         if (!has(Target.TIME_LOCAL)
                 && !has(Target.TIME_LOCAL_BRACKETED)
                 && !has(Target.TIME_ISO)
-                && !has(Target.MSEC)) {
+                && !has(Target.MSEC)
+                && !has(Target.TIME_STRFTIME)
+                && !has(Target.EPOCH_MILLIS)
+                && !has(Target.EPOCH_MICROS)) {
             throw new LogFormatException(
-                    "the format has no time ($time_local, $time_iso8601, $msec or %t)", null);
+                    "the format has no time ($time_local, $time_iso8601, $msec, %t or %{...}t)",
+                    null);
         }
     }
 
@@ -375,16 +395,26 @@ public final class LogFormat implements Serializable {
         int pos = literals[0].length();
         String uri = null;
         String args = null;
+        TimeParts time = null;
+        int fractionMillis = -1;
         for (int i = 0; i < variables.length; i++) {
             Variable v = variables[i];
             String after = literals[i + 1];
             int end;
             int next;
-            if (after.isEmpty()) {
+            if (after.isEmpty() && i + 1 < variables.length) {
+                // Only a variable of fixed width is followed by another without a literal.
+                end = pos + width(i);
+                if (end > n) {
+                    misfit(d, pos, v.name() + " (" + width(i) + " characters)");
+                    return;
+                }
+                next = end;
+            } else if (after.isEmpty()) {
                 end = n;
                 next = n;
             } else {
-                end = valueEnd(line, pos, after, v, quoted[i]);
+                end = valueEnd(line, pos, after, v, quoted[i], width(i));
                 if (end < 0) {
                     misfit(
                             d,
@@ -409,6 +439,28 @@ public final class LogFormat implements Serializable {
                 if (args != null && args.startsWith("?")) {
                     args = args.substring(1);
                 }
+            } else if (strftime[i] != null) {
+                String s = value(raw);
+                if (s != null) {
+                    if (time == null) {
+                        time = new TimeParts();
+                    }
+                    if (!time.add(strftime[i], s, v, d)) {
+                        return;
+                    }
+                }
+            } else if (v.target() == Target.TIME_FRACTION_MILLIS
+                    || v.target() == Target.TIME_FRACTION_MICROS) {
+                String s = value(raw);
+                long f = s == null ? -1 : ParsedValues.parseNonNegativeLong(s);
+                int digits = v.target() == Target.TIME_FRACTION_MILLIS ? 3 : 6;
+                if (s != null && (f < 0 || s.length() != digits)) {
+                    misfit(d, pos, v.name() + " (" + digits + " digits)");
+                    return;
+                }
+                if (f >= 0) {
+                    fractionMillis = (int) (digits == 3 ? f : f / 1000);
+                }
             }
             pos = next;
         }
@@ -419,10 +471,62 @@ public final class LogFormat implements Serializable {
         if (d.url == null && uri != null) {
             d.url = args == null || args.isEmpty() ? uri : uri + "?" + args;
         }
+        if (time != null) {
+            time.finish(d);
+        }
+        if (fractionMillis >= 0 && d.hasTimestamp && Math.floorMod(d.timestamp, 1000) == 0) {
+            // %t or a %{...}t to the second, and the milliseconds beside it.
+            d.timestamp += fractionMillis;
+        }
+    }
+
+    /** The {@code %{format}t} parts of one line, put together into its time. */
+    private static final class TimeParts {
+        java.time.LocalDate date;
+        java.time.LocalTime time;
+        java.time.ZoneOffset offset;
+        Long epochSecond;
+
+        boolean add(StrftimeFormat format, String text, Variable v, EventDraft d) {
+            StrftimeFormat.Parts p;
+            try {
+                p = format.parse(text);
+            } catch (java.time.DateTimeException e) {
+                d.fail(
+                        RejectReason.INVALID_TIMESTAMP,
+                        "unparseable " + v.name() + " " + ParsedValues.excerpt(text));
+                return false;
+            }
+            date = p.date() != null ? p.date() : date;
+            time = p.time() != null ? p.time() : time;
+            offset = p.offset() != null ? p.offset() : offset;
+            epochSecond = p.epochSecond() != null ? p.epochSecond() : epochSecond;
+            return true;
+        }
+
+        /** Sets the draft's time; the format guarantees the parts name an instant. */
+        void finish(EventDraft d) {
+            long seconds;
+            if (epochSecond != null) {
+                seconds = epochSecond;
+            } else if (date != null && time != null && offset != null) {
+                seconds = java.time.LocalDateTime.of(date, time).toEpochSecond(offset);
+            } else {
+                // A part printed as "-" (absent): no time on this line.
+                return;
+            }
+            d.timestamp = seconds * 1000;
+            d.hasTimestamp = true;
+        }
     }
 
     /** Where the value that starts at {@code pos} ends (the start of {@code after}), or -1. */
-    private static int valueEnd(String line, int pos, String after, Variable v, boolean quoted) {
+    private static int valueEnd(
+            String line, int pos, String after, Variable v, boolean quoted, int width) {
+        if (width >= 0 && line.startsWith(after, pos + width)) {
+            // A time of fixed width ("%d/%b/%Y %T") may hold the separator that follows it.
+            return pos + width;
+        }
         if (v.target() == Target.TIME_LOCAL_BRACKETED) {
             // Apache's %t prints its own brackets: [10/Oct/2000:13:55:36 -0700].
             int close = line.indexOf(']', pos);
@@ -586,7 +690,20 @@ public final class LogFormat implements Serializable {
             case XFF -> d.xff = text(raw);
             case REQUEST_ID -> d.requestId = text(raw);
             case EXTRA -> d.putExtra(v.key(), text(raw));
-            case URI, ARGS, IGNORED -> {}
+            case EPOCH_MILLIS, EPOCH_MICROS -> {
+                String s = value(raw);
+                if (s == null) {
+                    return true;
+                }
+                long n = ParsedValues.parseNonNegativeLong(s);
+                if (n < 0) {
+                    misfit(d, pos, v.name() + " (a number)");
+                    return false;
+                }
+                d.msec = v.target() == Target.EPOCH_MICROS ? n / 1000 : n;
+            }
+            // Parts of an Apache time: put together by parse() once the line is read.
+            case URI, ARGS, IGNORED, TIME_STRFTIME, TIME_FRACTION_MILLIS, TIME_FRACTION_MICROS -> {}
         }
         return true;
     }
@@ -731,6 +848,7 @@ public final class LogFormat implements Serializable {
                             case "s" -> new Variable(name, Target.RESPONSETIME, key, 2);
                             default -> throw unsupported(name);
                         };
+                case 't' -> apacheTime(name, arg);
                 case 'a' -> new Variable(name, Target.EXTRA, "peer_addr", 0);
                 case 'p' -> new Variable(name, Target.EXTRA, "server_port_" + key, 0);
                 default -> throw unsupported(name);
@@ -769,6 +887,35 @@ public final class LogFormat implements Serializable {
         };
     }
 
+    /**
+     * Apache's {@code %{format}t}: {@code sec}, {@code msec}, {@code usec} since the epoch, the
+     * {@code msec_frac}/{@code usec_frac} of the second, or a {@code strftime} format; any of them
+     * after {@code begin:} (the default) or {@code end:}, which only say when the time was taken.
+     */
+    private static Variable apacheTime(String name, String arg) {
+        String format = arg;
+        if (format.startsWith("begin:")) {
+            format = format.substring("begin:".length());
+        } else if (format.startsWith("end:")) {
+            format = format.substring("end:".length());
+        }
+        return switch (format) {
+            case "sec" -> new Variable(name, Target.MSEC, "sec", 0);
+            case "msec" -> new Variable(name, Target.EPOCH_MILLIS, "msec", 0);
+            case "usec" -> new Variable(name, Target.EPOCH_MICROS, "usec", 0);
+            case "msec_frac" -> new Variable(name, Target.TIME_FRACTION_MILLIS, "msec_frac", 0);
+            case "usec_frac" -> new Variable(name, Target.TIME_FRACTION_MICROS, "usec_frac", 0);
+            default -> {
+                try {
+                    new StrftimeFormat(format);
+                } catch (IllegalArgumentException e) {
+                    throw new LogFormatException(name + ": " + e.getMessage(), name);
+                }
+                yield new Variable(name, Target.TIME_STRFTIME, format, 0);
+            }
+        };
+    }
+
     private static LogFormatException unsupported(String name) {
         return new LogFormatException("unsupported Apache directive " + name, name);
     }
@@ -777,7 +924,7 @@ public final class LogFormat implements Serializable {
     private static List<Variable> resolveRanks(List<Variable> vars) {
         Map<Target, Variable> best = new HashMap<>();
         for (Variable v : vars) {
-            if (v.target() == Target.EXTRA || v.target() == Target.IGNORED) {
+            if (keptAll(v.target())) {
                 continue;
             }
             Variable current = best.get(v.target());
@@ -787,16 +934,87 @@ public final class LogFormat implements Serializable {
         }
         List<Variable> out = new ArrayList<>(vars.size());
         for (Variable v : vars) {
-            boolean mapped = v.target() == Target.EXTRA || v.target() == Target.IGNORED;
+            boolean mapped = keptAll(v.target());
             out.add((mapped || best.get(v.target()) == v ? v : v.asExtra()).unshadowed());
         }
         return out;
+    }
+
+    /**
+     * The length of every value variable {@code i} prints when that is fixed (a time of fixed
+     * width, a fraction of the second), else -1: such a variable may be followed by another with
+     * nothing between them, as in Apache's {@code %{%Y-%m-%dT%T}t.%{msec_frac}t%{%z}t}.
+     */
+    private int width(int i) {
+        return switch (variables[i].target()) {
+            case TIME_STRFTIME -> strftime[i].width();
+            case TIME_FRACTION_MILLIS -> 3;
+            case TIME_FRACTION_MICROS -> 6;
+            default -> -1;
+        };
+    }
+
+    /**
+     * Targets every variable of which is used: extra fields, ignored ones, and the parts of an
+     * Apache time ({@code %{%d/%b/%Y %T}t.%{msec_frac}t %{%z}t} is one time in three parts).
+     */
+    private static boolean keptAll(Target target) {
+        return switch (target) {
+            case EXTRA, IGNORED, TIME_STRFTIME, TIME_FRACTION_MILLIS, TIME_FRACTION_MICROS -> true;
+            default -> false;
+        };
     }
 
     private void requireOne(Target target, String what) {
         if (!has(target)) {
             throw new LogFormatException("the format has no " + what, null);
         }
+    }
+
+    /**
+     * The {@code %{format}t} parts of the format, together, must name one instant: seconds since
+     * the epoch, or a date, an hour and minute, and the UTC offset. Apache prints local time, so
+     * without {@code %z} the instant is unknown, and a guessed zone would shift every alert.
+     */
+    private void requireWholeStrftimeTime() {
+        boolean any = false;
+        boolean date = false;
+        boolean time = false;
+        boolean offset = false;
+        String first = null;
+        for (int i = 0; i < variables.length; i++) {
+            StrftimeFormat f = strftime[i];
+            if (f == null) {
+                continue;
+            }
+            if (f.hasEpoch()) {
+                return;
+            }
+            first = first == null ? variables[i].name() : first;
+            any = true;
+            date |= f.hasDate();
+            time |= f.hasTime();
+            offset |= f.hasOffset();
+        }
+        if (!any || date && time && offset) {
+            return;
+        }
+        List<String> missing = new ArrayList<>();
+        if (!date) {
+            missing.add("date (%Y and %m and %d, %F or %D)");
+        }
+        if (!time) {
+            missing.add("hour and minute (%H:%M, %T)");
+        }
+        if (!offset) {
+            missing.add("UTC offset (%z: Apache prints local time)");
+        }
+        throw new LogFormatException(
+                first
+                        + ": the format's time has no "
+                        + String.join(", no ", missing)
+                        + "; add it to a %{...}t, or log %{sec}t or %{msec}t",
+                first);
     }
 
     private boolean has(Target target) {

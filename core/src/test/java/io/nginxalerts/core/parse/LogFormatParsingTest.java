@@ -251,6 +251,90 @@ class LogFormatParsingTest {
     }
 
     @Test
+    void readsApachesTimestampWithMillisecondsFromItsDocumentation() {
+        // mod_log_config's own example: "%{%d/%b/%Y %T}t.%{msec_frac}t %{%z}t", one time in
+        // three parts, the first with a space in it.
+        LogFormat f =
+                LogFormat.fromOption(
+                        "%h %l %u [%{%d/%b/%Y %T}t.%{msec_frac}t %{%z}t] \\\"%r\\\" %>s %b");
+        AccessEvent e =
+                event(
+                        f,
+                        "203.0.113.7 - - [26/Nov/2026 10:00:01.250 +0500] \"GET /x HTTP/1.1\""
+                                + " 200 12");
+        assertThat(e.timestamp()).isEqualTo(millis("2026-11-26T05:00:01.250Z"));
+        assertThat(e.url()).isEqualTo("/x");
+        assertThat(f.mappings())
+                .contains(
+                        Map.entry("%{%d/%b/%Y %T}t", "@timestamp"),
+                        Map.entry("%{msec_frac}t", "@timestamp (milliseconds of the second)"));
+    }
+
+    @Test
+    void readsAnApacheIsoTimeWhosePartsHaveNothingBetweenThem() {
+        // A common ISO 8601 recipe: the fraction and the offset follow each other directly,
+        // which only fixed widths make readable.
+        LogFormat f = LogFormat.fromOption("%{%Y-%m-%dT%T}t.%{usec_frac}t%{%z}t %a %>s");
+        AccessEvent e = event(f, "2026-11-26T10:00:01.250999-0130 203.0.113.7 404");
+        assertThat(e.timestamp()).isEqualTo(millis("2026-11-26T11:30:01.250Z"));
+        assertThat(e.status()).isEqualTo(404);
+        assertThat(parse(f, "2026-11-26T10:00:01.25-0130 203.0.113.7 404").reason())
+                .isEqualTo(RejectReason.UNRECOGNIZED_FORMAT);
+    }
+
+    @Test
+    void readsApacheEpochTimesAndAFractionBesideThePlainTime() {
+        String tail = " 203.0.113.7 200";
+        assertThat(event(LogFormat.fromOption("%{sec}t %a %>s"), "1795687201" + tail).timestamp())
+                .isEqualTo(millis("2026-11-26T10:00:01Z"));
+        assertThat(
+                        event(LogFormat.fromOption("%{end:msec}t %a %>s"), "1795687201250" + tail)
+                                .timestamp())
+                .isEqualTo(millis("2026-11-26T10:00:01.250Z"));
+        assertThat(
+                        event(
+                                        LogFormat.fromOption("%{begin:usec}t %a %>s"),
+                                        "1795687201250999" + tail)
+                                .timestamp())
+                .isEqualTo(millis("2026-11-26T10:00:01.250Z"));
+        assertThat(
+                        event(
+                                        LogFormat.fromOption("%t %{msec_frac}t %a %>s"),
+                                        "[26/Nov/2026:10:00:01 +0000] 250" + tail)
+                                .timestamp())
+                .isEqualTo(millis("2026-11-26T10:00:01.250Z"));
+        assertThat(event(LogFormat.fromOption("%{%s}t %a %>s"), "1795687201" + tail).timestamp())
+                .isEqualTo(millis("2026-11-26T10:00:01Z"));
+    }
+
+    @Test
+    void anApacheTimeThatDoesNotFitIsAnInvalidTimestampNamingTheDirective() {
+        LogFormat f = LogFormat.fromOption("%h [%{%d/%b/%Y:%T %z}t] %>s");
+        ParseResult result = parse(f, "203.0.113.7 [26/Foo/2026:10:00:01 +0000] 200");
+        assertThat(result.reason()).isEqualTo(RejectReason.INVALID_TIMESTAMP);
+        assertThat(result.detail())
+                .isEqualTo("unparseable %{%d/%b/%Y:%T %z}t '26/Foo/2026:10:00:01 +0000'");
+        assertThat(parse(f, "203.0.113.7 [31/Feb/2026:10:00:01 +0000] 200").reason())
+                .isEqualTo(RejectReason.INVALID_TIMESTAMP);
+    }
+
+    @Test
+    void refusesApacheTimesThatNameNoInstant() {
+        // Local time without its offset: every event would be hours off.
+        assertThatThrownBy(() -> LogFormat.fromOption("%h [%{%d/%b/%Y %T}t] %>s"))
+                .isInstanceOf(LogFormatException.class)
+                .hasMessageContaining("%{%d/%b/%Y %T}t: the format's time has no UTC offset")
+                .extracting(e -> ((LogFormatException) e).variable())
+                .isEqualTo("%{%d/%b/%Y %T}t");
+        assertThatThrownBy(() -> LogFormat.fromOption("%h [%{%c}t] %>s"))
+                .isInstanceOf(LogFormatException.class)
+                .hasMessageContaining("%c (the locale's own form; spell it out)");
+        assertThatThrownBy(() -> LogFormat.fromOption("%h [%{%F %T %Z}t] %>s"))
+                .isInstanceOf(LogFormatException.class)
+                .hasMessageContaining("%Z (a zone name: ambiguous; use %z)");
+    }
+
+    @Test
     void aLineThatDoesNotFitNamesWhereItStoppedAndWhatWasExpected() {
         LogFormat f = LogFormat.fromOption("$remote_addr|[$time_local]|$status|$request_time");
         String line = "203.0.113.7|[26/Nov/2026:10:00:01 +0000]|200 0.5";
