@@ -40,22 +40,10 @@ class DemoRulesITCase {
         Path rules = Files.createDirectories(dir.resolve("rules"));
         Files.writeString(rules.resolve("probe.yaml"), rule("probe", "/probe", 1));
         Files.writeString(rules.resolve("burst.yaml"), rule("burst", "/burst", 5));
-        Path log = Files.writeString(dir.resolve("access.log"), line("192.0.2.1", "/static"));
-        Path out = dir.resolve("out");
-        Path err = dir.resolve("err");
-        Process demo =
-                DemoProcessITCase.command(
-                                "--rules",
-                                rules.toString(),
-                                "--access-log",
-                                log.toString(),
-                                "--web-port",
-                                Integer.toString(Ports.free()))
-                        .redirectOutput(out.toFile())
-                        .redirectError(err.toFile())
-                        .start();
-        try {
-            Poll.until(ALERT_TIMEOUT, "the demo to run", () -> text(err).contains("events/s"));
+        try (RunningDemo running = RunningDemo.start(dir, rules)) {
+            Path log = running.log;
+            Path out = running.out;
+            Path err = running.err;
             append(log, line("192.0.2.10", "/probe"));
             awaitAlert(out, err, "probe", "192.0.2.10");
 
@@ -95,13 +83,7 @@ class DemoRulesITCase {
             append(log, line("192.0.2.41", "/burst"));
             awaitAlert(out, err, "probe", "192.0.2.40");
             awaitAlert(out, err, "burst", "192.0.2.41");
-            assertThat(demo.isAlive()).as(text(err)).isTrue();
-        } finally {
-            demo.destroy();
-            if (!demo.waitFor(60, TimeUnit.SECONDS)) {
-                demo.descendants().forEach(ProcessHandle::destroyForcibly);
-                demo.destroyForcibly();
-            }
+            assertThat(running.process.isAlive()).as(text(err)).isTrue();
         }
     }
 
@@ -111,25 +93,11 @@ class DemoRulesITCase {
         Files.writeString(rules.resolve("probe.yaml"), rule("probe", "/probe", 1));
         // A window long enough to span the stop, the failed start and the restart.
         Files.writeString(rules.resolve("burst.yaml"), rule("burst", "/burst", 3, "10m"));
-        Path log = Files.writeString(dir.resolve("access.log"), line("192.0.2.1", "/static"));
-        Path out = dir.resolve("out");
-        Path err = dir.resolve("err");
         // 1 ms: no new job runs every task that soon, so every change is rolled back.
-        Process demo =
-                DemoProcessITCase.command(
-                                "--rules",
-                                rules.toString(),
-                                "--rules-ready-timeout",
-                                "1ms",
-                                "--access-log",
-                                log.toString(),
-                                "--web-port",
-                                Integer.toString(Ports.free()))
-                        .redirectOutput(out.toFile())
-                        .redirectError(err.toFile())
-                        .start();
-        try {
-            Poll.until(ALERT_TIMEOUT, "the demo to run", () -> text(err).contains("events/s"));
+        try (RunningDemo running = RunningDemo.start(dir, rules, "--rules-ready-timeout", "1ms")) {
+            Path log = running.log;
+            Path out = running.out;
+            Path err = running.err;
             // Two of burst's three requests, in its window when the change comes.
             append(log, line("192.0.2.20", "/burst/a"), line("192.0.2.20", "/burst/b"));
             append(log, line("192.0.2.10", "/probe"));
@@ -157,13 +125,70 @@ class DemoRulesITCase {
             append(log, line("192.0.2.11", "/probe"));
             awaitAlert(out, err, "probe", "192.0.2.11");
             assertThat(alerts(out, "admin", "192.0.2.30")).as(text(err)).isEmpty();
-            assertThat(demo.isAlive()).as(text(err)).isTrue();
-        } finally {
-            demo.destroy();
-            if (!demo.waitFor(60, TimeUnit.SECONDS)) {
-                demo.descendants().forEach(ProcessHandle::destroyForcibly);
-                demo.destroyForcibly();
+            assertThat(running.process.isAlive()).as(text(err)).isTrue();
+        }
+    }
+
+    /**
+     * The demo as a user runs it, on {@code rules}, following {@code dir/access.log} (one line to
+     * start with), its stdout and stderr in {@code dir/out} and {@code dir/err}; started and
+     * running once it reports its first progress line, stopped as Ctrl-C stops it.
+     */
+    private static final class RunningDemo implements AutoCloseable {
+        final Process process;
+        final Path log;
+        final Path out;
+        final Path err;
+
+        private RunningDemo(Process process, Path log, Path out, Path err) {
+            this.process = process;
+            this.log = log;
+            this.out = out;
+            this.err = err;
+        }
+
+        static RunningDemo start(Path dir, Path rules, String... options) throws IOException {
+            Path log = Files.writeString(dir.resolve("access.log"), line("192.0.2.1", "/static"));
+            Path out = dir.resolve("out");
+            Path err = dir.resolve("err");
+            List<String> args = new ArrayList<>(List.of("--rules", rules.toString()));
+            args.addAll(List.of(options));
+            args.addAll(
+                    List.of(
+                            "--access-log",
+                            log.toString(),
+                            "--web-port",
+                            Integer.toString(Ports.free())));
+            RunningDemo demo =
+                    new RunningDemo(
+                            DemoProcessITCase.command(args.toArray(String[]::new))
+                                    .redirectOutput(out.toFile())
+                                    .redirectError(err.toFile())
+                                    .start(),
+                            log,
+                            out,
+                            err);
+            try {
+                Poll.until(ALERT_TIMEOUT, "the demo to run", () -> text(err).contains("events/s"));
+            } catch (RuntimeException | Error e) {
+                demo.close();
+                throw e;
             }
+            return demo;
+        }
+
+        @Override
+        public void close() {
+            process.destroy();
+            try {
+                if (process.waitFor(60, TimeUnit.SECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
         }
     }
 
