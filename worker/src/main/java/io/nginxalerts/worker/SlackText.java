@@ -32,11 +32,6 @@ final class SlackText {
 
     private SlackText() {}
 
-    /** {@link #headline} and {@link #details}, on lines of their own. */
-    static String message(Alert alert) {
-        return headline(alert) + "\n" + details(alert);
-    }
-
     /**
      * The first line: a firing record starts with {@code :rotating_light:}, a resolved one with
      * {@code :white_check_mark: *RESOLVED*}; then the severity and the rule.

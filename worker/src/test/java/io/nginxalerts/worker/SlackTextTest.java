@@ -55,7 +55,7 @@ class SlackTextTest {
 
     @Test
     void theMessageShowsRuleSeverityKeyCountWindowAndSummary() {
-        String message = SlackText.message(TestAlerts.alert("id-1"));
+        String message = shown(TestAlerts.alert("id-1"));
         assertThat(message)
                 .startsWith(":rotating_light: *[WARNING] client-errors-burst*")
                 .contains("*Key:* `clientip=203.0.113.7`")
@@ -69,9 +69,9 @@ class SlackTextTest {
     @Test
     void aResolvedRecordSaysResolvedAndWhenItEndedInsteadOfTheSiren() {
         io.nginxalerts.core.alert.Alert firing = TestAlerts.alert("a1");
-        String resolved = SlackText.message(firing.resolvedAt(TestAlerts.LAST_SEEN + 300_000, 0));
+        String resolved = shown(firing.resolvedAt(TestAlerts.LAST_SEEN + 300_000, 0));
 
-        assertThat(SlackText.message(firing)).startsWith(":rotating_light: *[WARNING]");
+        assertThat(shown(firing)).startsWith(":rotating_light: *[WARNING]");
         assertThat(resolved)
                 .startsWith(":white_check_mark: *RESOLVED* *[WARNING] client-errors-burst*\n")
                 .contains("*Ended:* 2026-11-18T11:12:19Z")
@@ -85,6 +85,23 @@ class SlackTextTest {
         assertThat(SlackText.color(withSeverity("info"))).isEqualTo("#439FE0");
         assertThat(SlackText.color(withSeverity("critical").resolvedAt(TestAlerts.LAST_SEEN, 0)))
                 .isEqualTo("good");
+    }
+
+    /**
+     * What Slack shows for the alert: the payload's text (the headline) above its attachment's text
+     * (the details).
+     */
+    private static String shown(io.nginxalerts.core.alert.Alert alert) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode payload =
+                    new com.fasterxml.jackson.databind.ObjectMapper()
+                            .readTree(SlackOutput.payload(alert));
+            return payload.get("text").asText()
+                    + "\n"
+                    + payload.get("attachments").get(0).get("text").asText();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static io.nginxalerts.core.alert.Alert withSeverity(String severity) {
