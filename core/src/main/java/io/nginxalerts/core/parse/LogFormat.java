@@ -160,7 +160,12 @@ public final class LogFormat implements Serializable {
         this.strftime = new StrftimeFormat[variables.length];
         for (int i = 0; i < variables.length; i++) {
             if (variables[i].target() == Target.TIME_STRFTIME) {
-                strftime[i] = new StrftimeFormat(variables[i].key());
+                String name = variables[i].name();
+                try {
+                    strftime[i] = new StrftimeFormat(variables[i].key());
+                } catch (IllegalArgumentException e) {
+                    throw new LogFormatException(name + ": " + e.getMessage(), name);
+                }
             }
         }
         this.quoted = new boolean[variables.length];
@@ -905,14 +910,8 @@ public final class LogFormat implements Serializable {
             case "usec" -> new Variable(name, Target.EPOCH_MICROS, "usec", 0);
             case "msec_frac" -> new Variable(name, Target.TIME_FRACTION_MILLIS, "msec_frac", 0);
             case "usec_frac" -> new Variable(name, Target.TIME_FRACTION_MICROS, "usec_frac", 0);
-            default -> {
-                try {
-                    new StrftimeFormat(format);
-                } catch (IllegalArgumentException e) {
-                    throw new LogFormatException(name + ": " + e.getMessage(), name);
-                }
-                yield new Variable(name, Target.TIME_STRFTIME, format, 0);
-            }
+            // Compiled (and refused if it cannot be read) with the format, once.
+            default -> new Variable(name, Target.TIME_STRFTIME, format, 0);
         };
     }
 
