@@ -406,11 +406,8 @@ public final class RuleGroupOperator
             }
         }
         if (countEpisodes) {
-            int left = seen - (ended == null ? 0 : ended.size());
-            if (left != kr.openEpisodes) {
-                kr.openEpisodes = left;
-                dirty = true;
-            }
+            // Written back below if it differs from the stored count.
+            kr.openEpisodes = seen - (ended == null ? 0 : ended.size());
         }
         if (rearm != null) {
             for (Map.Entry<String, OpenEpisode> open : rearm) {
